@@ -1,0 +1,25 @@
+export type { ErrorCode, ErrorPayload } from "./errors.js";
+export { ERROR_CODES, RoomkitError, isErrorCode } from "./errors.js";
+
+export type { ChannelKind, ParsedChannel, ParseResult } from "./channels.js";
+export {
+  CHANNEL_KINDS, DM_SEPARATOR, SYSTEM_SENDER,
+  dmChannel, dmPeer, formatChannel, isValidFamily, isValidUserId, parseChannel, parseDmName, userRoom,
+} from "./channels.js";
+
+export type { InferInput, InferOutput, Shape, TypeOnly, ValidationIssue, ValidationResult } from "./schema.js";
+export { type, validate } from "./schema.js";
+
+export type {
+  AnyContract, BodyInputOf, BodyOf, ChannelId, ContractDefinition, FamilyDefinition, FamilyName, FamilyOfChannel,
+  FamilyOfKind, KindOf, MemberInfoOf, ProfileOf, ResolvedChannel, SignalData, SignalName,
+} from "./contract.js";
+export { defineContract, resolveChannel } from "./contract.js";
+
+export type {
+  Attachment, Message, PresenceMember, RoomInfo, RoomMember, RoomRole, RoomSummary, UnreadCount, User,
+} from "./messages.js";
+export { SNIFFABLE_TYPES, asBytes, isAttachment, isBinary, sniffType } from "./attachments.js";
+
+export type * from "./wire.js";
+export { PROTOCOL_VERSION, Pushes, Requests } from "./wire.js";

@@ -1,0 +1,209 @@
+import type { ErrorPayload } from "./errors.js";
+import type { ChannelKind } from "./channels.js";
+import type {
+  Message, PresenceMember, RoomInfo, RoomMember, RoomRole, RoomSummary, UnreadCount, User,
+} from "./messages.js";
+
+/** The protocol version; `rk:welcome` carries it and every push envelope has `v`. */
+export const PROTOCOL_VERSION = 1;
+
+/** Requests: `socket.emit(name, payload, ack)` from client to server. */
+export const Requests = {
+  subscribe: "rk:subscribe",
+  unsubscribe: "rk:unsubscribe",
+  publish: "rk:publish",
+  signal: "rk:signal",
+  history: "rk:history",
+  presence: "rk:presence",
+  read: "rk:read",
+  unread: "rk:unread",
+  roomCreate: "rk:room:create",
+  roomInvite: "rk:room:invite",
+  roomJoin: "rk:room:join",
+  roomLeave: "rk:room:leave",
+  roomKick: "rk:room:kick",
+  roomRole: "rk:room:role",
+  roomMute: "rk:room:mute",
+  roomList: "rk:room:list",
+  roomMembers: "rk:room:members",
+} as const;
+
+/** Pushes: `socket.on(name, envelope)` events from server to client, never acknowledged. */
+export const Pushes = {
+  welcome: "rk:welcome",
+  message: "rk:message",
+  presence: "rk:presence",
+  signal: "rk:signal",
+  receipt: "rk:receipt",
+  room: "rk:room",
+  bye: "rk:bye",
+} as const;
+
+export type RequestName = (typeof Requests)[keyof typeof Requests];
+export type PushName = (typeof Pushes)[keyof typeof Pushes];
+
+/** Every acknowledgement: success with fields, or a typed error. */
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorPayload };
+
+// ---- Request payloads and their results ----
+
+export interface SubscribeRequest {
+  channel: string;
+  /** The last seq the client saw; the server replays what came after it. */
+  since?: number;
+  /** The stream epoch the client's `since` belongs to (from an earlier subscribe ack). */
+  epoch?: string;
+}
+export interface SubscribeResult {
+  channel: string;
+  kind: ChannelKind;
+  /** The channel's latest seq at the moment of subscribing. */
+  seq: number;
+  /** Identifies this stream's history; a different epoch means seqs started over. */
+  epoch: string;
+  /** With `since`: true when `messages` is the complete gap, false when it could not be replayed. */
+  recovered?: boolean;
+  /** With `since` and `recovered`: the messages after `since`, in seq order. */
+  messages: Message[];
+  /** Presence and room channels: who is online now. */
+  members?: PresenceMember[];
+}
+
+export interface UnsubscribeRequest { channel: string }
+
+export interface PublishRequest {
+  channel: string;
+  body: unknown;
+  /** An idempotency key (1-64 chars): a retry with the same key returns the stored message. */
+  clientId?: string;
+}
+export interface PublishResult { message: Message }
+
+export interface SignalRequest { channel: string; name: string; data?: unknown }
+
+export interface HistoryRequest {
+  channel: string;
+  /** Messages with seq below this, the newest first taken (a page back in time). */
+  before?: number;
+  /** Messages with seq above this, the oldest first taken (a page forward). */
+  after?: number;
+  /** At most this many (default 50, capped by the server's `history.maxPage`). */
+  limit?: number;
+}
+export interface HistoryResult {
+  /** Always in ascending seq order. */
+  messages: Message[];
+  /** True when more messages lie beyond this page in the direction asked. */
+  hasMore: boolean;
+}
+
+export interface PresenceRequest { channel: string }
+export interface PresenceResult { members: PresenceMember[] }
+
+export interface ReadRequest { channel: string; seq: number }
+export interface ReadResult { lastRead: number }
+
+export interface UnreadRequest { channels?: string[] }
+export interface UnreadResult { channels: UnreadCount[]; total: number }
+
+export interface RoomCreateRequest {
+  /** The room's channel id; when absent, the server makes one in `family`. */
+  channel?: string;
+  /** The room family, when `channel` is absent and the contract has more than one. */
+  family?: string;
+  name?: string;
+  /** Users added as members at once. */
+  members?: string[];
+  open?: boolean;
+}
+export interface RoomResult { room: RoomSummary }
+export interface RoomTargetRequest { channel: string; userId: string }
+export interface RoomChannelRequest { channel: string }
+export interface RoomRoleRequest { channel: string; userId: string; role: Exclude<RoomRole, "owner"> }
+export interface RoomMuteRequest { channel: string; userId: string; muted: boolean }
+export interface RoomMemberResult { member: RoomMember }
+export interface RoomListResult { rooms: RoomSummary[] }
+export interface RoomMembersResult { members: RoomMember[] }
+
+// ---- Push envelopes ----
+
+export interface WelcomePush<Profile = unknown> {
+  v: typeof PROTOCOL_VERSION;
+  protocol: typeof PROTOCOL_VERSION;
+  user: User<Profile>;
+}
+export interface MessagePush<Body = unknown> { v: typeof PROTOCOL_VERSION; message: Message<Body> }
+export interface PresencePush<Info = unknown> {
+  v: typeof PROTOCOL_VERSION;
+  channel: string;
+  type: "join" | "leave";
+  member: PresenceMember<Info>;
+}
+export interface SignalPush<Data = unknown> {
+  v: typeof PROTOCOL_VERSION;
+  channel: string;
+  name: string;
+  from: string;
+  data?: Data;
+}
+export interface ReceiptPush { v: typeof PROTOCOL_VERSION; channel: string; userId: string; seq: number }
+
+/**
+ * A room membership change. Sent to the room's subscribers and to the affected user's devices.
+ * - `created`: the room exists and the user is its owner.
+ * - `joined`: `userId` became a member (invited by `by`, or on their own in an open room).
+ * - `left`: `userId` left; `kicked`: `by` removed `userId`.
+ * - `role`: `userId` has a new `role`; `muted` / `unmuted`: `by` changed whether `userId` may publish.
+ */
+export interface RoomPush {
+  v: typeof PROTOCOL_VERSION;
+  channel: string;
+  type: "created" | "joined" | "left" | "kicked" | "role" | "muted" | "unmuted";
+  userId: string;
+  by?: string;
+  role?: RoomRole;
+  room?: RoomInfo;
+}
+
+/**
+ * Why the server is closing a connection, sent in `rk:bye` just before it disconnects.
+ * - `shutdown`: the server is stopping; reconnect (to another node) later.
+ */
+export type CloseReason = "shutdown";
+export interface ByePush { v: typeof PROTOCOL_VERSION; reason: CloseReason; message: string }
+
+// ---- Socket.IO event maps (untyped bodies; the client SDK narrows them from the contract) ----
+
+type AckFn<T extends object> = (ack: Ack<T>) => void;
+
+/** Events a client emits. Use as `Socket<ServerToClientEvents, ClientToServerEvents>`. */
+export interface ClientToServerEvents {
+  "rk:subscribe": (req: SubscribeRequest, ack: AckFn<SubscribeResult>) => void;
+  "rk:unsubscribe": (req: UnsubscribeRequest, ack: AckFn<object>) => void;
+  "rk:publish": (req: PublishRequest, ack: AckFn<PublishResult>) => void;
+  "rk:signal": (req: SignalRequest, ack: AckFn<object>) => void;
+  "rk:history": (req: HistoryRequest, ack: AckFn<HistoryResult>) => void;
+  "rk:presence": (req: PresenceRequest, ack: AckFn<PresenceResult>) => void;
+  "rk:read": (req: ReadRequest, ack: AckFn<ReadResult>) => void;
+  "rk:unread": (req: UnreadRequest, ack: AckFn<UnreadResult>) => void;
+  "rk:room:create": (req: RoomCreateRequest, ack: AckFn<RoomResult>) => void;
+  "rk:room:invite": (req: RoomTargetRequest, ack: AckFn<RoomMemberResult>) => void;
+  "rk:room:join": (req: RoomChannelRequest, ack: AckFn<RoomResult>) => void;
+  "rk:room:leave": (req: RoomChannelRequest, ack: AckFn<object>) => void;
+  "rk:room:kick": (req: RoomTargetRequest, ack: AckFn<object>) => void;
+  "rk:room:role": (req: RoomRoleRequest, ack: AckFn<RoomMemberResult>) => void;
+  "rk:room:mute": (req: RoomMuteRequest, ack: AckFn<RoomMemberResult>) => void;
+  "rk:room:list": (req: object, ack: AckFn<RoomListResult>) => void;
+  "rk:room:members": (req: RoomChannelRequest, ack: AckFn<RoomMembersResult>) => void;
+}
+
+/** Events a server pushes. */
+export interface ServerToClientEvents {
+  "rk:welcome": (push: WelcomePush) => void;
+  "rk:message": (push: MessagePush) => void;
+  "rk:presence": (push: PresencePush) => void;
+  "rk:signal": (push: SignalPush) => void;
+  "rk:receipt": (push: ReceiptPush) => void;
+  "rk:room": (push: RoomPush) => void;
+  "rk:bye": (push: ByePush) => void;
+}

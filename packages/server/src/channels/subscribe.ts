@@ -1,0 +1,77 @@
+import { RoomkitError } from "@roomkit/protocol";
+import type { Message, ResolvedChannel, SubscribeResult } from "@roomkit/protocol";
+import type { Context, Session } from "../context.js";
+import { enterPresence, hasPresence, leavePresence, presenceMembers } from "../presence/presence.js";
+import type { Payload } from "../requests/fields.js";
+import { optionalInt, optionalString } from "../requests/fields.js";
+import { assertCanSubscribe, resolve } from "./access.js";
+
+interface Recovery {
+  recovered: boolean;
+  messages: Message[];
+}
+
+/**
+ * The messages after `since`, or `recovered: false` when they cannot all be given: the epoch
+ * changed, the store knows less than the client (a restarted in-memory server), the gap is
+ * older than retention, or longer than `maxReplay`.
+ */
+async function recover(ctx: Context, channel: string, since: number, epoch: string | undefined): Promise<Recovery & { latest: number; epoch: string }> {
+  const stream = await ctx.stores.messages.stream(channel);
+  const base = { latest: stream.latest, epoch: stream.epoch };
+  const lost = { ...base, recovered: false, messages: [] };
+  if (epoch !== undefined && epoch !== stream.epoch) return lost;
+  if (since > stream.latest) return lost;
+  if (since === stream.latest) return { ...base, recovered: true, messages: [] };
+  if (since + 1 < stream.oldest || stream.latest - since > ctx.maxReplay) return lost;
+  const { messages } = await ctx.stores.messages.range(channel, { after: since, limit: stream.latest - since });
+  return { ...base, recovered: true, messages };
+}
+
+/** Joins the Socket.IO room of a channel (a DM is heard through the users' personal rooms). */
+function joinRoom(ctx: Context, session: Session, ch: ResolvedChannel): void {
+  if (ch.kind === "dm" || session.socket.rooms.has(ch.id)) return;
+  const subscribed = session.socket.rooms.size - 2;
+  if (subscribed >= ctx.limits.subscriptions) {
+    throw new RoomkitError("RATE_LIMITED", `a connection may subscribe to at most ${ctx.limits.subscriptions} channels`);
+  }
+  session.socket.join(ch.id);
+}
+
+/**
+ * `rk:subscribe`: checks policy, joins the channel first (so nothing published from now on is
+ * missed), then reads the stream: a gap since `since`, and presence members.
+ */
+export async function subscribe(ctx: Context, session: Session, p: Payload): Promise<SubscribeResult> {
+  const ch = resolve(ctx, p.channel);
+  const since = optionalInt(p, "since", 0);
+  const epoch = optionalString(p, "epoch", 64);
+  await assertCanSubscribe(ctx, session.user, ch);
+  return subscribeResolved(ctx, session, ch, since, epoch);
+}
+
+/** The part of {@link subscribe} after policy, shared with the rooms' automatic subscriptions. */
+export async function subscribeResolved(
+  ctx: Context, session: Session, ch: ResolvedChannel, since?: number, epoch?: string,
+): Promise<SubscribeResult> {
+  joinRoom(ctx, session, ch);
+  if (hasPresence(ch)) await enterPresence(ctx, session, ch);
+  let result: SubscribeResult;
+  if (since === undefined) {
+    const stream = await ctx.stores.messages.stream(ch.id);
+    result = { channel: ch.id, kind: ch.kind, seq: stream.latest, epoch: stream.epoch, messages: [] };
+  } else {
+    const r = await recover(ctx, ch.id, since, epoch);
+    result = { channel: ch.id, kind: ch.kind, seq: r.latest, epoch: r.epoch, recovered: r.recovered, messages: r.messages };
+  }
+  if (hasPresence(ch)) result.members = await presenceMembers(ctx, ch.id);
+  return result;
+}
+
+/** `rk:unsubscribe`: leaves the channel and its presence at once. Unsubscribing from a room keeps the membership. */
+export async function unsubscribe(ctx: Context, session: Session, p: Payload): Promise<object> {
+  const ch = resolve(ctx, p.channel);
+  session.socket.leave(ch.id);
+  await leavePresence(ctx, session, ch.id);
+  return {};
+}

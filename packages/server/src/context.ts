@@ -1,0 +1,35 @@
+import type { Server, Socket } from "socket.io";
+import type { AnyContract, User } from "@roomkit/protocol";
+import type { RoomkitHooks, RoomkitLimits, RoomkitOptions } from "./options.js";
+import type { Stores } from "./stores/types.js";
+import type { TokenBucket } from "./limits/token-bucket.js";
+
+/** What the server keeps about one live connection, on this node only. */
+export interface Session {
+  socket: Socket;
+  user: User;
+  buckets: { publish: TokenBucket; signal: TokenBucket; request: TokenBucket };
+  /** Presence and room channels this connection is counted in. */
+  presence: Set<string>;
+}
+
+/** Everything the server's parts share; made once by `createRoomkit`. */
+export interface Context {
+  io: Server;
+  contract: AnyContract;
+  options: RoomkitOptions<AnyContract>;
+  stores: Stores;
+  hooks: RoomkitHooks;
+  limits: RoomkitLimits;
+  graceMs: number;
+  maxPage: number;
+  maxReplay: number;
+  sessions: Map<string, Session>;
+  /** Work in flight, so `close()` can let it finish. */
+  inflight: Set<Promise<unknown>>;
+  /** Adds work to `inflight` until it settles. */
+  track<T>(work: Promise<T>): Promise<T>;
+  /** Pending presence removals (grace period) and the function that runs each at once. */
+  graceTimers: Map<ReturnType<typeof setTimeout>, () => void>;
+  closing: boolean;
+}

@@ -1,0 +1,19 @@
+export { createRoomkit } from "./roomkit.js";
+export type { ActAs, PublishOptions, Roomkit } from "./api.js";
+export type {
+  AuthUser, BeforeMessageResult, ChannelRef, FamilyPolicy, Handshake, MessageDraft, RateLimit, RoomkitHooks,
+  RoomkitLimits, RoomkitOptions,
+} from "./options.js";
+export { DEFAULT_LIMITS } from "./options.js";
+export type { CreateRoomInput } from "./rooms/rooms.js";
+export { bearerToken, jwtAuth, signToken } from "./auth/jwt.js";
+export type { JwtAuthOptions } from "./auth/jwt.js";
+export type {
+  AppendInput, AppendResult, MessageStore, PresenceEntry, PresenceStore, RangeQuery, RangeResult, ReadStateStore,
+  RoomStore, Stores, StreamInfo,
+} from "./stores/types.js";
+export {
+  MemoryMessageStore, MemoryPresenceStore, MemoryReadStateStore, MemoryRoomStore, memoryStores,
+} from "./stores/memory/index.js";
+export type { MemoryMessageStoreOptions } from "./stores/memory/index.js";
+export { RoomkitError, defineContract, dmChannel, type } from "@roomkit/protocol";

@@ -1,0 +1,97 @@
+import { PROTOCOL_VERSION, RoomkitError } from "@roomkit/protocol";
+import type { PresenceMember, PresencePush, PresenceResult, ResolvedChannel } from "@roomkit/protocol";
+import type { Context, Session } from "../context.js";
+import { assertCanSubscribe, policyOf, refOf, resolve } from "../channels/access.js";
+import type { Payload } from "../requests/fields.js";
+import { logger } from "../log.js";
+
+const log = logger("presence");
+
+/** True for the kinds that keep a members list. */
+export function hasPresence(ch: ResolvedChannel): boolean {
+  return ch.kind === "presence" || ch.kind === "room";
+}
+
+async function memberInfo(ctx: Context, session: Session, ch: ResolvedChannel): Promise<unknown> {
+  const custom = policyOf(ctx, ch)?.memberInfo;
+  return custom ? custom(session.user as never, refOf(ch)) : session.user.profile;
+}
+
+function announce(ctx: Context, channel: string, type: "join" | "leave", member: PresenceMember, except?: string): void {
+  const push: PresencePush = { v: PROTOCOL_VERSION, channel, type, member };
+  (except ? ctx.io.to(channel).except(except) : ctx.io.to(channel)).emit("rk:presence", push);
+  log("%s %s %s", channel, type, member.userId);
+  const hook = type === "join" ? ctx.hooks.memberJoined : ctx.hooks.memberLeft;
+  safely(() => hook?.({ channel, userId: member.userId, info: member.info }));
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    log("a presence hook threw: %O", err);
+  }
+}
+
+/**
+ * Counts this connection in a channel's presence; the first connection of a user announces a
+ * `join` to the others. Idempotent per connection.
+ */
+export async function enterPresence(ctx: Context, session: Session, ch: ResolvedChannel): Promise<void> {
+  if (session.presence.has(ch.id)) return;
+  session.presence.add(ch.id);
+  const info = await memberInfo(ctx, session, ch);
+  const { first } = await ctx.stores.presence.add({ channel: ch.id, userId: session.user.id, connId: session.socket.id, info });
+  if (first) announce(ctx, ch.id, "join", { userId: session.user.id, info }, session.socket.id);
+}
+
+/** Removes this connection from a channel's presence now; the user's last connection announces a `leave`. */
+export async function leavePresence(ctx: Context, session: Session, channel: string): Promise<void> {
+  if (!session.presence.delete(channel)) return;
+  await removeConnection(ctx, channel, session.user.id, session.socket.id);
+}
+
+async function removeConnection(ctx: Context, channel: string, userId: string, connId: string): Promise<void> {
+  const { last, member } = await ctx.stores.presence.remove(channel, userId, connId);
+  if (last) announce(ctx, channel, "leave", member ?? { userId, info: null });
+}
+
+/**
+ * A dropped connection leaves presence after the grace period, so a page reload (whose new
+ * connection enters before the old one is removed) is neither a leave nor a join.
+ */
+export function dropPresence(ctx: Context, session: Session): void {
+  const channels = [...session.presence];
+  session.presence.clear();
+  if (channels.length === 0) return;
+  const run = () => {
+    const work = Promise.all(channels.map((c) => removeConnection(ctx, c, session.user.id, session.socket.id)));
+    void ctx.track(work.catch((err) => log("could not remove %s from presence: %O", session.socket.id, err)));
+  };
+  if (ctx.closing) return run();
+  const timer = setTimeout(() => {
+    ctx.graceTimers.delete(timer);
+    run();
+  }, ctx.graceMs);
+  ctx.graceTimers.set(timer, run);
+}
+
+/** Removes a user from a channel's presence on every node (a kicked room member), announcing the `leave`. */
+export async function evictFromPresence(ctx: Context, channel: string, userId: string): Promise<void> {
+  for (const session of ctx.sessions.values()) if (session.user.id === userId) session.presence.delete(channel);
+  const member = await ctx.stores.presence.removeUser(channel, userId);
+  if (member) announce(ctx, channel, "leave", member);
+}
+
+/** The members of a presence or room channel, one per user. */
+export function presenceMembers(ctx: Context, channel: string): Promise<PresenceMember[]> {
+  return ctx.stores.presence.members(channel);
+}
+
+/** `rk:presence`: who is in a presence or room channel the user may read. */
+export async function presenceRequest(ctx: Context, session: Session, p: Payload): Promise<PresenceResult> {
+  const ch = resolve(ctx, p.channel);
+  if (!hasPresence(ch)) throw new RoomkitError("INVALID", `"${ch.id}" is a ${ch.kind} channel, which has no presence`);
+  await assertCanSubscribe(ctx, session.user, ch);
+  return { members: await presenceMembers(ctx, ch.id) };
+}

@@ -1,0 +1,63 @@
+import { PROTOCOL_VERSION, RoomkitError, resolveChannel } from "@roomkit/protocol";
+import type { ReadResult, ReceiptPush, UnreadCount, UnreadResult } from "@roomkit/protocol";
+import type { Context, Session } from "../context.js";
+import { assertCanSubscribe, resolve } from "../channels/access.js";
+import { audience } from "../channels/audience.js";
+import type { Payload } from "../requests/fields.js";
+import { requiredInt } from "../requests/fields.js";
+
+const MAX_CHANNELS = 100;
+
+/**
+ * `rk:read`: raises the user's read mark (never past the latest seq, never down). In rooms and
+ * DMs the other members receive a read receipt when the mark moves.
+ */
+export async function markRead(ctx: Context, session: Session, p: Payload): Promise<ReadResult> {
+  const ch = resolve(ctx, p.channel);
+  const seq = requiredInt(p, "seq", 0);
+  await assertCanSubscribe(ctx, session.user, ch);
+  const { latest } = await ctx.stores.messages.stream(ch.id);
+  const target = Math.min(seq, latest);
+  const before = await ctx.stores.readState.get(session.user.id, ch.id);
+  const lastRead = await ctx.stores.readState.mark(session.user.id, ch.id, target);
+  if (lastRead > before && (ch.kind === "room" || ch.kind === "dm")) {
+    const push: ReceiptPush = { v: PROTOCOL_VERSION, channel: ch.id, userId: session.user.id, seq: lastRead };
+    audience(ctx, ch).emit("rk:receipt", push);
+  }
+  return { lastRead };
+}
+
+/** Unread counts of the given channels, or of every channel the user reads: rooms, DMs, and marked ones. */
+export async function unreadCounts(ctx: Context, userId: string, channels?: string[]): Promise<UnreadResult> {
+  const marks = await ctx.stores.readState.all(userId);
+  const list = channels ?? (await readableChannels(ctx, userId, marks));
+  const counts: UnreadCount[] = await Promise.all(
+    list.map(async (channel) => {
+      const { latest } = await ctx.stores.messages.stream(channel);
+      const lastRead = Math.min(marks.get(channel) ?? 0, latest);
+      return { channel, lastRead, latest, unread: latest - lastRead };
+    }),
+  );
+  return { channels: counts, total: counts.reduce((sum, c) => sum + c.unread, 0) };
+}
+
+/** Rooms the user is in, and marked channels other than rooms they have since left. */
+async function readableChannels(ctx: Context, userId: string, marks: Map<string, number>): Promise<string[]> {
+  const rooms = new Set(await ctx.stores.rooms.roomsOf(userId));
+  const marked = [...marks.keys()].filter((id) => {
+    const ch = resolveChannel(ctx.contract, id);
+    return ch.ok && (ch.value.kind !== "room" || rooms.has(id));
+  });
+  return [...new Set([...marked, ...rooms])];
+}
+
+/** `rk:unread`: the user's counts; explicitly named channels must be readable by them. */
+export async function unread(ctx: Context, session: Session, p: Payload): Promise<UnreadResult> {
+  if (p.channels === undefined) return unreadCounts(ctx, session.user.id);
+  if (!Array.isArray(p.channels) || p.channels.length > MAX_CHANNELS) {
+    throw new RoomkitError("INVALID", `"channels" must be an array of at most ${MAX_CHANNELS} channel ids`);
+  }
+  const resolved = p.channels.map((id) => resolve(ctx, id));
+  await Promise.all(resolved.map((ch) => assertCanSubscribe(ctx, session.user, ch)));
+  return unreadCounts(ctx, session.user.id, [...new Set(resolved.map((ch) => ch.id))]);
+}

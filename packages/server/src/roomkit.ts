@@ -1,0 +1,70 @@
+import type { AnyContract } from "@roomkit/protocol";
+import type { Server } from "socket.io";
+import { createApi } from "./api.js";
+import type { Roomkit } from "./api.js";
+import { authMiddleware } from "./auth/authenticate.js";
+import { onConnection } from "./connection.js";
+import type { Context } from "./context.js";
+import { DEFAULT_LIMITS } from "./options.js";
+import type { RoomkitOptions } from "./options.js";
+import { memoryStores } from "./stores/memory/index.js";
+import { logger } from "./log.js";
+
+const log = logger("server");
+
+/**
+ * Turns a Socket.IO server the app owns into a Roomkit server: authentication at the
+ * handshake, channels of every kind, rooms, DMs, presence, history and read state, on the
+ * default namespace. Returns the server-side API.
+ *
+ * @example
+ * const io = new Server(httpServer);
+ * const rk = createRoomkit(io, {
+ *   contract,
+ *   authenticate: jwtAuth({ key: process.env.JWT_SECRET! }),
+ *   channels: { news: { publish: (user) => user.profile.role === "editor" } },
+ * });
+ */
+export function createRoomkit<C extends AnyContract>(io: Server, options: RoomkitOptions<C>): Roomkit<C> {
+  if (!options?.contract?.channels) throw new TypeError("createRoomkit: options.contract is required (see defineContract)");
+  if (typeof options.authenticate !== "function") throw new TypeError("createRoomkit: options.authenticate is required");
+  const defaults = memoryStores();
+  const ctx: Context = {
+    io,
+    contract: options.contract,
+    options: options as unknown as RoomkitOptions<AnyContract>,
+    stores: { ...defaults, ...options.stores },
+    hooks: options.hooks ?? {},
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    graceMs: options.presence?.graceMs ?? 3000,
+    maxPage: options.history?.maxPage ?? 100,
+    maxReplay: options.history?.maxReplay ?? 1000,
+    sessions: new Map(),
+    inflight: new Set(),
+    track(work) {
+      ctx.inflight.add(work);
+      void work.finally(() => ctx.inflight.delete(work)).catch(() => undefined);
+      return work;
+    },
+    graceTimers: new Map(),
+    closing: false,
+  };
+  io.use(authMiddleware(ctx));
+  io.on("connection", (socket) => onConnection(ctx, socket));
+  watchOccupancy(ctx);
+  log("ready with families %o", Object.keys(options.contract.channels));
+  return createApi<C>(ctx);
+}
+
+/** `channelOccupied` / `channelVacated` from the adapter's room events, for channel rooms only. */
+function watchOccupancy(ctx: Context): void {
+  const { channelOccupied, channelVacated } = ctx.hooks;
+  if (!channelOccupied && !channelVacated) return;
+  const adapter = ctx.io.of("/").adapter;
+  const isChannel = (room: string) => {
+    const family = room.slice(0, room.indexOf(":"));
+    return room.includes(":") && Object.hasOwn(ctx.contract.channels, family);
+  };
+  adapter.on("create-room", (room: string) => isChannel(room) && channelOccupied?.({ channel: room }));
+  adapter.on("delete-room", (room: string) => isChannel(room) && channelVacated?.({ channel: room }));
+}

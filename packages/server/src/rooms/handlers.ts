@@ -1,0 +1,56 @@
+import { RoomkitError } from "@roomkit/protocol";
+import type { RoomRole } from "@roomkit/protocol";
+import type { Session } from "../context.js";
+import type { Handlers } from "../requests/dispatch.js";
+import {
+  optionalBoolean, optionalString, optionalUserIds, requiredString, userId,
+} from "../requests/fields.js";
+import {
+  createRoom, inviteMember, joinRoom, kickMember, leaveRoom, listRooms, roomMembers, setMuted, setRole,
+} from "./rooms.js";
+
+const me = (s: Session) => s.user.id;
+
+function role(value: unknown): Exclude<RoomRole, "owner"> {
+  if (value !== "admin" && value !== "member") throw new RoomkitError("INVALID", '"role" must be "admin" or "member"');
+  return value;
+}
+
+function muted(value: unknown): boolean {
+  if (typeof value !== "boolean") throw new RoomkitError("INVALID", '"muted" must be a boolean');
+  return value;
+}
+
+/** The `rk:room:*` requests: payload checks, then the room operations as the connection's user. */
+export const roomHandlers: Handlers = {
+  "rk:room:create": async (ctx, s, p) => {
+    const channel = optionalString(p, "channel");
+    const family = optionalString(p, "family", 32);
+    const name = optionalString(p, "name", 100);
+    const members = optionalUserIds(p, "members", 100);
+    const open = optionalBoolean(p, "open");
+    const room = await createRoom(ctx, {
+      owner: me(s),
+      ...(channel === undefined ? {} : { channel }),
+      ...(family === undefined ? {} : { family }),
+      ...(name === undefined ? {} : { name }),
+      ...(members === undefined ? {} : { members }),
+      ...(open === undefined ? {} : { open }),
+    });
+    return { room };
+  },
+  "rk:room:invite": async (ctx, s, p) => ({ member: await inviteMember(ctx, me(s), requiredString(p, "channel"), userId(p)) }),
+  "rk:room:join": async (ctx, s, p) => ({ room: await joinRoom(ctx, me(s), requiredString(p, "channel")) }),
+  "rk:room:leave": async (ctx, s, p) => {
+    await leaveRoom(ctx, me(s), requiredString(p, "channel"));
+    return {};
+  },
+  "rk:room:kick": async (ctx, s, p) => {
+    await kickMember(ctx, me(s), requiredString(p, "channel"), userId(p));
+    return {};
+  },
+  "rk:room:role": async (ctx, s, p) => ({ member: await setRole(ctx, me(s), requiredString(p, "channel"), userId(p), role(p.role)) }),
+  "rk:room:mute": async (ctx, s, p) => ({ member: await setMuted(ctx, me(s), requiredString(p, "channel"), userId(p), muted(p.muted)) }),
+  "rk:room:list": async (ctx, s) => ({ rooms: await listRooms(ctx, me(s)) }),
+  "rk:room:members": async (ctx, s, p) => ({ members: await roomMembers(ctx, me(s), requiredString(p, "channel")) }),
+};

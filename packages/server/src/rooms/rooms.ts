@@ -1,0 +1,178 @@
+import { randomBytes } from "node:crypto";
+import { RoomkitError, isValidFamily, resolveChannel } from "@roomkit/protocol";
+import type { ResolvedChannel, RoomInfo, RoomMember, RoomRole, RoomSummary } from "@roomkit/protocol";
+import type { Context } from "../context.js";
+import { announceRoomChange, connectMember, disconnectMember } from "./effects.js";
+
+/** Who acts on a room: a user id, or `undefined` for the app's own server code (all rights). */
+export type Actor = string | undefined;
+
+const RANK: Record<RoomRole, number> = { member: 1, admin: 2, owner: 3 };
+const SYSTEM_RANK = 4;
+const MAX_INITIAL_MEMBERS = 100;
+
+export interface CreateRoomInput {
+  owner: string;
+  channel?: string;
+  family?: string;
+  name?: string;
+  members?: string[];
+  open?: boolean;
+}
+
+function roomChannel(ctx: Context, id: unknown): ResolvedChannel {
+  const r = resolveChannel(ctx.contract, id);
+  if (!r.ok) throw new RoomkitError("INVALID", r.reason);
+  if (r.value.kind !== "room") throw new RoomkitError("INVALID", `"${r.value.id}" is a ${r.value.kind} channel, not a room`);
+  return r.value;
+}
+
+function newRoomChannel(ctx: Context, family: string | undefined): ResolvedChannel {
+  const fallback = ctx.options.rooms?.defaultFamily ??
+    Object.keys(ctx.contract.channels).find((f) => ctx.contract.channels[f]?.kind === "room");
+  const chosen = family ?? fallback;
+  if (!chosen || !isValidFamily(chosen)) throw new RoomkitError("INVALID", "the contract declares no room family to create the room in");
+  return roomChannel(ctx, `${chosen}:${randomBytes(9).toString("base64url")}`);
+}
+
+async function existing(ctx: Context, channel: string): Promise<RoomInfo> {
+  const room = await ctx.stores.rooms.get(channel);
+  if (!room) throw new RoomkitError("NOT_FOUND", `no room "${channel}"`);
+  return room;
+}
+
+/** The actor's rank in the room; a user who is not a member is refused. */
+async function rankOf(ctx: Context, channel: string, actor: Actor): Promise<number> {
+  if (actor === undefined) return SYSTEM_RANK;
+  const member = await ctx.stores.rooms.member(channel, actor);
+  if (!member) throw new RoomkitError("FORBIDDEN", `not a member of room "${channel}"`);
+  return RANK[member.role];
+}
+
+async function target(ctx: Context, channel: string, userId: string): Promise<RoomMember> {
+  const member = await ctx.stores.rooms.member(channel, userId);
+  if (!member) throw new RoomkitError("NOT_FOUND", `"${userId}" is not a member of "${channel}"`);
+  return member;
+}
+
+/** The actor must outrank the member they act on (an owner over admins, an admin over members). */
+async function assertOutranks(ctx: Context, channel: string, actor: Actor, userId: string): Promise<RoomMember> {
+  if (actor === userId) throw new RoomkitError("INVALID", "this cannot be done to yourself");
+  await existing(ctx, channel);
+  const rank = await rankOf(ctx, channel, actor);
+  const member = await target(ctx, channel, userId);
+  if (rank <= RANK[member.role]) throw new RoomkitError("FORBIDDEN", `only a higher role can do this to a ${member.role}`);
+  return member;
+}
+
+const summary = (room: RoomInfo, member: RoomMember): RoomSummary => ({ ...room, role: member.role, muted: member.muted });
+
+/** Creates a room owned by `input.owner` with its first members, and connects them all. */
+export async function createRoom(ctx: Context, input: CreateRoomInput): Promise<RoomSummary> {
+  const ch = input.channel === undefined ? newRoomChannel(ctx, input.family) : roomChannel(ctx, input.channel);
+  const now = Date.now();
+  const others = (input.members ?? []).filter((m) => m !== input.owner);
+  if (others.length > MAX_INITIAL_MEMBERS) throw new RoomkitError("INVALID", `at most ${MAX_INITIAL_MEMBERS} initial members`);
+  const room: RoomInfo = { channel: ch.id, name: input.name ?? ch.name, owner: input.owner, open: input.open ?? false, createdAt: now };
+  const owner: RoomMember = { userId: input.owner, role: "owner", muted: false, joinedAt: now };
+  const members = [owner, ...others.map((userId): RoomMember => ({ userId, role: "member", muted: false, joinedAt: now }))];
+  if (!(await ctx.stores.rooms.create(room, members))) throw new RoomkitError("CONFLICT", `room "${ch.id}" already exists`);
+  for (const m of members) connectMember(ctx, ch.id, m.userId);
+  announceRoomChange(ctx, ch.id, { type: "created", userId: input.owner, room });
+  for (const m of others) announceRoomChange(ctx, ch.id, { type: "joined", userId: m, by: input.owner, room });
+  return summary(room, owner);
+}
+
+/** Adds a member; owners and admins may invite (or every member, with `rooms.invite: "members"`). */
+export async function inviteMember(ctx: Context, actor: Actor, channel: string, userId: string): Promise<RoomMember> {
+  const room = await existing(ctx, roomChannel(ctx, channel).id);
+  const rank = await rankOf(ctx, room.channel, actor);
+  const needed = ctx.options.rooms?.invite === "members" ? RANK.member : RANK.admin;
+  if (rank < needed) throw new RoomkitError("FORBIDDEN", "only owners and admins may invite");
+  if (await ctx.stores.rooms.member(room.channel, userId)) throw new RoomkitError("CONFLICT", `"${userId}" is already a member`);
+  const member: RoomMember = { userId, role: "member", muted: false, joinedAt: Date.now() };
+  await ctx.stores.rooms.putMember(room.channel, member);
+  connectMember(ctx, room.channel, userId);
+  announceRoomChange(ctx, room.channel, { type: "joined", userId, ...(actor ? { by: actor } : {}), room });
+  return member;
+}
+
+/** Joins an open room; joining one you are in already is a no-op. */
+export async function joinRoom(ctx: Context, userId: string, channel: string): Promise<RoomSummary> {
+  const room = await existing(ctx, roomChannel(ctx, channel).id);
+  const current = await ctx.stores.rooms.member(room.channel, userId);
+  if (current) return summary(room, current);
+  if (!room.open) throw new RoomkitError("FORBIDDEN", `room "${room.channel}" is invitation-only`);
+  const member: RoomMember = { userId, role: "member", muted: false, joinedAt: Date.now() };
+  await ctx.stores.rooms.putMember(room.channel, member);
+  connectMember(ctx, room.channel, userId);
+  announceRoomChange(ctx, room.channel, { type: "joined", userId, room });
+  return summary(room, member);
+}
+
+/** Leaves a room. An owner who leaves hands the room to the longest-standing admin, else member; the last one out deletes it. */
+export async function leaveRoom(ctx: Context, userId: string, channel: string): Promise<void> {
+  const room = await existing(ctx, roomChannel(ctx, channel).id);
+  const member = await target(ctx, room.channel, userId);
+  announceRoomChange(ctx, room.channel, { type: "left", userId });
+  await ctx.stores.rooms.removeMember(room.channel, userId);
+  await disconnectMember(ctx, room.channel, userId);
+  if (member.role !== "owner") return;
+  const rest = await ctx.stores.rooms.members(room.channel);
+  const heir = rest.find((m) => m.role === "admin") ?? rest[0];
+  if (!heir) return ctx.stores.rooms.delete(room.channel);
+  await ctx.stores.rooms.update({ ...room, owner: heir.userId });
+  await ctx.stores.rooms.putMember(room.channel, { ...heir, role: "owner" });
+  announceRoomChange(ctx, room.channel, { type: "role", userId: heir.userId, role: "owner" });
+}
+
+/** Removes a member, who loses the room on every device at once. */
+export async function kickMember(ctx: Context, actor: Actor, channel: string, userId: string): Promise<void> {
+  const id = roomChannel(ctx, channel).id;
+  await assertOutranks(ctx, id, actor, userId);
+  announceRoomChange(ctx, id, { type: "kicked", userId, ...(actor ? { by: actor } : {}) });
+  await ctx.stores.rooms.removeMember(id, userId);
+  await disconnectMember(ctx, id, userId);
+}
+
+/** Makes a member an admin or a member again; only the owner (or the server) may. */
+export async function setRole(ctx: Context, actor: Actor, channel: string, userId: string, role: RoomRole): Promise<RoomMember> {
+  if (role === "owner") throw new RoomkitError("INVALID", 'role must be "admin" or "member"');
+  const id = roomChannel(ctx, channel).id;
+  const member = await assertOutranks(ctx, id, actor, userId);
+  if (actor !== undefined && (await rankOf(ctx, id, actor)) < RANK.owner) throw new RoomkitError("FORBIDDEN", "only the owner may change roles");
+  const updated = { ...member, role };
+  await ctx.stores.rooms.putMember(id, updated);
+  announceRoomChange(ctx, id, { type: "role", userId, role, ...(actor ? { by: actor } : {}) });
+  return updated;
+}
+
+/** Mutes or unmutes a member: a muted member still reads but may not publish. */
+export async function setMuted(ctx: Context, actor: Actor, channel: string, userId: string, muted: boolean): Promise<RoomMember> {
+  const id = roomChannel(ctx, channel).id;
+  const member = await assertOutranks(ctx, id, actor, userId);
+  const updated = { ...member, muted };
+  await ctx.stores.rooms.putMember(id, updated);
+  announceRoomChange(ctx, id, { type: muted ? "muted" : "unmuted", userId, ...(actor ? { by: actor } : {}) });
+  return updated;
+}
+
+/** The rooms a user is in, with their role. */
+export async function listRooms(ctx: Context, userId: string): Promise<RoomSummary[]> {
+  const channels = await ctx.stores.rooms.roomsOf(userId);
+  const rooms = await Promise.all(
+    channels.map(async (c) => {
+      const [room, member] = await Promise.all([ctx.stores.rooms.get(c), ctx.stores.rooms.member(c, userId)]);
+      return room && member ? summary(room, member) : undefined;
+    }),
+  );
+  return rooms.filter((r): r is RoomSummary => r !== undefined);
+}
+
+/** The stored members of a room; only its members (or the server) may look. */
+export async function roomMembers(ctx: Context, actor: Actor, channel: string): Promise<RoomMember[]> {
+  const id = roomChannel(ctx, channel).id;
+  await existing(ctx, id);
+  await rankOf(ctx, id, actor);
+  return ctx.stores.rooms.members(id);
+}

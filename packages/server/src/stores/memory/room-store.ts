@@ -1,0 +1,98 @@
+import type { RoomInfo, RoomMember } from "@roomkit/protocol";
+import type { RoomStore } from "../types.js";
+
+interface Room {
+  info: RoomInfo;
+  members: Map<string, RoomMember>;
+}
+
+/**
+ * Rooms and their members in process memory, with a per-user index for {@link roomsOf}.
+ *
+ * @example
+ * const rooms = new MemoryRoomStore();
+ * const room = { channel: "room:42", name: "Design", owner: "alice", open: false, createdAt: Date.now() };
+ * await rooms.create(room, [{ userId: "alice", role: "owner", muted: false, joinedAt: Date.now() }]);
+ * await rooms.roomsOf("alice"); // ["room:42"]
+ */
+export class MemoryRoomStore implements RoomStore {
+  readonly #rooms = new Map<string, Room>();
+  readonly #roomsByUser = new Map<string, Set<string>>();
+
+  async create(room: RoomInfo, members: RoomMember[]): Promise<boolean> {
+    assertChannel(room?.channel);
+    if (this.#rooms.has(room.channel)) return false;
+    this.#rooms.set(room.channel, { info: { ...room }, members: new Map() });
+    for (const member of members) this.#put(room.channel, member);
+    return true;
+  }
+
+  async get(channel: string): Promise<RoomInfo | undefined> {
+    const room = this.#rooms.get(channel);
+    return room && { ...room.info };
+  }
+
+  /** Replaces a stored room's info; a room that does not exist (deleted meanwhile) stays absent. */
+  async update(room: RoomInfo): Promise<void> {
+    assertChannel(room?.channel);
+    const stored = this.#rooms.get(room.channel);
+    if (stored) stored.info = { ...room };
+  }
+
+  async delete(channel: string): Promise<void> {
+    const room = this.#rooms.get(channel);
+    if (!room) return;
+    for (const userId of room.members.keys()) this.#unindex(userId, channel);
+    this.#rooms.delete(channel);
+  }
+
+  async member(channel: string, userId: string): Promise<RoomMember | undefined> {
+    const member = this.#rooms.get(channel)?.members.get(userId);
+    return member && { ...member };
+  }
+
+  async members(channel: string): Promise<RoomMember[]> {
+    const room = this.#rooms.get(channel);
+    return room ? Array.from(room.members.values(), (m) => ({ ...m })) : [];
+  }
+
+  /** Adds or replaces a member (a replaced member keeps their place); ignored when the room does not exist. */
+  async putMember(channel: string, member: RoomMember): Promise<void> {
+    assertChannel(channel);
+    this.#put(channel, member);
+  }
+
+  async removeMember(channel: string, userId: string): Promise<boolean> {
+    const room = this.#rooms.get(channel);
+    if (!room?.members.delete(userId)) return false;
+    this.#unindex(userId, channel);
+    return true;
+  }
+
+  async roomsOf(userId: string): Promise<string[]> {
+    return [...(this.#roomsByUser.get(userId) ?? [])];
+  }
+
+  #put(channel: string, member: RoomMember): void {
+    if (typeof member?.userId !== "string" || member.userId === "") throw new TypeError("member.userId must be a non-empty string");
+    const room = this.#rooms.get(channel);
+    if (!room) return;
+    room.members.set(member.userId, { ...member });
+    let channels = this.#roomsByUser.get(member.userId);
+    if (!channels) {
+      channels = new Set();
+      this.#roomsByUser.set(member.userId, channels);
+    }
+    channels.add(channel);
+  }
+
+  #unindex(userId: string, channel: string): void {
+    const channels = this.#roomsByUser.get(userId);
+    channels?.delete(channel);
+    if (channels?.size === 0) this.#roomsByUser.delete(userId);
+  }
+}
+
+function assertChannel(channel: unknown): asserts channel is string {
+  if (typeof channel !== "string" || channel === "") throw new TypeError("room channel must be a non-empty string");
+}

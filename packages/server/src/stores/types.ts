@@ -1,0 +1,119 @@
+import type { Message, PresenceMember, RoomInfo, RoomMember } from "@roomkit/protocol";
+
+/** What the server gives {@link MessageStore.append}; the store assigns `id` and `seq`. */
+export interface AppendInput {
+  channel: string;
+  from: string;
+  body: unknown;
+  sentAt: number;
+  clientId?: string;
+}
+
+export interface AppendResult {
+  message: Message;
+  /** True when `(channel, from, clientId)` was stored before: `message` is that first one. */
+  duplicate: boolean;
+}
+
+/** A page request. `after` and `before` are exclusive; with neither, the latest `limit`. */
+export interface RangeQuery {
+  after?: number;
+  before?: number;
+  limit: number;
+}
+
+export interface RangeResult {
+  /** Ascending seq. */
+  messages: Message[];
+  /** More messages exist beyond this page in the direction asked. */
+  hasMore: boolean;
+}
+
+/** Where a channel's stream stands. */
+export interface StreamInfo {
+  /** Stable for the life of the stream's history; a new epoch means seqs started again. */
+  epoch: string;
+  /** The latest seq, 0 when nothing was ever stored. */
+  latest: number;
+  /** The lowest seq still kept; `latest + 1` when nothing is kept. */
+  oldest: number;
+}
+
+/**
+ * Ordered, deduplicated message history per channel.
+ *
+ * Contract (checked by the conformance suite): seqs start at 1 and grow by 1 per stored
+ * message per channel, even under concurrent appends; a repeated `(channel, from, clientId)`
+ * returns the first message with `duplicate: true` and stores nothing; appends to one channel
+ * resolve in seq order.
+ */
+export interface MessageStore {
+  append(input: AppendInput): Promise<AppendResult>;
+  range(channel: string, query: RangeQuery): Promise<RangeResult>;
+  stream(channel: string): Promise<StreamInfo>;
+  close?(): Promise<void>;
+}
+
+/** One connection of a user in a presence channel. */
+export interface PresenceEntry {
+  channel: string;
+  userId: string;
+  /** The connection (socket id); a user has one entry per connection. */
+  connId: string;
+  info: unknown;
+}
+
+/**
+ * Who is in each presence channel, aggregated by user: `add` says whether this is the user's
+ * first connection there, `remove` whether it was the last.
+ */
+export interface PresenceStore {
+  add(entry: PresenceEntry): Promise<{ first: boolean }>;
+  /** `member` is the user as they were listed, returned when `last` is true. */
+  remove(channel: string, userId: string, connId: string): Promise<{ last: boolean; member?: PresenceMember }>;
+  /** Removes every connection of a user (kicked from a room); returns the member when there was one. */
+  removeUser(channel: string, userId: string): Promise<PresenceMember | undefined>;
+  members(channel: string): Promise<PresenceMember[]>;
+  close?(): Promise<void>;
+}
+
+/** Stored rooms and their members. */
+export interface RoomStore {
+  /** Stores a new room with its first members; false (and nothing stored) when the channel is taken. */
+  create(room: RoomInfo, members: RoomMember[]): Promise<boolean>;
+  get(channel: string): Promise<RoomInfo | undefined>;
+  update(room: RoomInfo): Promise<void>;
+  /** Removes the room and all its members. */
+  delete(channel: string): Promise<void>;
+  member(channel: string, userId: string): Promise<RoomMember | undefined>;
+  /** Members in the order they joined. */
+  members(channel: string): Promise<RoomMember[]>;
+  /** Adds or replaces a member. */
+  putMember(channel: string, member: RoomMember): Promise<void>;
+  /** True when the user was a member. */
+  removeMember(channel: string, userId: string): Promise<boolean>;
+  /** The room channels the user is a member of. */
+  roomsOf(userId: string): Promise<string[]>;
+  close?(): Promise<void>;
+}
+
+/** The last seq each user read per channel. */
+export interface ReadStateStore {
+  /**
+   * Raises the user's last read seq to `seq` (never lowers it) and returns the result.
+   * `mark(user, channel, 0)` starts tracking a channel without reading anything.
+   */
+  mark(userId: string, channel: string, seq: number): Promise<number>;
+  get(userId: string, channel: string): Promise<number>;
+  /** Every channel the user has read state for, with its last read seq. */
+  all(userId: string): Promise<Map<string, number>>;
+  close?(): Promise<void>;
+}
+
+/** The four stores a Roomkit server needs. */
+export interface Stores {
+  messages: MessageStore;
+  presence: PresenceStore;
+  rooms: RoomStore;
+  readState: ReadStateStore;
+}

@@ -1,0 +1,2 @@
+export type { StoreConformanceOptions } from "./conformance.js";
+export { describeStoreConformance } from "./conformance.js";

@@ -1,0 +1,108 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server } from "socket.io";
+import { io as connect } from "socket.io-client";
+import type { Socket as ClientSocket } from "socket.io-client";
+import type { Ack } from "@roomkit/protocol";
+import { createRoomkit } from "@roomkit/server";
+import type { Roomkit, RoomkitOptions } from "@roomkit/server";
+import { contract } from "./contract.js";
+import type { TestContract } from "./contract.js";
+
+export type Client = ClientSocket;
+
+export interface Harness {
+  url: string;
+  io: Server;
+  rk: Roomkit<TestContract>;
+  /** Connects a raw socket.io client as `userId` (the test server trusts `auth.user`). */
+  client(userId: string, profile?: Record<string, unknown>): Promise<Client>;
+  close(): Promise<void>;
+}
+
+/** The demo profile of a test user: their name, and announcer rights for "anna". */
+export const profileOf = (id: string) => ({ name: id[0]!.toUpperCase() + id.slice(1), role: id === "anna" ? "announcer" : "viewer" });
+
+/** Starts a real Socket.IO + Roomkit server on port 0. `auth.user` is trusted as the user id. */
+export async function startServer(options: Partial<RoomkitOptions<TestContract>> = {}): Promise<Harness> {
+  const http = createServer();
+  const io = new Server(http, { maxHttpBufferSize: 2e6 });
+  const rk = createRoomkit(io, {
+    contract,
+    authenticate: (hs) => {
+      const id = (hs.auth as { user?: unknown }).user;
+      if (typeof id !== "string") return null;
+      const profile = (hs.auth as { profile?: Record<string, unknown> }).profile ?? profileOf(id);
+      return { id, profile: profile as never };
+    },
+    channels: {
+      news: { publish: (user) => user.profile.role === "announcer" },
+      team: { authorize: (user, ch) => ch.name === "a-team" && ["alice", "bob"].includes(user.id) },
+      lobby: { authorize: () => true, memberInfo: (user) => ({ name: user.profile.name }) },
+    },
+    presence: { graceMs: 0 },
+    ...options,
+  });
+  await new Promise<void>((done) => http.listen(0, "127.0.0.1", done));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const clients: Client[] = [];
+  return {
+    url,
+    io,
+    rk,
+    async client(userId, profile) {
+      const socket = connect(url, { auth: { user: userId, ...(profile ? { profile } : {}) }, transports: ["websocket"], reconnection: false, forceNew: true });
+      clients.push(socket);
+      await new Promise<void>((done, fail) => {
+        socket.once("connect", () => done());
+        socket.once("connect_error", fail);
+      });
+      return socket;
+    },
+    async close() {
+      for (const c of clients) c.disconnect();
+      await rk.close();
+      io.close();
+      await new Promise((done) => http.close(done));
+    },
+  };
+}
+
+/** Emits a request and resolves with its ack. */
+export function request<T extends object = Record<string, unknown>>(socket: Client, event: string, payload?: unknown): Promise<Ack<T & Record<string, unknown>>> {
+  return socket.timeout(5000).emitWithAck(event, payload) as Promise<Ack<T & Record<string, unknown>>>;
+}
+
+/** Like {@link request}, but fails the test unless the ack is `ok`. */
+export async function ok<T extends object = Record<string, any>>(socket: Client, event: string, payload?: unknown): Promise<T> {
+  const ack = await request<T>(socket, event, payload);
+  if (!ack.ok) throw new Error(`${event} refused: ${ack.error.code} ${ack.error.message}`);
+  return ack as unknown as T;
+}
+
+/** Resolves with the next push of `event` that matches `match`. */
+export function next<T = any>(socket: Client, event: string, match: (push: T) => boolean = () => true): Promise<T> {
+  return new Promise((done) => {
+    const listener = (push: T) => {
+      if (!match(push)) return;
+      socket.off(event, listener);
+      done(push);
+    };
+    socket.on(event, listener);
+  });
+}
+
+/** Collects every push of `event` from now on. */
+export function collect<T = any>(socket: Client, event: string): T[] {
+  const seen: T[] = [];
+  socket.on(event, (push: T) => seen.push(push));
+  return seen;
+}
+
+/**
+ * Proves a socket received nothing more: sends a request and waits for its ack, which Socket.IO
+ * delivers after every push emitted to that socket before it (one ordered connection).
+ */
+export async function settled(...sockets: Client[]): Promise<void> {
+  await Promise.all(sockets.map((s) => request(s, "rk:unread", {})));
+}

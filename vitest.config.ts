@@ -1,0 +1,33 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+// Tests import each package's source, so no build is needed before `npm test`.
+const alias = [
+  { find: /^@roomkit\/protocol$/, replacement: src("protocol/src/index.ts") },
+  { find: /^@roomkit\/server\/testing$/, replacement: src("server/src/testing/index.ts") },
+  { find: /^@roomkit\/server$/, replacement: src("server/src/index.ts") },
+  { find: /^@roomkit\/client$/, replacement: src("client/src/index.ts") },
+  { find: /^@roomkit\/redis$/, replacement: src("redis/src/index.ts") },
+];
+
+const project = (name: string, extra: Record<string, unknown> = {}) => ({
+  extends: true as const,
+  test: {
+    name,
+    include: [`packages/${name}/test/**/*.test.ts`, `packages/${name}/src/**/*.test.ts`],
+    typecheck: { enabled: true, include: [`packages/${name}/test/**/*.test-d.ts`], tsconfig: "./tsconfig.test.json" },
+    ...extra,
+  },
+});
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [project("protocol"), project("server")],
+    reporters: ["default", "./scripts/summary-reporter.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
