@@ -25,7 +25,7 @@ const project = (name: string, extra: Record<string, unknown> = {}) => ({
 export default defineConfig({
   resolve: { alias },
   test: {
-    projects: [project("protocol"), project("server")],
+    projects: [project("protocol"), project("server"), project("client"), project("redis")],
     reporters: ["default", "./scripts/summary-reporter.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,

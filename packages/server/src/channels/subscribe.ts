@@ -25,6 +25,8 @@ async function recover(ctx: Context, channel: string, since: number, epoch: stri
   if (since === stream.latest) return { ...base, recovered: true, messages: [] };
   if (since + 1 < stream.oldest || stream.latest - since > ctx.maxReplay) return lost;
   const { messages } = await ctx.stores.messages.range(channel, { after: since, limit: stream.latest - since });
+  // Retention may trim between stream() and range(): a page that does not start right after `since` is a gap.
+  if (messages[0]?.seq !== since + 1) return lost;
   return { ...base, recovered: true, messages };
 }
 
