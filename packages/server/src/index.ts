@@ -16,4 +16,4 @@ export {
   MemoryMessageStore, MemoryPresenceStore, MemoryReadStateStore, MemoryRoomStore, memoryStores,
 } from "./stores/memory/index.js";
 export type { MemoryMessageStoreOptions } from "./stores/memory/index.js";
-export { RoomkitError, defineContract, dmChannel, type } from "@roomkit/protocol";
+export { RoomkitError, defineContract, dmChannel, isValidUserId, type } from "@roomkit/protocol";

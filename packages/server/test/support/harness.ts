@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
 import { io as connect } from "socket.io-client";
 import type { Socket as ClientSocket } from "socket.io-client";
-import type { Ack } from "@roomkit/protocol";
+import type { Ack, ErrorCode, ErrorPayload, WelcomePush } from "@roomkit/protocol";
 import { createRoomkit } from "@roomkit/server";
 import type { Roomkit, RoomkitOptions } from "@roomkit/server";
 import { contract } from "./contract.js";
@@ -11,12 +11,21 @@ import type { TestContract } from "./contract.js";
 
 export type Client = ClientSocket;
 
+/** A refused handshake as the client sees it: `connect_error` with the server's `{ code, message }`. */
+export type ConnectError = Error & { data?: ErrorPayload };
+
 export interface Harness {
   url: string;
   io: Server;
   rk: Roomkit<TestContract>;
   /** Connects a raw socket.io client as `userId` (the test server trusts `auth.user`). */
   client(userId: string, profile?: Record<string, unknown>): Promise<Client>;
+  /** Connects with any handshake `auth` (and headers); resolves once the server's `rk:welcome` arrives. */
+  connect(auth: Record<string, unknown>, headers?: Record<string, string>): Promise<{ socket: Client; welcome: WelcomePush }>;
+  /** Connects with any handshake `auth`, expecting a refusal; resolves with the `connect_error`. */
+  refused(auth: Record<string, unknown>, headers?: Record<string, string>): Promise<ConnectError>;
+  /** Disconnects a client and resolves once the server has seen it go. */
+  drop(socket: Client): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,18 +55,42 @@ export async function startServer(options: Partial<RoomkitOptions<TestContract>>
   await new Promise<void>((done) => http.listen(0, "127.0.0.1", done));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const clients: Client[] = [];
+  const open = (auth: Record<string, unknown>, headers?: Record<string, string>) => {
+    const socket = connect(url, { auth, transports: ["websocket"], reconnection: false, forceNew: true, ...(headers ? { extraHeaders: headers } : {}) });
+    clients.push(socket);
+    return socket;
+  };
   return {
     url,
     io,
     rk,
     async client(userId, profile) {
-      const socket = connect(url, { auth: { user: userId, ...(profile ? { profile } : {}) }, transports: ["websocket"], reconnection: false, forceNew: true });
-      clients.push(socket);
+      const socket = open({ user: userId, ...(profile ? { profile } : {}) });
       await new Promise<void>((done, fail) => {
         socket.once("connect", () => done());
         socket.once("connect_error", fail);
       });
       return socket;
+    },
+    connect(auth, headers) {
+      const socket = open(auth, headers);
+      return new Promise((done, fail) => {
+        socket.once("rk:welcome", (welcome: WelcomePush) => done({ socket, welcome }));
+        socket.once("connect_error", fail);
+      });
+    },
+    refused(auth, headers) {
+      const socket = open(auth, headers);
+      return new Promise((done, fail) => {
+        socket.once("connect", () => fail(new Error("the server accepted a connection it should refuse")));
+        socket.once("connect_error", done);
+      });
+    },
+    async drop(socket) {
+      const server = io.of("/").sockets.get(socket.id!);
+      const gone = new Promise<void>((done) => (server ? server.once("disconnect", () => done()) : done()));
+      socket.disconnect();
+      await gone;
     },
     async close() {
       for (const c of clients) c.disconnect();
@@ -78,6 +111,13 @@ export async function ok<T extends object = Record<string, any>>(socket: Client,
   const ack = await request<T>(socket, event, payload);
   if (!ack.ok) throw new Error(`${event} refused: ${ack.error.code} ${ack.error.message}`);
   return ack as unknown as T;
+}
+
+/** Emits a request that must be refused, and resolves with the error's code. */
+export async function refusal(socket: Client, event: string, payload?: unknown): Promise<ErrorCode> {
+  const ack = await request(socket, event, payload);
+  if (ack.ok) throw new Error(`${event} was accepted but should be refused`);
+  return ack.error.code;
 }
 
 /** Resolves with the next push of `event` that matches `match`. */
