@@ -25,9 +25,14 @@ export interface ContractDefinition {
 /** Any contract; the constraint of every generic that takes one. */
 export type AnyContract = ContractDefinition;
 
+// `user:<id>` is every user's personal Socket.IO room (see userRoom): a channel family of that
+// name would let anyone subscribe to another user's DMs and pushes.
+const RESERVED_FAMILIES: readonly string[] = ["user"];
+
 /**
  * Declares the app's channel families, message bodies, signals and profiles once, for the
- * server and the client. Throws a `TypeError` on a malformed declaration (a bug in the app).
+ * server and the client. Throws a `TypeError` on a malformed declaration (a bug in the app),
+ * including a family named `user`, which is reserved.
  *
  * @example
  * import { z } from "zod";
@@ -42,11 +47,14 @@ export type AnyContract = ContractDefinition;
  * });
  */
 export function defineContract<const C extends ContractDefinition>(contract: C): C {
-  if (typeof contract !== "object" || contract === null || typeof contract.channels !== "object") {
+  if (typeof contract !== "object" || contract === null || typeof contract.channels !== "object" || contract.channels === null) {
     throw new TypeError("defineContract: expected { channels: { <family>: { kind } } }");
   }
   for (const [family, def] of Object.entries(contract.channels)) {
     if (!isValidFamily(family)) throw new TypeError(`defineContract: family "${family}" must match [a-z][a-z0-9_-]{0,31}`);
+    if (RESERVED_FAMILIES.includes(family)) {
+      throw new TypeError(`defineContract: family "${family}" is reserved: "${family}:<id>" is each user's personal room`);
+    }
     if (!CHANNEL_KINDS.includes(def?.kind)) {
       throw new TypeError(`defineContract: family "${family}" has kind "${String(def?.kind)}"; use one of ${CHANNEL_KINDS.join(", ")}`);
     }

@@ -105,7 +105,8 @@ export function createApi<C extends AnyContract>(ctx: Context): Roomkit<C> {
     sendDirect: async (from, to, body, options = {}) => {
       const family = options.family ?? dmFamily;
       if (!family) throw new RoomkitError("INVALID", "the contract declares no dm family");
-      const ch = resolve(ctx, dmChannel(checkUser(from), checkUser(to), family));
+      if (checkUser(from) === checkUser(to)) throw new RoomkitError("INVALID", "a DM needs two different users");
+      const ch = resolve(ctx, dmChannel(from, to, family));
       const input = { from, body, ...(options.clientId === undefined ? {} : { clientId: options.clientId }) };
       return (await storeAndBroadcast(ctx, ch, input)) as Message<never>;
     },
@@ -118,17 +119,17 @@ export function createApi<C extends AnyContract>(ctx: Context): Roomkit<C> {
       const ch = resolve(ctx, channel);
       return ctx.stores.messages.range(ch.id, { ...query, limit: Math.min(query.limit ?? 50, ctx.maxPage) });
     },
-    unread: (userId) => unreadCounts(ctx, checkUser(userId)),
+    unread: async (userId) => unreadCounts(ctx, checkUser(userId)),
     rooms: {
-      create: (input) => createRoom(ctx, { ...input, owner: checkUser(input.owner) }),
-      invite: (channel, userId, options = {}) => inviteMember(ctx, options.by, channel, checkUser(userId)),
-      join: (channel, userId) => joinRoom(ctx, checkUser(userId), channel),
-      leave: (channel, userId) => leaveRoom(ctx, checkUser(userId), channel),
-      kick: (channel, userId, options = {}) => kickMember(ctx, options.by, channel, checkUser(userId)),
-      setRole: (channel, userId, role, options = {}) => setRole(ctx, options.by, channel, checkUser(userId), role),
-      mute: (channel, userId, muted, options = {}) => setMuted(ctx, options.by, channel, checkUser(userId), muted),
-      list: (userId) => listRooms(ctx, checkUser(userId)),
-      members: (channel) => roomMembers(ctx, undefined, channel),
+      create: async (input) => createRoom(ctx, { ...input, owner: checkUser(input.owner), ...(input.members && { members: input.members.map(checkUser) }) }),
+      invite: async (channel, userId, options = {}) => inviteMember(ctx, options.by, channel, checkUser(userId)),
+      join: async (channel, userId) => joinRoom(ctx, checkUser(userId), channel),
+      leave: async (channel, userId) => leaveRoom(ctx, checkUser(userId), channel),
+      kick: async (channel, userId, options = {}) => kickMember(ctx, options.by, channel, checkUser(userId)),
+      setRole: async (channel, userId, role, options = {}) => setRole(ctx, options.by, channel, checkUser(userId), role),
+      mute: async (channel, userId, muted, options = {}) => setMuted(ctx, options.by, channel, checkUser(userId), muted),
+      list: async (userId) => listRooms(ctx, checkUser(userId)),
+      members: async (channel) => roomMembers(ctx, undefined, channel),
     },
     close: () => closeGracefully(ctx),
   };

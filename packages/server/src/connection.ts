@@ -6,6 +6,7 @@ import { TokenBucket } from "./limits/token-bucket.js";
 import { logger } from "./log.js";
 import { dropPresence, enterPresence } from "./presence/presence.js";
 import { listen } from "./requests/dispatch.js";
+import { addSession, removeSession } from "./sessions.js";
 import { handlers } from "./requests/handlers.js";
 
 const log = logger("connection");
@@ -31,16 +32,21 @@ export function onConnection(ctx: Context, socket: Socket): void {
     buckets: { publish: new TokenBucket(limits.publish), signal: new TokenBucket(limits.signal), request: new TokenBucket(limits.request) },
     presence: new Set(),
   };
-  ctx.sessions.set(socket.id, session);
+  addSession(ctx, session);
   socket.join(userRoom(user.id));
   listen(ctx, session, handlers);
   socket.on("disconnect", (reason) => {
     log("%s (%s) disconnected: %s", socket.id, user.id, reason);
-    ctx.sessions.delete(socket.id);
+    removeSession(ctx, session);
     dropPresence(ctx, session);
   });
-  const welcome: WelcomePush = { v: PROTOCOL_VERSION, protocol: PROTOCOL_VERSION, user };
-  socket.emit("rk:welcome", welcome);
   log("%s connected as %s", socket.id, user.id);
-  void ctx.track(rejoinRooms(ctx, session).catch((err) => log("could not rejoin the rooms of %s: %O", user.id, err)));
+  // The welcome follows the rooms, so a client that hears it is already receiving them.
+  const welcome: WelcomePush = { v: PROTOCOL_VERSION, protocol: PROTOCOL_VERSION, user };
+  const rejoined = rejoinRooms(ctx, session).catch((err) => {
+    // Half set up (a store is down): drop the transport so the client reconnects and tries again.
+    log("could not rejoin the rooms of %s, closing the connection: %O", user.id, err);
+    socket.conn.close();
+  });
+  void ctx.track(rejoined.then(() => socket.emit("rk:welcome", welcome)));
 }

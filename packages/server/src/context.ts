@@ -24,12 +24,15 @@ export interface Context {
   graceMs: number;
   maxPage: number;
   maxReplay: number;
-  sessions: Map<string, Session>;
+  /** Live connections on this node, by user id. */
+  sessions: Map<string, Set<Session>>;
   /** Work in flight, so `close()` can let it finish. */
   inflight: Set<Promise<unknown>>;
   /** Adds work to `inflight` until it settles. */
   track<T>(work: Promise<T>): Promise<T>;
   /** Pending presence removals (grace period) and the function that runs each at once. */
   graceTimers: Map<ReturnType<typeof setTimeout>, () => void>;
+  /** Stops announcing the presence changes the store makes on its own. */
+  unwatchPresence: () => void;
   closing: boolean;
 }

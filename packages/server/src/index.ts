@@ -9,7 +9,7 @@ export type { CreateRoomInput } from "./rooms/rooms.js";
 export { bearerToken, jwtAuth, signToken } from "./auth/jwt.js";
 export type { JwtAuthOptions } from "./auth/jwt.js";
 export type {
-  AppendInput, AppendResult, MessageStore, PresenceEntry, PresenceStore, RangeQuery, RangeResult, ReadStateStore,
+  AppendInput, AppendResult, MessageStore, PresenceChange, PresenceEntry, PresenceStore, RangeQuery, RangeResult, ReadStateStore,
   RoomStore, Stores, StreamInfo,
 } from "./stores/types.js";
 export {

@@ -2,6 +2,7 @@ import { PROTOCOL_VERSION } from "@roomkit/protocol";
 import type { ByePush } from "@roomkit/protocol";
 import type { Context } from "./context.js";
 import { logger } from "./log.js";
+import { allSessions } from "./sessions.js";
 
 const log = logger("lifecycle");
 
@@ -17,9 +18,11 @@ async function settle(ctx: Context): Promise<void> {
 export async function closeGracefully(ctx: Context): Promise<void> {
   if (ctx.closing) return settle(ctx);
   ctx.closing = true;
+  // From now on other nodes announce what the store sweeps: this one is going away.
+  ctx.unwatchPresence();
   await settle(ctx);
   const bye: ByePush = { v: PROTOCOL_VERSION, reason: "shutdown", message: "the server is shutting down" };
-  const gone = [...ctx.sessions.values()].map(
+  const gone = allSessions(ctx).map(
     ({ socket }) =>
       new Promise<void>((done) => {
         if (!socket.connected) return done();

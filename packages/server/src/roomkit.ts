@@ -1,3 +1,4 @@
+import { defineContract } from "@roomkit/protocol";
 import type { AnyContract } from "@roomkit/protocol";
 import type { Server } from "socket.io";
 import { createApi } from "./api.js";
@@ -9,6 +10,7 @@ import { DEFAULT_LIMITS } from "./options.js";
 import type { RoomkitOptions } from "./options.js";
 import { memoryStores } from "./stores/memory/index.js";
 import { logger } from "./log.js";
+import { watchPresenceStore } from "./presence/presence.js";
 
 const log = logger("server");
 
@@ -28,6 +30,8 @@ const log = logger("server");
 export function createRoomkit<C extends AnyContract>(io: Server, options: RoomkitOptions<C>): Roomkit<C> {
   if (!options?.contract?.channels) throw new TypeError("createRoomkit: options.contract is required (see defineContract)");
   if (typeof options.authenticate !== "function") throw new TypeError("createRoomkit: options.authenticate is required");
+  // A contract written as a plain object gets the checks of defineContract too (an unknown kind would be unguarded).
+  defineContract(options.contract);
   const defaults = memoryStores();
   const ctx: Context = {
     io,
@@ -47,8 +51,10 @@ export function createRoomkit<C extends AnyContract>(io: Server, options: Roomki
       return work;
     },
     graceTimers: new Map(),
+    unwatchPresence: () => undefined,
     closing: false,
   };
+  ctx.unwatchPresence = watchPresenceStore(ctx);
   io.use(authMiddleware(ctx));
   io.on("connection", (socket) => onConnection(ctx, socket));
   watchOccupancy(ctx);

@@ -54,7 +54,7 @@ export function jwtAuth<Profile = Record<string, unknown>>(options: JwtAuthOptio
 
 /**
  * Signs an HS256 token that {@link jwtAuth} accepts with the same secret: for tests, demos, and
- * apps that issue their own tokens.
+ * apps that issue their own tokens. `expiresIn` is a time span (`"1h"`) or a number of seconds from now.
  *
  * @example
  * const token = await signToken(secret, { id: "alice", profile: { name: "Alice" } }, { expiresIn: "1h" });
@@ -63,7 +63,9 @@ export async function signToken<Profile>(
   secret: string | Uint8Array, user: User<Profile>, options: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
 ): Promise<string> {
   let jwt = new SignJWT({ profile: user.profile as JWTPayload[string] }).setProtectedHeader({ alg: "HS256" }).setSubject(user.id).setIssuedAt();
-  if (options.expiresIn !== undefined) jwt = jwt.setExpirationTime(options.expiresIn);
+  // jose reads a number as an absolute time; `expiresIn` is relative, in seconds from now.
+  const { expiresIn } = options;
+  if (expiresIn !== undefined) jwt = jwt.setExpirationTime(typeof expiresIn === "number" ? `${expiresIn}s` : expiresIn);
   if (options.issuer) jwt = jwt.setIssuer(options.issuer);
   if (options.audience) jwt = jwt.setAudience(options.audience);
   return jwt.sign(toKey(secret));

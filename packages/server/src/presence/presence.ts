@@ -4,6 +4,7 @@ import type { Context, Session } from "../context.js";
 import { assertCanSubscribe, policyOf, refOf, resolve } from "../channels/access.js";
 import type { Payload } from "../requests/fields.js";
 import { logger } from "../log.js";
+import { sessionsOf } from "../sessions.js";
 
 const log = logger("presence");
 
@@ -40,9 +41,15 @@ function safely(fn: () => void): void {
 export async function enterPresence(ctx: Context, session: Session, ch: ResolvedChannel): Promise<void> {
   if (session.presence.has(ch.id)) return;
   session.presence.add(ch.id);
-  const info = await memberInfo(ctx, session, ch);
-  const { first } = await ctx.stores.presence.add({ channel: ch.id, userId: session.user.id, connId: session.socket.id, info });
-  if (first) announce(ctx, ch.id, "join", { userId: session.user.id, info }, session.socket.id);
+  try {
+    const info = await memberInfo(ctx, session, ch);
+    const { first } = await ctx.stores.presence.add({ channel: ch.id, userId: session.user.id, connId: session.socket.id, info });
+    if (first) announce(ctx, ch.id, "join", { userId: session.user.id, info }, session.socket.id);
+  } catch (err) {
+    // Not counted after all (store unavailable): a retried subscribe must try again.
+    session.presence.delete(ch.id);
+    throw err;
+  }
 }
 
 /** Removes this connection from a channel's presence now; the user's last connection announces a `leave`. */
@@ -78,9 +85,18 @@ export function dropPresence(ctx: Context, session: Session): void {
 
 /** Removes a user from a channel's presence on every node (a kicked room member), announcing the `leave`. */
 export async function evictFromPresence(ctx: Context, channel: string, userId: string): Promise<void> {
-  for (const session of ctx.sessions.values()) if (session.user.id === userId) session.presence.delete(channel);
+  for (const session of sessionsOf(ctx, userId)) session.presence.delete(channel);
   const member = await ctx.stores.presence.removeUser(channel, userId);
   if (member) announce(ctx, channel, "leave", member);
+}
+
+/**
+ * Announces the changes a shared presence store makes on its own, such as the members of a
+ * node that died. Returns a function that stops it.
+ */
+export function watchPresenceStore(ctx: Context): () => void {
+  const unwatch = ctx.stores.presence.onChange?.(({ type, channel, member }) => announce(ctx, channel, type, member));
+  return unwatch ?? (() => undefined);
 }
 
 /** The members of a presence or room channel, one per user. */

@@ -1,8 +1,9 @@
 import { PROTOCOL_VERSION, userRoom } from "@roomkit/protocol";
-import type { RoomPush } from "@roomkit/protocol";
+import type { ResolvedChannel, RoomPush } from "@roomkit/protocol";
 import type { Context } from "../context.js";
 import { logger } from "../log.js";
-import { evictFromPresence } from "../presence/presence.js";
+import { enterPresence, evictFromPresence } from "../presence/presence.js";
+import { sessionsOf } from "../sessions.js";
 
 const log = logger("rooms");
 
@@ -15,9 +16,16 @@ export function announceRoomChange(ctx: Context, channel: string, change: Change
   log("%s %s %s by %s", channel, change.type, change.userId, change.by ?? "-");
 }
 
-/** Every connection of the user, on any node, starts receiving the room's messages. */
-export function connectMember(ctx: Context, channel: string, userId: string): void {
-  ctx.io.in(userRoom(userId)).socketsJoin(channel);
+/**
+ * A new member: every connection of the user, on any node, starts receiving the room's messages;
+ * those on this node are counted in its presence, as they would be on reconnecting. The history
+ * from before they joined does not count as unread.
+ */
+export async function connectMember(ctx: Context, ch: ResolvedChannel, userId: string): Promise<void> {
+  ctx.io.in(userRoom(userId)).socketsJoin(ch.id);
+  for (const session of sessionsOf(ctx, userId)) await enterPresence(ctx, session, ch);
+  const { latest } = await ctx.stores.messages.stream(ch.id);
+  if (latest > 0) await ctx.stores.readState.mark(userId, ch.id, latest);
 }
 
 /**

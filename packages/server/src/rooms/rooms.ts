@@ -76,8 +76,10 @@ export async function createRoom(ctx: Context, input: CreateRoomInput): Promise<
   const room: RoomInfo = { channel: ch.id, name: input.name ?? ch.name, owner: input.owner, open: input.open ?? false, createdAt: now };
   const owner: RoomMember = { userId: input.owner, role: "owner", muted: false, joinedAt: now };
   const members = [owner, ...others.map((userId): RoomMember => ({ userId, role: "member", muted: false, joinedAt: now }))];
+  // A deleted room's history stays; its id is not handed to someone else with it.
+  if ((await ctx.stores.messages.stream(ch.id)).latest > 0) throw new RoomkitError("CONFLICT", `room id "${ch.id}" was used before`);
   if (!(await ctx.stores.rooms.create(room, members))) throw new RoomkitError("CONFLICT", `room "${ch.id}" already exists`);
-  for (const m of members) connectMember(ctx, ch.id, m.userId);
+  for (const m of members) await connectMember(ctx, ch, m.userId);
   announceRoomChange(ctx, ch.id, { type: "created", userId: input.owner, room });
   for (const m of others) announceRoomChange(ctx, ch.id, { type: "joined", userId: m, by: input.owner, room });
   return summary(room, owner);
@@ -85,27 +87,29 @@ export async function createRoom(ctx: Context, input: CreateRoomInput): Promise<
 
 /** Adds a member; owners and admins may invite (or every member, with `rooms.invite: "members"`). */
 export async function inviteMember(ctx: Context, actor: Actor, channel: string, userId: string): Promise<RoomMember> {
-  const room = await existing(ctx, roomChannel(ctx, channel).id);
+  const ch = roomChannel(ctx, channel);
+  const room = await existing(ctx, ch.id);
   const rank = await rankOf(ctx, room.channel, actor);
   const needed = ctx.options.rooms?.invite === "members" ? RANK.member : RANK.admin;
   if (rank < needed) throw new RoomkitError("FORBIDDEN", "only owners and admins may invite");
   if (await ctx.stores.rooms.member(room.channel, userId)) throw new RoomkitError("CONFLICT", `"${userId}" is already a member`);
   const member: RoomMember = { userId, role: "member", muted: false, joinedAt: Date.now() };
   await ctx.stores.rooms.putMember(room.channel, member);
-  connectMember(ctx, room.channel, userId);
+  await connectMember(ctx, ch, userId);
   announceRoomChange(ctx, room.channel, { type: "joined", userId, ...(actor ? { by: actor } : {}), room });
   return member;
 }
 
 /** Joins an open room; joining one you are in already is a no-op. */
 export async function joinRoom(ctx: Context, userId: string, channel: string): Promise<RoomSummary> {
-  const room = await existing(ctx, roomChannel(ctx, channel).id);
+  const ch = roomChannel(ctx, channel);
+  const room = await existing(ctx, ch.id);
   const current = await ctx.stores.rooms.member(room.channel, userId);
   if (current) return summary(room, current);
   if (!room.open) throw new RoomkitError("FORBIDDEN", `room "${room.channel}" is invitation-only`);
   const member: RoomMember = { userId, role: "member", muted: false, joinedAt: Date.now() };
   await ctx.stores.rooms.putMember(room.channel, member);
-  connectMember(ctx, room.channel, userId);
+  await connectMember(ctx, ch, userId);
   announceRoomChange(ctx, room.channel, { type: "joined", userId, room });
   return summary(room, member);
 }

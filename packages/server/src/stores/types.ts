@@ -63,6 +63,13 @@ export interface PresenceEntry {
   info: unknown;
 }
 
+/** A presence change a store made on its own, not in answer to a call (see {@link PresenceStore.onChange}). */
+export interface PresenceChange {
+  type: "join" | "leave";
+  channel: string;
+  member: PresenceMember;
+}
+
 /**
  * Who is in each presence channel, aggregated by user: `add` says whether this is the user's
  * first connection there, `remove` whether it was the last.
@@ -74,6 +81,12 @@ export interface PresenceStore {
   /** Removes every connection of a user (kicked from a room); returns the member when there was one. */
   removeUser(channel: string, userId: string): Promise<PresenceMember | undefined>;
   members(channel: string): Promise<PresenceMember[]>;
+  /**
+   * Optional, for stores shared by many nodes: calls `listener` for the changes the store makes
+   * on its own (the members of a node that died, swept out), each reported on exactly one node,
+   * which announces it. Returns a function that stops listening.
+   */
+  onChange?(listener: (change: PresenceChange) => void): () => void;
   close?(): Promise<void>;
 }
 

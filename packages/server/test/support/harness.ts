@@ -101,6 +101,11 @@ export async function startServer(options: Partial<RoomkitOptions<TestContract>>
   };
 }
 
+/** Connects one client per user id, in parallel, as a tuple in the same order. */
+export function clients<const T extends readonly string[]>(h: Harness, ...ids: T): Promise<{ -readonly [K in keyof T]: Client }> {
+  return Promise.all(ids.map((id) => h.client(id))) as Promise<never>;
+}
+
 /** Emits a request and resolves with its ack. */
 export function request<T extends object = Record<string, unknown>>(socket: Client, event: string, payload?: unknown): Promise<Ack<T & Record<string, unknown>>> {
   return socket.timeout(5000).emitWithAck(event, payload) as Promise<Ack<T & Record<string, unknown>>>;

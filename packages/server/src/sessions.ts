@@ -1,0 +1,24 @@
+import type { Context, Session } from "./context.js";
+
+/** Registers a live connection under its user. */
+export function addSession(ctx: Context, session: Session): void {
+  const own = ctx.sessions.get(session.user.id);
+  if (own) own.add(session);
+  else ctx.sessions.set(session.user.id, new Set([session]));
+}
+
+export function removeSession(ctx: Context, session: Session): void {
+  const own = ctx.sessions.get(session.user.id);
+  if (!own?.delete(session)) return;
+  if (own.size === 0) ctx.sessions.delete(session.user.id);
+}
+
+/** The user's connections on this node. */
+export function sessionsOf(ctx: Context, userId: string): Iterable<Session> {
+  return ctx.sessions.get(userId) ?? [];
+}
+
+/** Every connection on this node. */
+export function allSessions(ctx: Context): Session[] {
+  return [...ctx.sessions.values()].flatMap((own) => [...own]);
+}
