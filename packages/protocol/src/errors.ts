@@ -7,7 +7,8 @@
  * - `NOT_FOUND`: the channel, room or user does not exist.
  * - `INVALID`: the request is malformed (bad channel id, unknown family, body fails its schema).
  * - `TOO_LARGE`: a body or attachment is over the configured byte limit.
- * - `RATE_LIMITED`: too many requests of this kind; `details.retryAfterMs` says when to retry.
+ * - `RATE_LIMITED`: too many requests of this kind (`details.retryAfterMs` says when to retry), or
+ *   too many subscriptions on one connection (`details.limit`).
  * - `CONFLICT`: the request clashes with stored state (a room id that is taken).
  * - `UNAVAILABLE`: a store or the server is not able to serve right now (shutting down, Redis down); retry later.
  * - `INTERNAL`: a bug on the server; the request had no effect that can be relied on.

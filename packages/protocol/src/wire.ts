@@ -87,7 +87,7 @@ export interface HistoryRequest {
   before?: number;
   /** Messages with seq above this, the oldest first taken (a page forward). */
   after?: number;
-  /** At most this many (default 50, capped by the server's `history.maxPage`). */
+  /** At most this many: default 50; more than the server's `history.maxPage` (default 100) is `INVALID`. */
   limit?: number;
 }
 export interface HistoryResult {

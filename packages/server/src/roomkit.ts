@@ -1,4 +1,4 @@
-import { defineContract } from "@roomkit/protocol";
+import { SNIFFABLE_TYPES, defineContract } from "@roomkit/protocol";
 import type { AnyContract } from "@roomkit/protocol";
 import type { Server } from "socket.io";
 import { createApi } from "./api.js";
@@ -10,7 +10,8 @@ import { DEFAULT_LIMITS } from "./options.js";
 import type { RoomkitOptions } from "./options.js";
 import { memoryStores } from "./stores/memory/index.js";
 import { logger } from "./log.js";
-import { watchPresenceStore } from "./presence/presence.js";
+import { callHook } from "./hooks.js";
+import { countRoomJoins, watchPresenceStore } from "./presence/presence.js";
 
 const log = logger("server");
 
@@ -32,6 +33,10 @@ export function createRoomkit<C extends AnyContract>(io: Server, options: Roomki
   if (typeof options.authenticate !== "function") throw new TypeError("createRoomkit: options.authenticate is required");
   // A contract written as a plain object gets the checks of defineContract too (an unknown kind would be unguarded).
   defineContract(options.contract);
+  const unsniffable = (options.limits?.attachmentTypes ?? []).filter((t) => !(SNIFFABLE_TYPES as readonly string[]).includes(t));
+  if (unsniffable.length > 0) {
+    throw new TypeError(`createRoomkit: attachment types are checked against their bytes; ${unsniffable.join(", ")} cannot be (use ${SNIFFABLE_TYPES.join(", ")})`);
+  }
   const defaults = memoryStores();
   const ctx: Context = {
     io,
@@ -58,6 +63,7 @@ export function createRoomkit<C extends AnyContract>(io: Server, options: Roomki
   io.use(authMiddleware(ctx));
   io.on("connection", (socket) => onConnection(ctx, socket));
   watchOccupancy(ctx);
+  countRoomJoins(ctx);
   log("ready with families %o", Object.keys(options.contract.channels));
   return createApi<C>(ctx);
 }
@@ -71,6 +77,6 @@ function watchOccupancy(ctx: Context): void {
     const family = room.slice(0, room.indexOf(":"));
     return room.includes(":") && Object.hasOwn(ctx.contract.channels, family);
   };
-  adapter.on("create-room", (room: string) => isChannel(room) && channelOccupied?.({ channel: room }));
-  adapter.on("delete-room", (room: string) => isChannel(room) && channelVacated?.({ channel: room }));
+  adapter.on("create-room", (room: string) => isChannel(room) && callHook("channelOccupied", channelOccupied, { channel: room }));
+  adapter.on("delete-room", (room: string) => isChannel(room) && callHook("channelVacated", channelVacated, { channel: room }));
 }

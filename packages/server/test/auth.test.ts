@@ -26,6 +26,8 @@ describe("jwtAuth", () => {
     const token = await signToken(SECRET, alice, { issuer: "roomkit-tests" });
     const { welcome } = await h.connect({}, { authorization: `Bearer ${token}` });
     expect(welcome.user.id).toBe("alice");
+    const lower = await h.connect({}, { authorization: `bearer  ${token}` });
+    expect(lower.welcome.user.id).toBe("alice");
   });
 
   it("takes a numeric expiresIn as seconds from now", async () => {

@@ -147,13 +147,14 @@ describe("rooms", () => {
     expect((await h.rk.rooms.members("room:secret")).map((x) => x.userId)).toEqual(["alice", "bob"]);
   });
 
-  it("cuts a kicked member off: no publishing, subscribing, signals or history, and no more messages", async () => {
+  it("cuts a kicked member off on every device: no publishing, subscribing, signals or history, and no more messages", async () => {
     h = await startServer();
-    const { alice, bob } = await secretRoom();
-    const kicked = next(bob, "rk:room", (push: { type: string }) => push.type === "kicked");
+    const { alice, bob, others: [bobsPhone] } = await secretRoom("bob");
+    const kicked = (socket: Client) => next(socket, "rk:room", (push: { type: string }) => push.type === "kicked");
+    const gone = [kicked(bob), kicked(bobsPhone!)];
     await ok(alice, "rk:room:kick", { channel: "room:secret", userId: "bob" });
-    await kicked;
-    const b = record(bob);
+    await Promise.all(gone);
+    const [b, phone] = [record(bob), record(bobsPhone!)];
     await refused(bob, "rk:publish", { channel: "room:secret", body: { text: "still here?" } }, "FORBIDDEN");
     await refused(bob, "rk:subscribe", { channel: "room:secret" }, "FORBIDDEN");
     await refused(bob, "rk:signal", { channel: "room:secret", name: "typing" }, "FORBIDDEN");
@@ -162,8 +163,19 @@ describe("rooms", () => {
     await refused(bob, "rk:room:join", { channel: "room:secret" }, "FORBIDDEN");
     await ok(alice, "rk:publish", { channel: "room:secret", body: { text: "after" } });
     await ok(alice, "rk:signal", { channel: "room:secret", name: "typing" });
-    await expectNothingDelivered([bob, b]);
+    await expectNothingDelivered([bob, b], [bobsPhone!, phone]);
     expect((await h.rk.history("room:secret")).messages.map((m) => m.body)).toEqual([{ text: "before" }, { text: "after" }]);
+  });
+
+  it("never hands a deleted room's id, and its history, to a new owner", async () => {
+    h = await startServer();
+    const { alice, bob, others: [mallory] } = await secretRoom("mallory");
+    await ok(bob, "rk:room:leave", { channel: "room:secret" });
+    await ok(alice, "rk:room:leave", { channel: "room:secret" });
+    expect(await h.rk.stores.rooms.get("room:secret")).toBeUndefined();
+    await refused(mallory!, "rk:room:create", { channel: "room:secret" }, "CONFLICT");
+    await refused(mallory!, "rk:history", { channel: "room:secret" }, "FORBIDDEN");
+    await refused(mallory!, "rk:subscribe", { channel: "room:secret", since: 0 }, "FORBIDDEN");
   });
 
   it("refuses a muted member's messages, who still reads", async () => {
@@ -224,12 +236,38 @@ describe("the sender's identity", () => {
     expect((await h.rk.history(dm)).messages).toEqual([ack.message]);
   });
 
+  it("never hands one user's message to another who reuses its clientId", async () => {
+    h = await startServer();
+    const [alice, mallory] = await Promise.all([h.client("alice"), h.client("mallory")]);
+    await ok(alice, "rk:subscribe", { channel: "chat:general" });
+    await ok(mallory, "rk:subscribe", { channel: "chat:general" });
+    const first = await ok(alice, "rk:publish", { channel: "chat:general", body: { text: "alice's" }, clientId: "c-1" });
+    const second = await ok(mallory, "rk:publish", { channel: "chat:general", body: { text: "mallory's" }, clientId: "c-1" });
+    expect(second.message).toMatchObject({ from: "mallory", seq: 2, body: { text: "mallory's" } });
+    expect(second.message.id).not.toBe(first.message.id);
+  });
+
   it("stamps the authenticated sender over a spoofed signal `from`", async () => {
     h = await startServer();
     const [alice, bob] = await Promise.all([h.client("alice"), h.client("bob")]);
     const got = next(bob, "rk:signal");
     await ok(alice, "rk:signal", { channel: dm, name: "typing", data: { on: true }, from: "bob" });
     expect(await got).toMatchObject({ channel: dm, name: "typing", from: "alice", data: { on: true } });
+  });
+
+  it("treats user ids that are prototype keys as ordinary users", async () => {
+    h = await startServer();
+    const [proto, ctor, mallory] = await Promise.all([h.client("__proto__"), h.client("constructor"), h.client("mallory")]);
+    const pair = "dm:__proto__|constructor";
+    const m = record(mallory);
+    const got = next(ctor, "rk:message");
+    await ok(proto, "rk:publish", { channel: pair, body: { text: "hi" } });
+    expect((await got).message.from).toBe("__proto__");
+    await refused(mallory, "rk:history", { channel: pair }, "FORBIDDEN");
+    await ok(proto, "rk:room:create", { channel: "room:proto", members: ["constructor"] });
+    await refused(mallory, "rk:room:members", { channel: "room:proto" }, "FORBIDDEN");
+    await expectNothingDelivered([mallory, m]);
+    expect((await h.rk.unread("constructor")).total).toBe(1);
   });
 
   it("keeps serving everyone after all these refusals", async () => {

@@ -22,7 +22,8 @@ export function bearerToken(handshake: Handshake): string | undefined {
   const fromAuth = (handshake.auth as Record<string, unknown> | undefined)?.token;
   if (typeof fromAuth === "string") return fromAuth;
   const header = handshake.headers.authorization;
-  return typeof header === "string" && header.startsWith("Bearer ") ? header.slice(7) : undefined;
+  const match = typeof header === "string" ? /^bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
 }
 
 /**

@@ -30,44 +30,56 @@ async function recover(ctx: Context, channel: string, since: number, epoch: stri
   return { ...base, recovered: true, messages };
 }
 
-/** Joins the Socket.IO room of a channel (a DM is heard through the users' personal rooms). */
-function joinRoom(ctx: Context, session: Session, ch: ResolvedChannel): void {
-  if (ch.kind === "dm" || session.socket.rooms.has(ch.id)) return;
+/**
+ * Joins the Socket.IO room of a channel (a DM is heard through the users' personal rooms).
+ * Returns whether this call joined it, so a failure later can undo exactly that.
+ */
+function joinRoom(ctx: Context, session: Session, ch: ResolvedChannel): boolean {
+  if (ch.kind === "dm" || session.socket.rooms.has(ch.id)) return false;
   const subscribed = session.socket.rooms.size - 2;
   if (subscribed >= ctx.limits.subscriptions) {
-    throw new RoomkitError("RATE_LIMITED", `a connection may subscribe to at most ${ctx.limits.subscriptions} channels`);
+    throw new RoomkitError("RATE_LIMITED", `a connection may subscribe to at most ${ctx.limits.subscriptions} channels`, {
+      limit: ctx.limits.subscriptions,
+    });
   }
   session.socket.join(ch.id);
+  return true;
+}
+
+async function readStream(ctx: Context, ch: ResolvedChannel, since?: number, epoch?: string): Promise<SubscribeResult> {
+  if (since === undefined) {
+    const stream = await ctx.stores.messages.stream(ch.id);
+    return { channel: ch.id, kind: ch.kind, seq: stream.latest, epoch: stream.epoch, messages: [] };
+  }
+  const r = await recover(ctx, ch.id, since, epoch);
+  return { channel: ch.id, kind: ch.kind, seq: r.latest, epoch: r.epoch, recovered: r.recovered, messages: r.messages };
 }
 
 /**
  * `rk:subscribe`: checks policy, joins the channel first (so nothing published from now on is
- * missed), then reads the stream: a gap since `since`, and presence members.
+ * missed), then reads the stream: a gap since `since`, and presence members. A subscribe that
+ * fails leaves the connection as it was.
  */
 export async function subscribe(ctx: Context, session: Session, p: Payload): Promise<SubscribeResult> {
   const ch = resolve(ctx, p.channel);
   const since = optionalInt(p, "since", 0);
   const epoch = optionalString(p, "epoch", 64);
   await assertCanSubscribe(ctx, session.user, ch);
-  return subscribeResolved(ctx, session, ch, since, epoch);
-}
-
-/** The part of {@link subscribe} after policy, shared with the rooms' automatic subscriptions. */
-export async function subscribeResolved(
-  ctx: Context, session: Session, ch: ResolvedChannel, since?: number, epoch?: string,
-): Promise<SubscribeResult> {
-  joinRoom(ctx, session, ch);
-  if (hasPresence(ch)) await enterPresence(ctx, session, ch);
-  let result: SubscribeResult;
-  if (since === undefined) {
-    const stream = await ctx.stores.messages.stream(ch.id);
-    result = { channel: ch.id, kind: ch.kind, seq: stream.latest, epoch: stream.epoch, messages: [] };
-  } else {
-    const r = await recover(ctx, ch.id, since, epoch);
-    result = { channel: ch.id, kind: ch.kind, seq: r.latest, epoch: r.epoch, recovered: r.recovered, messages: r.messages };
+  const joined = joinRoom(ctx, session, ch);
+  try {
+    // A kick that landed while the join was pending must not leave the kicked connection in.
+    if (joined && ch.kind === "room") await assertCanSubscribe(ctx, session.user, ch);
+    if (hasPresence(ch)) await enterPresence(ctx, session, ch);
+    const result = await readStream(ctx, ch, since, epoch);
+    if (hasPresence(ch)) result.members = await presenceMembers(ctx, ch.id);
+    return result;
+  } catch (err) {
+    if (joined) {
+      session.socket.leave(ch.id);
+      await leavePresence(ctx, session, ch.id).catch(() => undefined);
+    }
+    throw err;
   }
-  if (hasPresence(ch)) result.members = await presenceMembers(ctx, ch.id);
-  return result;
 }
 
 /** `rk:unsubscribe`: leaves the channel and its presence at once. Unsubscribing from a room keeps the membership. */

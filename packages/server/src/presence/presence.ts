@@ -1,8 +1,9 @@
-import { PROTOCOL_VERSION, RoomkitError } from "@roomkit/protocol";
-import type { PresenceMember, PresencePush, PresenceResult, ResolvedChannel } from "@roomkit/protocol";
+import { PROTOCOL_VERSION, RoomkitError, resolveChannel } from "@roomkit/protocol";
+import type { PresenceMember, PresencePush, PresenceResult, ResolvedChannel, User } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
 import { assertCanSubscribe, policyOf, refOf, resolve } from "../channels/access.js";
 import type { Payload } from "../requests/fields.js";
+import { callHook } from "../hooks.js";
 import { logger } from "../log.js";
 import { sessionsOf } from "../sessions.js";
 
@@ -22,25 +23,31 @@ function announce(ctx: Context, channel: string, type: "join" | "leave", member:
   const push: PresencePush = { v: PROTOCOL_VERSION, channel, type, member };
   (except ? ctx.io.to(channel).except(except) : ctx.io.to(channel)).emit("rk:presence", push);
   log("%s %s %s", channel, type, member.userId);
-  const hook = type === "join" ? ctx.hooks.memberJoined : ctx.hooks.memberLeft;
-  safely(() => hook?.({ channel, userId: member.userId, info: member.info }));
+  const event = { channel, userId: member.userId, info: member.info };
+  if (type === "join") callHook("memberJoined", ctx.hooks.memberJoined, event);
+  else callHook("memberLeft", ctx.hooks.memberLeft, event);
 }
 
-function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    log("a presence hook threw: %O", err);
-  }
-}
+/** Entries being added, per connection and channel: a second caller waits for the first. */
+const entering = new WeakMap<Session, Map<string, Promise<void>>>();
 
 /**
  * Counts this connection in a channel's presence; the first connection of a user announces a
- * `join` to the others. Idempotent per connection.
+ * `join` to the others. Idempotent per connection; resolves once the connection is counted.
  */
-export async function enterPresence(ctx: Context, session: Session, ch: ResolvedChannel): Promise<void> {
-  if (session.presence.has(ch.id)) return;
+export function enterPresence(ctx: Context, session: Session, ch: ResolvedChannel): Promise<void> {
+  const inFlight = entering.get(session)?.get(ch.id);
+  if (inFlight) return inFlight;
+  if (session.presence.has(ch.id)) return Promise.resolve();
   session.presence.add(ch.id);
+  let own = entering.get(session);
+  if (!own) entering.set(session, (own = new Map()));
+  const work = countConnection(ctx, session, ch).finally(() => own.delete(ch.id));
+  own.set(ch.id, work);
+  return work;
+}
+
+async function countConnection(ctx: Context, session: Session, ch: ResolvedChannel): Promise<void> {
   try {
     const info = await memberInfo(ctx, session, ch);
     const { first } = await ctx.stores.presence.add({ channel: ch.id, userId: session.user.id, connId: session.socket.id, info });
@@ -88,6 +95,23 @@ export async function evictFromPresence(ctx: Context, channel: string, userId: s
   for (const session of sessionsOf(ctx, userId)) session.presence.delete(channel);
   const member = await ctx.stores.presence.removeUser(channel, userId);
   if (member) announce(ctx, channel, "leave", member);
+}
+
+/**
+ * A connection that joins a room's Socket.IO room is counted in its presence, whatever made it
+ * join: its own subscribe, its reconnect, or a node (this one or another) adding the user as a
+ * member with `socketsJoin`, which reaches the user's connections on every node.
+ */
+export function countRoomJoins(ctx: Context): void {
+  ctx.io.of("/").adapter.on("join-room", (room: string, socketId: string) => {
+    if (ctx.closing || !room.includes(":")) return;
+    const ch = resolveChannel(ctx.contract, room);
+    if (!ch.ok || ch.value.kind !== "room") return;
+    const user = ctx.io.of("/").sockets.get(socketId)?.data.user as User | undefined;
+    const session = user && [...sessionsOf(ctx, user.id)].find((s) => s.socket.id === socketId);
+    if (!session) return;
+    void ctx.track(enterPresence(ctx, session, ch.value).catch((err) => log("could not count %s in %s: %O", socketId, room, err)));
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION, RoomkitError, resolveChannel } from "@roomkit/protocol";
-import type { ReadResult, ReceiptPush, UnreadCount, UnreadResult } from "@roomkit/protocol";
+import type { ReadResult, ReceiptPush, UnreadCount, UnreadResult, User } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
 import { assertCanSubscribe, resolve } from "../channels/access.js";
 import { audience } from "../channels/audience.js";
@@ -19,6 +19,7 @@ export async function markRead(ctx: Context, session: Session, p: Payload): Prom
   const { latest } = await ctx.stores.messages.stream(ch.id);
   const target = Math.min(seq, latest);
   const before = await ctx.stores.readState.get(session.user.id, ch.id);
+  if (target <= before) return { lastRead: before };
   const lastRead = await ctx.stores.readState.mark(session.user.id, ch.id, target);
   if (lastRead > before && (ch.kind === "room" || ch.kind === "dm")) {
     const push: ReceiptPush = { v: PROTOCOL_VERSION, channel: ch.id, userId: session.user.id, seq: lastRead };
@@ -27,10 +28,13 @@ export async function markRead(ctx: Context, session: Session, p: Payload): Prom
   return { lastRead };
 }
 
-/** Unread counts of the given channels, or of every channel the user reads: rooms, DMs, and marked ones. */
-export async function unreadCounts(ctx: Context, userId: string, channels?: string[]): Promise<UnreadResult> {
+/**
+ * Unread counts of the given channels, or of every channel the user reads: rooms, DMs, and
+ * marked ones. With `user` (a connection asking), marked private channels are re-checked.
+ */
+export async function unreadCounts(ctx: Context, userId: string, channels?: string[], user?: User): Promise<UnreadResult> {
   const marks = await ctx.stores.readState.all(userId);
-  const list = channels ?? (await readableChannels(ctx, userId, marks));
+  const list = channels ?? (await readableChannels(ctx, userId, marks, user));
   const counts: UnreadCount[] = await Promise.all(
     list.map(async (channel) => {
       const { latest } = await ctx.stores.messages.stream(channel);
@@ -42,18 +46,23 @@ export async function unreadCounts(ctx: Context, userId: string, channels?: stri
 }
 
 /** Rooms the user is in, and marked channels other than rooms they have since left. */
-async function readableChannels(ctx: Context, userId: string, marks: Map<string, number>): Promise<string[]> {
+async function readableChannels(ctx: Context, userId: string, marks: Map<string, number>, user?: User): Promise<string[]> {
   const rooms = new Set(await ctx.stores.rooms.roomsOf(userId));
-  const marked = [...marks.keys()].filter((id) => {
-    const ch = resolveChannel(ctx.contract, id);
-    return ch.ok && (ch.value.kind !== "room" || rooms.has(id));
-  });
-  return [...new Set([...marked, ...rooms])];
+  const marked = await Promise.all(
+    [...marks.keys()].map(async (id) => {
+      const ch = resolveChannel(ctx.contract, id);
+      if (!ch.ok) return undefined;
+      if (ch.value.kind === "room") return rooms.has(id) ? id : undefined;
+      if (!user || (ch.value.kind !== "private" && ch.value.kind !== "presence")) return id;
+      return assertCanSubscribe(ctx, user, ch.value).then(() => id, () => undefined);
+    }),
+  );
+  return [...new Set([...marked.filter((id): id is string => id !== undefined), ...rooms])];
 }
 
 /** `rk:unread`: the user's counts; explicitly named channels must be readable by them. */
 export async function unread(ctx: Context, session: Session, p: Payload): Promise<UnreadResult> {
-  if (p.channels === undefined) return unreadCounts(ctx, session.user.id);
+  if (p.channels === undefined) return unreadCounts(ctx, session.user.id, undefined, session.user);
   if (!Array.isArray(p.channels) || p.channels.length > MAX_CHANNELS) {
     throw new RoomkitError("INVALID", `"channels" must be an array of at most ${MAX_CHANNELS} channel ids`);
   }

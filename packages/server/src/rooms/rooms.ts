@@ -41,9 +41,15 @@ async function existing(ctx: Context, channel: string): Promise<RoomInfo> {
   return room;
 }
 
-/** The actor's rank in the room; a user who is not a member is refused. */
+/**
+ * The actor's rank in the room. A user who is not a member is refused with `FORBIDDEN` whether
+ * or not the room exists, so room ids cannot be probed; the server gets `NOT_FOUND`.
+ */
 async function rankOf(ctx: Context, channel: string, actor: Actor): Promise<number> {
-  if (actor === undefined) return SYSTEM_RANK;
+  if (actor === undefined) {
+    await existing(ctx, channel);
+    return SYSTEM_RANK;
+  }
   const member = await ctx.stores.rooms.member(channel, actor);
   if (!member) throw new RoomkitError("FORBIDDEN", `not a member of room "${channel}"`);
   return RANK[member.role];
@@ -55,12 +61,15 @@ async function target(ctx: Context, channel: string, userId: string): Promise<Ro
   return member;
 }
 
-/** The actor must outrank the member they act on (an owner over admins, an admin over members). */
+/**
+ * The actor must outrank the member they act on (an owner over admins, an admin over members).
+ * Nobody, the server included, kicks, demotes or mutes the owner: a room always has one.
+ */
 async function assertOutranks(ctx: Context, channel: string, actor: Actor, userId: string): Promise<RoomMember> {
   if (actor === userId) throw new RoomkitError("INVALID", "this cannot be done to yourself");
-  await existing(ctx, channel);
   const rank = await rankOf(ctx, channel, actor);
   const member = await target(ctx, channel, userId);
+  if (member.role === "owner") throw new RoomkitError("FORBIDDEN", "the owner cannot be kicked, demoted or muted; they can leave");
   if (rank <= RANK[member.role]) throw new RoomkitError("FORBIDDEN", `only a higher role can do this to a ${member.role}`);
   return member;
 }
@@ -88,8 +97,8 @@ export async function createRoom(ctx: Context, input: CreateRoomInput): Promise<
 /** Adds a member; owners and admins may invite (or every member, with `rooms.invite: "members"`). */
 export async function inviteMember(ctx: Context, actor: Actor, channel: string, userId: string): Promise<RoomMember> {
   const ch = roomChannel(ctx, channel);
+  const rank = await rankOf(ctx, ch.id, actor);
   const room = await existing(ctx, ch.id);
-  const rank = await rankOf(ctx, room.channel, actor);
   const needed = ctx.options.rooms?.invite === "members" ? RANK.member : RANK.admin;
   if (rank < needed) throw new RoomkitError("FORBIDDEN", "only owners and admins may invite");
   if (await ctx.stores.rooms.member(room.channel, userId)) throw new RoomkitError("CONFLICT", `"${userId}" is already a member`);
@@ -176,7 +185,6 @@ export async function listRooms(ctx: Context, userId: string): Promise<RoomSumma
 /** The stored members of a room; only its members (or the server) may look. */
 export async function roomMembers(ctx: Context, actor: Actor, channel: string): Promise<RoomMember[]> {
   const id = roomChannel(ctx, channel).id;
-  await existing(ctx, id);
   await rankOf(ctx, id, actor);
   return ctx.stores.rooms.members(id);
 }

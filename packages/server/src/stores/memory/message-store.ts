@@ -14,7 +14,6 @@ export interface MemoryMessageStoreOptions {
 }
 
 interface Stream {
-  epoch: string;
   latest: number;
   /** Kept messages are `messages[head..]`, with seqs `latest - kept + 1 .. latest`. */
   messages: Message[];
@@ -33,6 +32,8 @@ interface Stream {
  */
 export class MemoryMessageStore implements MessageStore {
   readonly #streams = new Map<string, Stream>();
+  // One epoch per store: its history starts and ends with the process, for every channel alike.
+  readonly #epoch = randomBytes(9).toString("base64url");
   readonly #maxPerChannel: number;
   readonly #maxAgeMs: number;
   readonly #dedupeWindow: number;
@@ -103,15 +104,17 @@ export class MemoryMessageStore implements MessageStore {
   }
 
   async stream(channel: string): Promise<StreamInfo> {
-    const stream = this.#touch(channel);
+    const stream = this.#streams.get(channel);
+    // Asking about a channel nobody wrote to stores nothing: clients cannot grow memory by asking.
+    if (!stream) return { epoch: this.#epoch, latest: 0, oldest: 1 };
     this.#trim(stream);
-    return { epoch: stream.epoch, latest: stream.latest, oldest: this.#oldest(stream) };
+    return { epoch: this.#epoch, latest: stream.latest, oldest: this.#oldest(stream) };
   }
 
   #touch(channel: string): Stream {
     let stream = this.#streams.get(channel);
     if (!stream) {
-      stream = { epoch: randomBytes(9).toString("base64url"), latest: 0, messages: [], storedAt: [], head: 0, clientIds: new Map() };
+      stream = { latest: 0, messages: [], storedAt: [], head: 0, clientIds: new Map() };
       this.#streams.set(channel, stream);
     }
     return stream;

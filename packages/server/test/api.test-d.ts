@@ -1,0 +1,62 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type { Message, PresenceMember, RoomMember } from "@roomkit/protocol";
+import type { Roomkit } from "@roomkit/server";
+import type { TestContract } from "./support/contract.js";
+
+// Type checks only: `rk` is never called.
+declare const rk: Roomkit<TestContract>;
+
+describe("Roomkit<TestContract>.publish", () => {
+  it("takes the body of the channel's family and resolves with its message", () => {
+    expectTypeOf(rk.publish("news:x", { headline: "a" })).toEqualTypeOf<Promise<Message<{ headline: string }>>>();
+    expectTypeOf(rk.publish("room:42", { text: "hi" }, { as: "alice", clientId: "c1" })).toEqualTypeOf<Promise<Message<{ text: string }>>>();
+    const dm = rk.publish("dm:alice|bob", { text: "hi" });
+    expectTypeOf(dm).resolves.toHaveProperty("body").toHaveProperty("text").toEqualTypeOf<string | undefined>();
+    expectTypeOf(dm).resolves.toHaveProperty("body").toHaveProperty("image").exclude<undefined>().toHaveProperty("type").toEqualTypeOf<string>();
+  });
+
+  it("refuses a body of the wrong shape", () => {
+    // @ts-expect-error news takes { headline }, not { text }
+    void rk.publish("news:x", { text: "a" });
+    // @ts-expect-error headline is a string
+    void rk.publish("news:x", { headline: 1 });
+    // @ts-expect-error the body is required
+    void rk.publish("news:x");
+    // @ts-expect-error a room body is { text }
+    void rk.publish("room:42", { headline: "a" });
+  });
+
+  it("refuses a channel of an undeclared family, or no channel id at all", () => {
+    // @ts-expect-error "nope" is not a family of the contract
+    void rk.publish("nope:x", { headline: "a" });
+    // @ts-expect-error "user" is not a family of the contract
+    void rk.publish("user:bob", { text: "a" });
+    // @ts-expect-error a channel id is <family>:<name>
+    void rk.publish("news", { headline: "a" });
+  });
+});
+
+describe("the rest of the API", () => {
+  it("sends DMs with the dm family's body", () => {
+    expectTypeOf(rk.sendDirect("alice", "bob", { text: "hi" })).resolves.toHaveProperty("from").toEqualTypeOf<string>();
+    // @ts-expect-error text is a string
+    void rk.sendDirect("alice", "bob", { text: 5 });
+    // @ts-expect-error "room" is not a dm family
+    void rk.sendDirect("alice", "bob", { text: "hi" }, { family: "room" });
+  });
+
+  it("takes only declared channel ids", () => {
+    expectTypeOf(rk.presence("lobby:main")).toEqualTypeOf<Promise<PresenceMember[]>>();
+    expectTypeOf(rk.rooms.members("room:42")).toEqualTypeOf<Promise<RoomMember[]>>();
+    // @ts-expect-error "nope" is not a family of the contract
+    void rk.history("nope:1");
+    // @ts-expect-error "owner" is given by leaving, not by setRole
+    void rk.rooms.setRole("room:42", "bob", "owner");
+  });
+
+  it("creates rooms only in room families", () => {
+    void rk.rooms.create({ owner: "alice", channel: "room:42" });
+    // @ts-expect-error "news" is a public family, not a room family
+    void rk.rooms.create({ owner: "alice", channel: "news:42" });
+  });
+});
