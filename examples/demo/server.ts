@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import { Server } from "socket.io";
+import { redisRoomkit } from "@roomkit/redis";
 import { createRoomkit, isValidUserId } from "@roomkit/server";
 import { contract } from "./contract.js";
 
@@ -10,7 +11,13 @@ const http = createServer((_req, res) => {
 });
 const io = new Server(http, { cors: { origin: true } });
 
+// With REDIS_URL, several of these servers (on different PORTs) act as one; without, in memory.
+const redis = process.env.REDIS_URL
+  ? await redisRoomkit(io, { url: process.env.REDIS_URL, prefix: "demo:", nodeId: `demo-${port}` })
+  : undefined;
+
 const rk = createRoomkit(io, {
+  ...(redis ? { stores: redis.stores } : {}),
   contract,
   // DEMO ONLY: whoever says they are `auth.user` is that user. Use jwtAuth({ key }) in a real app.
   authenticate: (handshake) => {
@@ -24,7 +31,7 @@ const rk = createRoomkit(io, {
 });
 
 http.listen(port, () => {
-  console.log(`Roomkit demo server on http://localhost:${port} (in-memory stores)
+  console.log(`Roomkit demo server on http://localhost:${port} (${redis ? `Redis at ${process.env.REDIS_URL}` : "in-memory stores"})
 
 Connect from Node (npm install socket.io-client):
 
@@ -39,6 +46,7 @@ Press Ctrl+C to stop.`);
 
 const stop = async () => {
   await rk.close();
+  await redis?.close();
   io.close();
   process.exit(0);
 };

@@ -1,0 +1,20 @@
+export { createClient } from "./client.js";
+export type { ClientEvents, DmArgs, RoomkitClient } from "./client.js";
+export type { AuthPayload, ClientOptions } from "./options.js";
+export type { ConnectionState, ConnectionStatus, DropReason, StopReason } from "./state.js";
+export type { Observable } from "./observable.js";
+export type { EventsOf, Listenable, Listener, Off, On } from "./emitter.js";
+export type { Presence, PresenceEvents } from "./presence.js";
+export type { CreateRoomInput, Rooms, RoomsEvents } from "./rooms.js";
+export type {
+  AnyMessage, BasicChannel, Channel, ChannelBase, ChannelEvents, DmChannel, DmFamily, HistoryPage, HistoryQuery,
+  PresenceChannel, Receipt, ResetEvent, RoomChannel, RoomChannelEvents, RoomEvent, RoomFamily, SendOptions, SignalArgs,
+  SignalEvent, SubscribedEvent, SubscriptionStatus,
+} from "./types.js";
+export type { BinaryInput, Sendable } from "./attachments.js";
+export type { ClientFailure } from "./errors.js";
+export { failureOf } from "./errors.js";
+export { RoomkitError, dmChannel } from "@roomkit/protocol";
+export type {
+  ErrorCode, Message, PresenceMember, RoomInfo, RoomMember, RoomRole, RoomSummary, UnreadCount, UnreadResult, User,
+} from "@roomkit/protocol";

@@ -1,0 +1,82 @@
+import type { AnyContract, ChannelId, RoomCreateRequest, RoomPush, RoomSummary } from "@roomkit/protocol";
+import type { ChannelHost } from "./channel.js";
+import type { Listenable } from "./emitter.js";
+import { Emitter } from "./emitter.js";
+import type { ChannelRegistry } from "./registry.js";
+import type { RoomChannel, RoomEvent, RoomFamily } from "./types.js";
+
+/** What `rk.rooms.create` takes. */
+export interface CreateRoomInput<C extends AnyContract, F extends RoomFamily<C>> {
+  /** The room family, when the contract has several (default: the server's default room family). */
+  family?: F;
+  /** A channel id of your choosing; by default the server makes one. */
+  channel?: ChannelId<C, F>;
+  /** A display name (default: the channel name). */
+  name?: string;
+  /** Users who are members from the start. */
+  members?: string[];
+  /** Whether anyone may join without an invitation. Default false. */
+  open?: boolean;
+}
+
+/** The events of `rk.rooms`. */
+export type RoomsEvents<C extends AnyContract = AnyContract> = {
+  /** Any membership change of a room the user is in or was just added to or removed from. */
+  change: [event: RoomEvent<ChannelId<C, RoomFamily<C>>>];
+};
+
+/** Rooms the user is in, and making and joining them. */
+export interface Rooms<C extends AnyContract> extends Listenable<RoomsEvents<C>> {
+  /**
+   * Creates a room owned by the user and resolves with its handle, subscribed.
+   *
+   * @example
+   * const room = await rk.rooms.create({ name: "team", members: ["bob", "carol"] });
+   * room.presence.on("change", (members) => renderOnline(members));
+   */
+  create<F extends RoomFamily<C> = RoomFamily<C>>(input?: CreateRoomInput<C, F>): Promise<RoomChannel<C, F>>;
+  /**
+   * Joins an open room (a no-op for a member) and resolves with its handle.
+   *
+   * @example
+   * const room = await rk.rooms.join("room:open-chat");
+   */
+  join<F extends RoomFamily<C>>(channel: ChannelId<C, F>): Promise<RoomChannel<C, F>>;
+  /**
+   * The rooms the user is a member of, with their role.
+   *
+   * @example
+   * for (const room of await rk.rooms.list()) addToSidebar(room.channel, room.name);
+   */
+  list(): Promise<RoomSummary[]>;
+}
+
+/** `rk.rooms`: room requests, and the room pushes for the app. */
+export class RoomDirectory {
+  readonly #events = new Emitter<{ change: [event: RoomEvent] }>();
+
+  constructor(private readonly host: ChannelHost, private readonly registry: ChannelRegistry) {}
+
+  on = this.#events.on.bind(this.#events);
+  off = this.#events.off.bind(this.#events);
+
+  async create(input: RoomCreateRequest = {}): Promise<unknown> {
+    const { room } = await this.host.call("rk:room:create", input);
+    return this.registry.open(room.channel);
+  }
+
+  async join(channel: string): Promise<unknown> {
+    const { room } = await this.host.call("rk:room:join", { channel });
+    return this.registry.open(room.channel);
+  }
+
+  async list(): Promise<RoomSummary[]> {
+    const { rooms } = await this.host.call("rk:room:list", {});
+    return rooms;
+  }
+
+  receive(push: RoomPush): void {
+    const { v: _v, ...event } = push;
+    this.#events.emit("change", event);
+  }
+}

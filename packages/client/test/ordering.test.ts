@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { PROTOCOL_VERSION, userRoom } from "@roomkit/protocol";
+import type { Message, MessagePush, PresenceMember } from "@roomkit/protocol";
+import { Sequencer } from "../src/ordering.js";
+import { PresenceList } from "../src/presence.js";
+import { closeClients, collect, connect, until } from "./support/clients.js";
+import { startTestServer } from "./support/servers.js";
+import type { Harness } from "./support/servers.js";
+
+const msg = (seq: number): Message => ({ id: `m${seq}`, channel: "room:1", seq, from: "alice", body: { text: `${seq}` }, sentAt: 0 });
+
+/** A sequencer over a fake history of `stored` messages, recording what it delivers. */
+function sequencer(stored: Message[], gapTimeoutMs = 100) {
+  const delivered: number[] = [];
+  const fetched: number[] = [];
+  let lost = 0;
+  const seq = new Sequencer(
+    {
+      deliver: (m) => delivered.push(m.seq),
+      fetchAfter: async (after) => {
+        fetched.push(after);
+        return { messages: stored.filter((m) => m.seq > after) };
+      },
+      lost: () => lost++,
+    },
+    gapTimeoutMs,
+  );
+  return { seq, delivered, fetched, lost: () => lost };
+}
+
+describe("Sequencer", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("delivers in seq order and drops duplicates", () => {
+    const { seq, delivered } = sequencer([]);
+    seq.reset(0);
+    for (const n of [1, 3, 2, 2, 1, 4, 3]) seq.offer(msg(n));
+    expect(delivered).toEqual([1, 2, 3, 4]);
+    expect(seq.last).toBe(4);
+  });
+
+  it("holds a message ahead of a gap, then fetches the gap from history when it does not fill itself", async () => {
+    vi.useFakeTimers();
+    const { seq, delivered, fetched } = sequencer([1, 2, 3, 4, 5].map(msg));
+    seq.reset(1);
+    seq.offer(msg(4));
+    expect(delivered).toEqual([]);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(fetched).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fetched).toEqual([1]);
+    expect(delivered).toEqual([2, 3, 4, 5]);
+  });
+
+  it("does not fetch when the missing message arrives in time", async () => {
+    vi.useFakeTimers();
+    const { seq, delivered, fetched } = sequencer([]);
+    seq.reset(0);
+    seq.offer(msg(2));
+    seq.offer(msg(1));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(delivered).toEqual([1, 2]);
+    expect(fetched).toEqual([]);
+  });
+
+  it("reports a gap that history no longer holds", async () => {
+    vi.useFakeTimers();
+    const { seq, delivered, lost } = sequencer([msg(5)]);
+    seq.reset(2);
+    seq.offer(msg(5));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(delivered).toEqual([]);
+    expect(lost()).toBe(1);
+  });
+});
+
+describe("PresenceList", () => {
+  const m = (userId: string): PresenceMember => ({ userId, info: { name: userId } });
+
+  it("applies the diffs that came with a snapshot after it, announcing only the net change", () => {
+    const list = new PresenceList();
+    list.reset([m("alice"), m("bob")]);
+    const events: string[] = [];
+    list.on("join", (x) => events.push(`join ${x.userId}`));
+    list.on("leave", (x) => events.push(`leave ${x.userId}`));
+    list.reset([m("alice"), m("carol")], [
+      { type: "join", member: m("carol") },
+      { type: "leave", member: m("alice") },
+      { type: "join", member: m("dave") },
+    ]);
+    expect(list.members.map((x) => x.userId)).toEqual(["carol", "dave"]);
+    expect(events).toEqual(["leave alice", "leave bob", "join carol", "join dave"]);
+    list.apply({ type: "join", member: m("dave") });
+    list.apply({ type: "leave", member: m("zed") });
+    expect(events).toHaveLength(4);
+  });
+});
+
+describe("ordering against a real server", () => {
+  let h: Harness;
+  afterEach(async () => {
+    closeClients();
+    await h?.close();
+  });
+
+  it("shows messages pushed out of order and twice (as from several nodes) once each, in order, filling gaps from history", async () => {
+    h = await startTestServer();
+    const bob = connect(h.url, "bob", { ordering: { gapTimeoutMs: 10 } });
+    const dm = bob.dm("alice");
+    await dm.subscribe();
+    const shown = collect(dm, "message");
+    const stored: Message[] = [];
+    for (let i = 1; i <= 4; i++) stored.push((await h.rk.stores.messages.append({ channel: "dm:alice|bob", from: "alice", body: { text: `${i}` }, sentAt: 0 })).message);
+    const push = (m: Message) => h.io.to(userRoom("bob")).emit("rk:message", { v: PROTOCOL_VERSION, message: m } satisfies MessagePush);
+    for (const i of [2, 0, 2, 0, 3]) push(stored[i]!);
+    await until(() => shown.length === 4, [[dm, "message"]]);
+    push(stored[1]!);
+    await bob.unread();
+    expect(shown.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+  });
+});

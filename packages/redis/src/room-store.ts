@@ -1,0 +1,153 @@
+import type { RoomInfo, RoomMember } from "@roomkit/protocol";
+import type { RoomStore } from "@roomkit/server";
+import { LUA_KEY_PART, checkPrefix, keyPart } from "./keys.js";
+import { Script } from "./script.js";
+import type { CommandClient } from "./script.js";
+import { guard } from "./unavailable.js";
+
+/**
+ * A room is `room/<channel>` (its info as JSON), `room/<channel>/m` (hash: user -> member JSON)
+ * and `room/<channel>/o` (zset: user by join order); `user/<id>/rooms` (set) indexes `roomsOf`.
+ */
+const PUT = `
+local function put(info, user, member, userRooms, channel)
+  redis.call('HSET', info .. '/m', user, member)
+  if not redis.call('ZSCORE', info .. '/o', user) then
+    local top = redis.call('ZRANGE', info .. '/o', -1, -1, 'WITHSCORES')
+    redis.call('ZADD', info .. '/o', (tonumber(top[2]) or 0) + 1, user)
+  end
+  redis.call('SADD', userRooms, channel)
+end
+`;
+
+/** KEYS info userRooms...; ARGV infoJson channel (user member)... -> 1 created | 0 taken */
+const CREATE = new Script(`${PUT}
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+for i = 3, #ARGV, 2 do put(KEYS[1], ARGV[i], ARGV[i + 1], KEYS[(i - 1) / 2 + 1], ARGV[2]) end
+return 1
+`);
+
+/** KEYS info userRooms; ARGV channel user member */
+const PUT_MEMBER = new Script(`${PUT}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+put(KEYS[1], ARGV[2], ARGV[3], KEYS[2], ARGV[1])
+return 1
+`);
+
+/** KEYS info userRooms; ARGV channel user -> 1 removed | 0 */
+const REMOVE_MEMBER = new Script(`
+if redis.call('HDEL', KEYS[1] .. '/m', ARGV[2]) == 0 then return 0 end
+redis.call('ZREM', KEYS[1] .. '/o', ARGV[2])
+redis.call('SREM', KEYS[2], ARGV[1])
+return 1
+`);
+
+/** KEYS info; ARGV prefix channel */
+const DELETE = new Script(`${LUA_KEY_PART}
+for _, user in ipairs(redis.call('HKEYS', KEYS[1] .. '/m')) do
+  redis.call('SREM', ARGV[1] .. 'user/' .. part(user) .. '/rooms', ARGV[2])
+end
+redis.call('DEL', KEYS[1], KEYS[1] .. '/m', KEYS[1] .. '/o')
+`);
+
+/** KEYS info -> {member JSON...} in join order */
+const MEMBERS = new Script(`
+local users = redis.call('ZRANGE', KEYS[1] .. '/o', 0, -1)
+local out = {}
+for i = 1, #users, 500 do
+  local chunk = redis.call('HMGET', KEYS[1] .. '/m', unpack(users, i, math.min(i + 499, #users)))
+  for _, member in ipairs(chunk) do out[#out + 1] = member end
+end
+return out
+`);
+
+export const ROOM_SCRIPTS = [CREATE, PUT_MEMBER, REMOVE_MEMBER, DELETE, MEMBERS];
+
+function assertChannel(channel: unknown): asserts channel is string {
+  if (typeof channel !== "string" || channel === "") throw new TypeError("room channel must be a non-empty string");
+}
+
+function assertMember(member: RoomMember): void {
+  if (typeof member?.userId !== "string" || member.userId === "") throw new TypeError("member.userId must be a non-empty string");
+}
+
+/**
+ * Rooms and their members in Redis, so membership survives restarts and every node sees it.
+ *
+ * @example
+ * const rooms = new RedisRoomStore(client, { prefix: "myapp:" });
+ * await rooms.create(room, [{ userId: "alice", role: "owner", muted: false, joinedAt: Date.now() }]);
+ */
+export class RedisRoomStore implements RoomStore {
+  readonly #client: CommandClient;
+  readonly #prefix: string;
+
+  constructor(client: CommandClient, options: { prefix?: string } = {}) {
+    this.#client = client;
+    this.#prefix = checkPrefix(options.prefix ?? "rk:");
+  }
+
+  async create(room: RoomInfo, members: RoomMember[]): Promise<boolean> {
+    assertChannel(room?.channel);
+    members.forEach(assertMember);
+    const keys = [this.#info(room.channel), ...members.map((m) => this.#userRooms(m.userId))];
+    const args = [JSON.stringify(room), room.channel, ...members.flatMap((m) => [m.userId, JSON.stringify(m)])];
+    return (await guard(CREATE.run(this.#client, keys, args))) === 1;
+  }
+
+  async get(channel: string): Promise<RoomInfo | undefined> {
+    const json = (await this.#call(["GET", this.#info(channel)])) as string | null;
+    return json === null ? undefined : (JSON.parse(json) as RoomInfo);
+  }
+
+  /** Replaces a stored room's info; a room that does not exist (deleted meanwhile) stays absent. */
+  async update(room: RoomInfo): Promise<void> {
+    assertChannel(room?.channel);
+    await this.#call(["SET", this.#info(room.channel), JSON.stringify(room), "XX"]);
+  }
+
+  async delete(channel: string): Promise<void> {
+    await guard(DELETE.run(this.#client, [this.#info(channel)], [this.#prefix, channel]));
+  }
+
+  async member(channel: string, userId: string): Promise<RoomMember | undefined> {
+    const json = (await this.#call(["HGET", `${this.#info(channel)}/m`, userId])) as string | null;
+    return json === null ? undefined : (JSON.parse(json) as RoomMember);
+  }
+
+  async members(channel: string): Promise<RoomMember[]> {
+    const list = (await guard(MEMBERS.run(this.#client, [this.#info(channel)], []))) as string[];
+    return list.map((json) => JSON.parse(json) as RoomMember);
+  }
+
+  /** Adds or replaces a member (a replaced member keeps their place); ignored when the room does not exist. */
+  async putMember(channel: string, member: RoomMember): Promise<void> {
+    assertChannel(channel);
+    assertMember(member);
+    await guard(PUT_MEMBER.run(this.#client, [this.#info(channel), this.#userRooms(member.userId)], [
+      channel, member.userId, JSON.stringify(member),
+    ]));
+  }
+
+  async removeMember(channel: string, userId: string): Promise<boolean> {
+    const removed = await guard(REMOVE_MEMBER.run(this.#client, [this.#info(channel), this.#userRooms(userId)], [channel, userId]));
+    return removed === 1;
+  }
+
+  async roomsOf(userId: string): Promise<string[]> {
+    return (await this.#call(["SMEMBERS", this.#userRooms(userId)])) as string[];
+  }
+
+  #call(args: string[]): Promise<unknown> {
+    return guard(this.#client.sendCommand(args));
+  }
+
+  #info(channel: string): string {
+    return `${this.#prefix}room/${keyPart(channel)}`;
+  }
+
+  #userRooms(userId: string): string {
+    return `${this.#prefix}user/${keyPart(userId)}/rooms`;
+  }
+}
