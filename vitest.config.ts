@@ -25,7 +25,13 @@ const project = (name: string, extra: Record<string, unknown> = {}) => ({
 export default defineConfig({
   resolve: { alias },
   test: {
-    projects: [project("protocol"), project("server"), project("client"), project("redis")],
+    projects: [
+      project("protocol"),
+      project("server"),
+      project("client"),
+      project("redis"),
+      { extends: true, test: { name: "bench", include: ["bench/test/**/*.test.ts"], testTimeout: 30_000 } },
+    ],
     reporters: ["default", "./scripts/summary-reporter.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,

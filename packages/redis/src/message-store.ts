@@ -6,6 +6,7 @@ import { APPEND, RANGE, STREAM } from "./message-scripts.js";
 import { decodeBody, encodeBody } from "./record.js";
 import type { CommandClient } from "./script.js";
 import { guard } from "./unavailable.js";
+import { checkAppendInput, checkRangeQuery } from "@roomkit/server";
 
 export interface RedisMessageStoreOptions {
   /** Messages kept per channel; older ones are dropped. Default 1000. */
@@ -73,10 +74,7 @@ export class RedisMessageStore implements MessageStore {
 
   async append(input: AppendInput): Promise<AppendResult> {
     const { channel, from, body, sentAt, clientId } = input;
-    if (typeof channel !== "string" || channel === "") throw new TypeError("channel must be a non-empty string");
-    if (typeof from !== "string" || from === "") throw new TypeError("from must be a non-empty string");
-    if (!Number.isFinite(sentAt)) throw new TypeError("sentAt must be a finite number");
-    if (clientId !== undefined && typeof clientId !== "string") throw new TypeError("clientId must be a string");
+    checkAppendInput(input);
 
     const id = randomUUID();
     const dedupeKey = clientId === undefined ? "" : JSON.stringify([from, clientId]);
@@ -93,9 +91,7 @@ export class RedisMessageStore implements MessageStore {
 
   async range(channel: string, query: RangeQuery): Promise<RangeResult> {
     const { after, before, limit } = query;
-    if (!Number.isInteger(limit) || limit < 0) throw new TypeError("limit must be a non-negative integer");
-    if (after !== undefined && (!Number.isInteger(after) || after < 0)) throw new TypeError("after must be a non-negative integer");
-    if (before !== undefined && (!Number.isInteger(before) || before < 0)) throw new TypeError("before must be a non-negative integer");
+    checkRangeQuery(query);
     const [more, ...entries] = (await guard(RANGE.run(this.#client, this.#keys(channel, "meta", "log", "dd"), [
       String(this.#now()), String(this.#maxPerChannel), String(this.#maxAgeMs),
       after === undefined ? "" : String(after), before === undefined ? "" : String(before), String(limit),

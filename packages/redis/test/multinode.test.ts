@@ -52,7 +52,8 @@ describe.runIf(redis)("three nodes on one Redis", () => {
     const reply = next<{ message: Message }>(a, "rk:message", (p) => p.message.from === bob);
     await ok(b, "rk:publish", { channel, body: { text: "hello" } });
     expect((await reply).message.seq).toBe(6);
-    await eventually(() => expect(atBob.map((p) => p.message.seq)).toEqual([1, 2, 3, 4, 5, 6]));
+    // Bob's own message comes back in his ack, not as a push to the sending connection.
+    await eventually(() => expect(atBob.map((p) => p.message.seq)).toEqual([1, 2, 3, 4, 5]));
     expect(atBob.slice(0, 5).map((p) => p.message.body)).toEqual([1, 2, 3, 4, 5].map((i) => ({ text: `hi ${i}` })));
   });
 

@@ -12,6 +12,7 @@ export type {
   AppendInput, AppendResult, MessageStore, PresenceChange, PresenceEntry, PresenceStore, RangeQuery, RangeResult, ReadStateStore,
   RoomStore, Stores, StreamInfo,
 } from "./stores/types.js";
+export { checkAppendInput, checkRangeQuery } from "./stores/checks.js";
 export {
   MemoryMessageStore, MemoryPresenceStore, MemoryReadStateStore, MemoryRoomStore, memoryStores,
 } from "./stores/memory/index.js";

@@ -14,14 +14,14 @@ const texts = (pushes: { message: { body: { text?: string; headline?: string } }
   pushes.map((p) => p.message.body.text ?? p.message.body.headline);
 
 describe("public channels", () => {
-  it("delivers a subscriber's message to every subscriber and nobody else", async () => {
+  it("delivers a subscriber's message to every other subscriber and nobody else; the sender has its ack", async () => {
     const [alice, bob, carol] = await Promise.all([h.client("alice"), h.client("bob"), h.client("carol")]);
     await Promise.all([sub(alice, "chat:general"), sub(bob, "chat:general")]);
     const [atAlice, atBob, atCarol] = [collect(alice, "rk:message"), collect(bob, "rk:message"), collect(carol, "rk:message")];
     const ack = await send(alice, "chat:general", { text: "hello" });
     expect(ack.message).toMatchObject({ channel: "chat:general", seq: 1, from: "alice", body: { text: "hello" } });
     await settled(alice, bob, carol);
-    expect(texts(atAlice)).toEqual(["hello"]);
+    expect(atAlice).toEqual([]);
     expect(texts(atBob)).toEqual(["hello"]);
     expect(atCarol).toEqual([]);
   });
@@ -120,12 +120,14 @@ describe("multi-device users", () => {
     expect(texts([await at1, await at2])).toEqual(["both tabs", "both tabs"]);
   });
 
-  it("delivers a DM to all tabs of both users, the sender's other tab included", async () => {
+  it("delivers a DM to all tabs of both users, the sender's other tab included; the sending tab has its ack", async () => {
     const [a1, a2, b1, b2] = await Promise.all([h.client("alice"), h.client("alice"), h.client("bob"), h.client("bob")]);
-    const seen = [a1, a2, b1, b2].map((s) => collect(s, "rk:message"));
-    await send(b1, "dm:alice|bob", { text: "everywhere" });
+    const [atA1, atA2, atB1, atB2] = [a1, a2, b1, b2].map((s) => collect(s, "rk:message"));
+    const { message } = await send(b1, "dm:alice|bob", { text: "everywhere" });
+    expect(message.body).toEqual({ text: "everywhere" });
     await settled(a1, a2, b1, b2);
-    for (const pushes of seen) expect(texts(pushes)).toEqual(["everywhere"]);
+    for (const pushes of [atA1, atA2, atB2]) expect(texts(pushes!)).toEqual(["everywhere"]);
+    expect(atB1).toEqual([]);
   });
 });
 

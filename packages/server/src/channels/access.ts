@@ -4,11 +4,23 @@ import type { Context, Session } from "../context.js";
 import type { ChannelRef, FamilyPolicy } from "../options.js";
 import type { AnyContract } from "@roomkit/protocol";
 
+/** Channel ids already resolved, per contract: a busy channel is parsed once, not on every request. */
+const resolvedIds = new WeakMap<AnyContract, Map<string, ResolvedChannel>>();
+const MAX_RESOLVED = 10_000;
+
 /** Resolves a client-given channel id against the contract, or throws `INVALID` with the reason. */
 export function resolve(ctx: Context, id: unknown): ResolvedChannel {
+  let known = resolvedIds.get(ctx.contract);
+  if (!known) resolvedIds.set(ctx.contract, (known = new Map()));
+  const hit = typeof id === "string" ? known.get(id) : undefined;
+  if (hit) return hit;
   const result = resolveChannel(ctx.contract, id);
   if (!result.ok) throw new RoomkitError("INVALID", result.reason);
-  return result.value;
+  if (known.size >= MAX_RESOLVED) known.clear();
+  // Shared by every request on the channel from now on, so nobody may change it.
+  const ch = Object.freeze({ ...result.value, ...(result.value.parties ? { parties: Object.freeze(result.value.parties) } : {}) });
+  known.set(ch.id, ch as ResolvedChannel);
+  return ch as ResolvedChannel;
 }
 
 /** The family's policy from the options, if the app gave one. */

@@ -15,6 +15,8 @@ export interface PublishInput {
   from: string;
   body: unknown;
   clientId?: string;
+  /** The sending connection: its ack carries the message, so the broadcast skips it. */
+  senderSocket?: string;
 }
 
 async function applyBeforeMessage(ctx: Context, ch: ResolvedChannel, from: string, body: unknown): Promise<unknown> {
@@ -52,8 +54,9 @@ export async function storeAndBroadcast(ctx: Context, ch: ResolvedChannel, input
     return message;
   }
   const push: MessagePush = { v: PROTOCOL_VERSION, message };
-  audience(ctx, ch).emit("rk:message", push);
-  log("%s seq %d from %s to %o", ch.id, message.seq, input.from, audienceRooms(ch));
+  const to = audience(ctx, ch);
+  (input.senderSocket === undefined ? to : to.except(input.senderSocket)).emit("rk:message", push);
+  if (log.enabled) log("%s seq %d from %s to %o", ch.id, message.seq, input.from, audienceRooms(ch));
   await trackReadState(ctx, ch, message);
   return message;
 }
@@ -76,6 +79,7 @@ export async function publish(ctx: Context, session: Session, p: Payload): Promi
   const message = await storeAndBroadcast(ctx, ch, {
     from: session.user.id,
     body: p.body,
+    senderSocket: session.socket.id,
     ...(clientId === undefined ? {} : { clientId }),
   });
   return { message };

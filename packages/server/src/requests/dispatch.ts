@@ -1,5 +1,6 @@
 import { RoomkitError } from "@roomkit/protocol";
 import type { Ack, RequestName } from "@roomkit/protocol";
+import type { Socket } from "socket.io";
 import type { Context, Session } from "../context.js";
 import { logger } from "../log.js";
 import type { Payload } from "./fields.js";
@@ -32,17 +33,38 @@ async function run(ctx: Context, session: Session, event: string, handler: Handl
   }
 }
 
+type Listener = (this: Socket, ...args: unknown[]) => void;
+
+// One listener per server and request name, shared by every socket (`this` is the socket): a
+// closure per request per connection would cost about 2 KB of heap on every connection.
+const shared = new WeakMap<Context, WeakMap<Handlers, [RequestName, Listener][]>>();
+const sessionOf = new WeakMap<Socket, Session>();
+
+function listenersOf(ctx: Context, handlers: Handlers): [RequestName, Listener][] {
+  let byHandlers = shared.get(ctx);
+  if (!byHandlers) shared.set(ctx, (byHandlers = new WeakMap()));
+  let listeners = byHandlers.get(handlers);
+  if (listeners) return listeners;
+  listeners = (Object.entries(handlers) as [RequestName, Handler][]).map(([event, handler]): [RequestName, Listener] => [
+    event,
+    function (this: Socket, ...args: unknown[]) {
+      const session = sessionOf.get(this);
+      if (!session) return;
+      const last = args[args.length - 1];
+      const ack = typeof last === "function" ? (last as (a: Ack) => void) : undefined;
+      const raw = ack && args.length === 1 ? undefined : args[0];
+      void ctx.track(run(ctx, session, event, handler, raw).then((result) => ack?.(result)));
+    },
+  ]);
+  byHandlers.set(handlers, listeners);
+  return listeners;
+}
+
 /**
  * Listens for each request on the socket. The ack is the last argument when it is a function;
  * a request sent without one still runs, and its result is dropped.
  */
 export function listen(ctx: Context, session: Session, handlers: Handlers): void {
-  for (const [event, handler] of Object.entries(handlers) as [RequestName, Handler][]) {
-    session.socket.on(event, (...args: unknown[]) => {
-      const last = args[args.length - 1];
-      const ack = typeof last === "function" ? (last as (a: Ack) => void) : undefined;
-      const raw = ack && args.length === 1 ? undefined : args[0];
-      void ctx.track(run(ctx, session, event, handler, raw).then((result) => ack?.(result)));
-    });
-  }
+  sessionOf.set(session.socket, session);
+  for (const [event, listener] of listenersOf(ctx, handlers)) session.socket.on(event, listener);
 }

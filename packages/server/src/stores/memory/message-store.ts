@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Message } from "@roomkit/protocol";
 import type { AppendInput, AppendResult, MessageStore, RangeQuery, RangeResult, StreamInfo } from "../types.js";
+import { checkAppendInput, checkRangeQuery } from "../checks.js";
 
 export interface MemoryMessageStoreOptions {
   /** Messages kept per channel; older ones are dropped. Default 1000. */
@@ -51,10 +52,7 @@ export class MemoryMessageStore implements MessageStore {
 
   async append(input: AppendInput): Promise<AppendResult> {
     const { channel, from, body, sentAt, clientId } = input;
-    if (typeof channel !== "string" || channel === "") throw new TypeError("channel must be a non-empty string");
-    if (typeof from !== "string" || from === "") throw new TypeError("from must be a non-empty string");
-    if (!Number.isFinite(sentAt)) throw new TypeError("sentAt must be a finite number");
-    if (clientId !== undefined && typeof clientId !== "string") throw new TypeError("clientId must be a string");
+    checkAppendInput(input);
 
     const stream = this.#touch(channel);
     const key = clientId === undefined ? undefined : JSON.stringify([from, clientId]);
@@ -76,9 +74,7 @@ export class MemoryMessageStore implements MessageStore {
 
   async range(channel: string, query: RangeQuery): Promise<RangeResult> {
     const { after, before, limit } = query;
-    if (!Number.isInteger(limit) || limit < 0) throw new TypeError("limit must be a non-negative integer");
-    if (after !== undefined && (!Number.isInteger(after) || after < 0)) throw new TypeError("after must be a non-negative integer");
-    if (before !== undefined && (!Number.isInteger(before) || before < 0)) throw new TypeError("before must be a non-negative integer");
+    checkRangeQuery(query);
 
     const stream = this.#streams.get(channel);
     if (!stream) return { messages: [], hasMore: false };

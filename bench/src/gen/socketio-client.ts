@@ -1,0 +1,81 @@
+import { io } from "socket.io-client";
+import type { Socket } from "socket.io-client";
+import { dmChannel } from "@roomkit/protocol";
+import type { ChatBody } from "../contract.js";
+import type { ChatClient, Done, Received, SubscribeOutcome } from "./client.js";
+
+type Ack = { ok: boolean; error?: { code: string }; seq?: number; epoch?: string; recovered?: boolean; messages?: Received[] };
+const ACK_TIMEOUT_MS = 15_000;
+
+/**
+ * A raw socket.io-client speaking either Roomkit's wire protocol (`rk:publish`, `rk:subscribe`,
+ * `rk:message`) or the baseline's (`dm`, `group`, `sync`, `message`): the same client code and cost on both sides.
+ */
+export class SocketIoClient implements ChatClient {
+  onMessage: (message: Received) => void = () => {};
+  #socket: Socket | undefined;
+  readonly #dms = new Map<string, string>();
+  readonly #epochs = new Map<string, string>();
+
+  constructor(private readonly dialect: "roomkit" | "baseline", private readonly url: string, readonly user: string) {}
+
+  connect(): Promise<void> {
+    if (!this.#socket) {
+      this.#socket = io(this.url, { auth: { user: this.user }, transports: ["websocket"], forceNew: true, reconnection: false });
+      if (this.dialect === "roomkit") this.#socket.on("rk:message", (push: { message: Received }) => this.onMessage(push.message));
+      else this.#socket.on("message", (message: Received) => this.onMessage(message));
+    } else {
+      this.#socket.connect();
+    }
+    const socket = this.#socket;
+    return new Promise((done, fail) => {
+      const ok = () => {
+        socket.off("connect_error", no);
+        done();
+      };
+      const no = (err: Error) => {
+        socket.off("connect", ok);
+        fail(err);
+      };
+      socket.once("connect", ok);
+      socket.once("connect_error", no);
+    });
+  }
+
+  disconnect(): void {
+    this.#socket?.disconnect();
+  }
+
+  sendDm(to: string, body: ChatBody, done: Done): void {
+    if (this.dialect === "baseline") return this.#request("dm", { to, body }, done);
+    let channel = this.#dms.get(to);
+    if (!channel) this.#dms.set(to, (channel = dmChannel(this.user, to)));
+    this.#request("rk:publish", { channel, body }, done);
+  }
+
+  sendRoom(room: string, body: ChatBody, done: Done): void {
+    if (this.dialect === "baseline") return this.#request("group", { room, body }, done);
+    this.#request("rk:publish", { channel: room, body }, done);
+  }
+
+  async subscribe(channel: string, since?: number): Promise<SubscribeOutcome> {
+    const socket = this.#socket;
+    if (!socket) throw new Error("connect first");
+    const epoch = this.#epochs.get(channel);
+    const payload = this.dialect === "roomkit"
+      ? { channel, ...(since === undefined ? {} : { since, ...(epoch ? { epoch } : {}) }) }
+      : { channel, ...(since === undefined ? {} : { since }) };
+    const ack = await new Promise<Ack>((done) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit(this.dialect === "roomkit" ? "rk:subscribe" : "sync", payload, (err: Error | null, a: Ack) => {
+        done(err ? { ok: false, error: { code: "TIMEOUT" } } : a);
+      });
+    });
+    if (!ack.ok) return { ok: false, seq: 0, messages: [], error: ack.error?.code ?? "UNKNOWN" };
+    if (ack.epoch) this.#epochs.set(channel, ack.epoch);
+    return { ok: true, seq: ack.seq ?? 0, ...(ack.recovered === undefined ? {} : { recovered: ack.recovered }), messages: ack.messages ?? [] };
+  }
+
+  #request(event: string, payload: object, done: Done): void {
+    this.#socket!.emit(event, payload, (ack: Ack) => done(ack.ok ? undefined : (ack.error?.code ?? "UNKNOWN")));
+  }
+}

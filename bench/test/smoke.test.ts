@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { describeMachine } from "../src/machine.js";
+import { runSuite } from "../src/suite.js";
+
+// Keeps the harness working: each workload at tiny scale, on Roomkit, the baseline and the floor.
+// Only correctness is asserted (everything delivered, no errors), never a speed.
+async function smoke(id: string) {
+  const results = await runSuite({ mode: "smoke", only: [id], launch: { source: true }, machine: describeMachine({}) });
+  const [workload] = results.workloads;
+  if (!workload) throw new Error(`no workload "${id}"`);
+  return workload;
+}
+
+describe("bench smoke", () => {
+  for (const id of ["dm", "fanout", "memory", "reconnect"]) {
+    it(`${id}: every message arrives and nothing fails, on every side`, async () => {
+      const w = await smoke(id);
+      expect(w.reason).toBeUndefined();
+      expect(w.status).toBe("ok");
+      expect(new Set(w.trials.map((t) => t.side))).toEqual(new Set(id === "reconnect" ? ["roomkit", "baseline"] : ["roomkit", "baseline", "ws"]));
+      for (const t of w.trials) {
+        expect(t.metrics.errors, `${t.side} errors`).toBe(0);
+        if ("lost" in t.metrics) expect(t.metrics.lost, `${t.side} lost`).toBe(0);
+      }
+    }, 30_000);
+  }
+
+  it("cluster: runs on two nodes and Redis once @roomkit/redis exists", async (ctx) => {
+    const w = await smoke("cluster");
+    if (w.status === "skipped") return ctx.skip();
+    expect(w.reason).toBeUndefined();
+    for (const t of w.trials) {
+      expect(t.metrics.errors, `${t.side} errors`).toBe(0);
+      expect(t.metrics.lost, `${t.side} lost`).toBe(0);
+    }
+  }, 30_000);
+});
