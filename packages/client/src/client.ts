@@ -11,6 +11,7 @@ import type { Observable } from "./observable.js";
 import type { AuthPayload, ClientOptions } from "./options.js";
 import { resolveOptions } from "./options.js";
 import { Outbox } from "./outbox.js";
+import type { PresenceDiff } from "./presence.js";
 import { ChannelRegistry } from "./registry.js";
 import type { RoomkitSocket } from "./request.js";
 import { request } from "./request.js";
@@ -194,7 +195,8 @@ function routePushes<C extends AnyContract>(
     for (const handle of handles) handle.receiveMessage(push.message);
   });
   on("rk:presence", (push) => {
-    for (const handle of listening(push?.channel)) handle.receivePresence({ type: push.type, member: push.member });
+    const diff = presenceDiff(push);
+    if (diff) for (const handle of listening(push.channel)) handle.receivePresence(diff);
   });
   on("rk:signal", (push) => {
     for (const handle of listening(push?.channel)) handle.receiveSignal(push);
@@ -207,4 +209,12 @@ function routePushes<C extends AnyContract>(
     for (const handle of registry.handlesOf(push.channel)) handle.receiveRoom(push, connection.user?.id);
     rooms.receive(push);
   });
+}
+
+/** The batch of an `rk:presence` push, or `undefined` when it is not well formed (ignored). */
+function presenceDiff(push: unknown): PresenceDiff | undefined {
+  const { joins, leaves } = (push ?? {}) as Partial<PresenceDiff>;
+  const members = (list: unknown): list is PresenceDiff["joins"] =>
+    Array.isArray(list) && list.every((m) => typeof (m as { userId?: unknown } | null)?.userId === "string");
+  return members(joins) && members(leaves) ? { joins, leaves } : undefined;
 }

@@ -31,7 +31,9 @@ export function failureOf(err: unknown): ClientFailure | undefined {
 /** Errors worth trying again later with the same request: the server or the link is busy or away. */
 export function isTransient(err: unknown): boolean {
   if (!(err instanceof RoomkitError)) return false;
-  return err.code === "UNAVAILABLE" || err.code === "RATE_LIMITED";
+  // A cap (`details.limit`, e.g. subscriptions per connection) does not lift by waiting.
+  if (err.code === "RATE_LIMITED") return err.details?.limit === undefined;
+  return err.code === "UNAVAILABLE";
 }
 
 /** Any thrown value as a {@link RoomkitError} (an unexpected one becomes `INTERNAL`). */

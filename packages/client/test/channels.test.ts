@@ -162,6 +162,15 @@ describe("public and private channels", () => {
     expect((await error)[0].code).toBe("FORBIDDEN");
     expect(handle.status).toBe("failed");
   });
+
+  it("fails a handle over the subscription cap instead of retrying forever", async () => {
+    h = await startTestServer({ limits: { subscriptions: 1 } });
+    const alice = connect(h.url, "alice");
+    await alice.channel("chat:a").subscribe();
+    const over = alice.channel("chat:b");
+    await expect(over.subscribe()).rejects.toMatchObject({ code: "RATE_LIMITED", details: { limit: 1 } });
+    expect(over.status).toBe("failed");
+  });
 });
 
 describe("presence channels", () => {

@@ -77,22 +77,24 @@ describe("Sequencer", () => {
 describe("PresenceList", () => {
   const m = (userId: string): PresenceMember => ({ userId, info: { name: userId } });
 
-  it("applies the diffs that came with a snapshot after it, announcing only the net change", () => {
+  it("applies the batches that came with a snapshot after it, in order, announcing only the net change", () => {
     const list = new PresenceList();
     list.reset([m("alice"), m("bob")]);
     const events: string[] = [];
     list.on("join", (x) => events.push(`join ${x.userId}`));
     list.on("leave", (x) => events.push(`leave ${x.userId}`));
+    list.on("change", (members) => events.push(`change ${members.length}`));
     list.reset([m("alice"), m("carol")], [
-      { type: "join", member: m("carol") },
-      { type: "leave", member: m("alice") },
-      { type: "join", member: m("dave") },
+      { joins: [m("carol"), m("erin")], leaves: [] },
+      { joins: [m("dave")], leaves: [m("alice")] },
+      { joins: [], leaves: [m("erin")] },
     ]);
     expect(list.members.map((x) => x.userId)).toEqual(["carol", "dave"]);
-    expect(events).toEqual(["leave alice", "leave bob", "join carol", "join dave"]);
-    list.apply({ type: "join", member: m("dave") });
-    list.apply({ type: "leave", member: m("zed") });
-    expect(events).toHaveLength(4);
+    expect(events).toEqual(["leave alice", "leave bob", "join carol", "join dave", "change 2"]);
+    // Applied again (or over a snapshot that has them), batches change nothing.
+    list.apply({ joins: [m("dave")], leaves: [m("zed")] });
+    list.apply({ joins: [], leaves: [] });
+    expect(events).toHaveLength(5);
   });
 });
 

@@ -2,9 +2,9 @@
  * Every error a Roomkit request can be refused with. The set is closed: a client can switch
  * over it exhaustively.
  *
- * - `UNAUTHENTICATED`: no valid identity (handshake refused, token expired).
+ * - `UNAUTHENTICATED`: no valid identity: the handshake was refused (no token, a bad or expired one).
  * - `FORBIDDEN`: the user is known but policy does not allow this (not a member, muted, not a publisher).
- * - `NOT_FOUND`: the channel, room or user does not exist.
+ * - `NOT_FOUND`: the room does not exist (for the server API), or the member acted on is not in it.
  * - `INVALID`: the request is malformed (bad channel id, unknown family, body fails its schema).
  * - `TOO_LARGE`: a body or attachment is over the configured byte limit.
  * - `RATE_LIMITED`: too many requests of this kind (`details.retryAfterMs` says when to retry), or

@@ -133,11 +133,22 @@ export interface WelcomePush<Profile = unknown> {
   user: User<Profile>;
 }
 export interface MessagePush<Body = unknown> { v: typeof PROTOCOL_VERSION; message: Message<Body> }
+/**
+ * Presence changes of one channel, gathered for the server's `presence.batchMs` and sent as one
+ * push (so a crowd arriving is a few pushes, not one per member per subscriber).
+ * - `joins` / `leaves`: the net changes since the channel's last push, the last change of each
+ *   user winning (a join then a leave inside one batch is one leave). A user appears at most
+ *   once in a push, in one of the two lists.
+ * - Apply them as idempotent set operations: a join adds or replaces the user's entry, a leave
+ *   removes it if present. Applying a push twice, or one that overlaps a subscribe snapshot (the
+ *   joining connection hears its own join), changes nothing, so a client applies the pushes that
+ *   arrive during and after a subscribe on top of its snapshot safely.
+ */
 export interface PresencePush<Info = unknown> {
   v: typeof PROTOCOL_VERSION;
   channel: string;
-  type: "join" | "leave";
-  member: PresenceMember<Info>;
+  joins: PresenceMember<Info>[];
+  leaves: PresenceMember<Info>[];
 }
 export interface SignalPush<Data = unknown> {
   v: typeof PROTOCOL_VERSION;

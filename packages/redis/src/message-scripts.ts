@@ -35,7 +35,7 @@ local function trim(log, dd, max, maxAge, now)
 end
 `;
 
-/** KEYS meta log dd ddo; ARGV epoch dedupeKey record now max maxAge window -> {1, "<seq> <first>"} | {0, seq} */
+/** KEYS meta log dd ddo epoch; ARGV epoch dedupeKey record now max maxAge window -> {1, "<seq> <first>"} | {0, seq} */
 export const APPEND = new Script(`${TRIM}
 local key = ARGV[2]
 if key ~= '' then
@@ -51,7 +51,8 @@ if key ~= '' then
     end
   end
 end
-redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1])
+redis.call('SET', KEYS[5], ARGV[1], 'NX')
+redis.call('HSETNX', KEYS[1], 'epoch', redis.call('GET', KEYS[5]))
 local seq = string.format('%d', redis.call('HINCRBY', KEYS[1], 'latest', 1))
 redis.call('RPUSH', KEYS[2], seq .. ' ' .. ARGV[4] .. ' ' .. #key .. ' ' .. key .. ARGV[3])
 local maxAge = tonumber(ARGV[6])
@@ -72,9 +73,15 @@ end
 return {0, seq}
 `);
 
-/** KEYS meta log dd; ARGV epoch now max maxAge -> {epoch, latest, kept} */
+/**
+ * KEYS meta log dd epoch; ARGV epoch now max maxAge -> {epoch, latest, kept}. A channel nobody
+ * wrote to is answered from the store-wide epoch and gets no key: asking costs no memory.
+ */
 export const STREAM = new Script(`${TRIM}
-redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('SET', KEYS[4], ARGV[1], 'NX')
+  return {redis.call('GET', KEYS[4]), 0, 0}
+end
 trim(KEYS[2], KEYS[3], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[2]))
 local latest = tonumber(redis.call('HGET', KEYS[1], 'latest') or '0')
 return {redis.call('HGET', KEYS[1], 'epoch'), latest, redis.call('LLEN', KEYS[2])}

@@ -43,8 +43,9 @@ function splitSeq(entry: string): [number, string] {
 /**
  * Message history in Redis, shared by every node. Seqs are assigned inside a Lua script, so
  * they are gap-free under concurrent appends from many nodes; a `(channel, from, clientId)`
- * seen before returns its first message. A stream's epoch lives in Redis too: it changes only
- * when Redis loses the channel, which clients then see as "recovered: false".
+ * seen before returns its first message. The epoch lives in Redis too, one for the store
+ * (`<prefix>msg-epoch`): it changes only when Redis loses the store's keys, which clients then
+ * see as "recovered: false". Run Redis with `maxmemory-policy noeviction`.
  *
  * @example
  * const messages = new RedisMessageStore(client, { prefix: "myapp:", maxPerChannel: 500, maxAgeMs: 7 * 86_400_000 });
@@ -78,7 +79,7 @@ export class RedisMessageStore implements MessageStore {
 
     const id = randomUUID();
     const dedupeKey = clientId === undefined ? "" : JSON.stringify([from, clientId]);
-    const reply = (await guard(APPEND.run(this.#client, this.#keys(channel, "meta", "log", "dd", "ddo"), [
+    const reply = (await guard(APPEND.run(this.#client, [...this.#keys(channel, "meta", "log", "dd", "ddo"), this.#epochKey], [
       newEpoch(), dedupeKey, encodeRecord({ id, from, body, sentAt, clientId }), String(this.#now()),
       String(this.#maxPerChannel), String(this.#maxAgeMs), String(this.#dedupeWindow),
     ]))) as [number, string];
@@ -100,10 +101,15 @@ export class RedisMessageStore implements MessageStore {
   }
 
   async stream(channel: string): Promise<StreamInfo> {
-    const [epoch, latest, kept] = (await guard(STREAM.run(this.#client, this.#keys(channel, "meta", "log", "dd"), [
+    const [epoch, latest, kept] = (await guard(STREAM.run(this.#client, [...this.#keys(channel, "meta", "log", "dd"), this.#epochKey], [
       newEpoch(), String(this.#now()), String(this.#maxPerChannel), String(this.#maxAgeMs),
     ]))) as [string, number, number];
     return { epoch, latest, oldest: latest - kept + 1 };
+  }
+
+  /** The epoch of every stream this store starts: it changes only when Redis loses the store's keys. */
+  get #epochKey(): string {
+    return `${this.#prefix}msg-epoch`;
   }
 
   #keys(channel: string, ...names: string[]): string[] {

@@ -98,6 +98,15 @@ describe.runIf(redis)("redis stores beyond the conformance suite", () => {
       expect((await store.range("room:1", { after: 1, limit: 1 })).messages[0]!.body).toEqual(plain.message.body);
     });
 
+    it("stores nothing for a channel it is only asked about", async () => {
+      const a = new RedisMessageStore(client, { prefix });
+      const before = await a.stream("public:nobody-wrote");
+      expect(await a.stream("public:nobody-wrote")).toEqual(before);
+      expect(await client.keys(`${prefix}msg/*`)).toEqual([]);
+      await a.append({ channel: "public:nobody-wrote", from: "alice", body: 1, sentAt: 1 });
+      expect((await a.stream("public:nobody-wrote")).epoch).toBe(before.epoch);
+    });
+
     it("shares one stream between store instances (nodes) and starts a new epoch only when Redis lost it", async () => {
       const a = new RedisMessageStore(client, { prefix });
       const b = new RedisMessageStore(client, { prefix });

@@ -3,6 +3,7 @@ import type { AnyContract, User } from "@roomkit/protocol";
 import type { RoomkitHooks, RoomkitLimits, RoomkitOptions } from "./options.js";
 import type { Stores } from "./stores/types.js";
 import type { TokenBucket } from "./limits/token-bucket.js";
+import type { PresenceBatcher } from "./presence/batch.js";
 
 /** What the server keeps about one live connection, on this node only. */
 export interface Session {
@@ -32,6 +33,8 @@ export interface Context {
   track<T>(work: Promise<T>): Promise<T>;
   /** Pending presence removals (grace period) and the function that runs each at once. */
   graceTimers: Map<ReturnType<typeof setTimeout>, () => void>;
+  /** Presence changes waiting to go out, one push per channel per batch. */
+  presenceBatch: PresenceBatcher;
   /** Stops announcing the presence changes the store makes on its own. */
   unwatchPresence: () => void;
   closing: boolean;

@@ -12,8 +12,9 @@ async function settle(ctx: Context): Promise<void> {
 
 /**
  * Graceful shutdown: refuse new connections and requests (`UNAVAILABLE`), let the requests in
- * flight finish and ack, tell every client why (`rk:bye`), close their transports (so clients
- * reconnect, to another node when there is one), and remove them from presence at once.
+ * flight finish and ack, send the presence changes still batched, tell every client why
+ * (`rk:bye`), close their transports (so clients reconnect, to another node when there is one),
+ * and remove them from presence at once (those leaves go out to other nodes' clients at the end).
  */
 export async function closeGracefully(ctx: Context): Promise<void> {
   if (ctx.closing) return settle(ctx);
@@ -21,6 +22,8 @@ export async function closeGracefully(ctx: Context): Promise<void> {
   // From now on other nodes announce what the store sweeps: this one is going away.
   ctx.unwatchPresence();
   await settle(ctx);
+  // Before rk:bye, on each connection's ordered stream: no pending diff is lost.
+  ctx.presenceBatch.flush();
   const bye: ByePush = { v: PROTOCOL_VERSION, reason: "shutdown", message: "the server is shutting down" };
   const gone = allSessions(ctx).map(
     ({ socket }) =>
@@ -38,5 +41,6 @@ export async function closeGracefully(ctx: Context): Promise<void> {
   }
   ctx.graceTimers.clear();
   await settle(ctx);
+  ctx.presenceBatch.flush();
   log("closed");
 }

@@ -38,7 +38,10 @@ export interface MessageDraft {
 /** What `beforeMessage` may answer: nothing (store as is), a new body, or a refusal. */
 export type BeforeMessageResult = void | undefined | { body: unknown } | { reject: string; code?: ErrorCode };
 
-/** Lifecycle hooks for the app's own code. Errors they throw are logged, never sent to clients. */
+/**
+ * Lifecycle hooks for the app's own code. What `beforeMessage` throws fails that publish (a
+ * `RoomkitError` keeps its code, anything else is `INTERNAL`); what the others throw is logged.
+ */
 export interface RoomkitHooks {
   /** Runs before a message is stored: return `{ body }` to transform or `{ reject }` to refuse. */
   beforeMessage?: (draft: MessageDraft) => MaybePromise<BeforeMessageResult>;
@@ -94,6 +97,11 @@ export interface RoomkitOptions<C extends AnyContract> {
   presence?: {
     /** How long a user who dropped their last connection still counts as present. Default 3000 ms. */
     graceMs?: number;
+    /**
+     * How long presence changes are gathered before they go out as one push per channel;
+     * 0 sends them on the next tick. Default 50 ms.
+     */
+    batchMs?: number;
   };
   history?: {
     /** Largest page of `rk:history`. Default 100. */

@@ -12,6 +12,7 @@ import { memoryStores } from "./stores/memory/index.js";
 import { logger } from "./log.js";
 import { callHook } from "./hooks.js";
 import { countRoomJoins, watchPresenceStore } from "./presence/presence.js";
+import { PresenceBatcher } from "./presence/batch.js";
 
 const log = logger("server");
 
@@ -56,6 +57,7 @@ export function createRoomkit<C extends AnyContract>(io: Server, options: Roomki
       return work;
     },
     graceTimers: new Map(),
+    presenceBatch: new PresenceBatcher(io, options.presence?.batchMs ?? 50),
     unwatchPresence: () => undefined,
     closing: false,
   };

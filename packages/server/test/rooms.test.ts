@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { collect, next, ok, refusal, settled, startServer } from "./support/harness.js";
 import type { Client, Harness } from "./support/harness.js";
+import type { PresencePush } from "@roomkit/protocol";
 
 let h: Harness;
 beforeEach(async () => {
@@ -92,9 +93,11 @@ describe("invitations and joining", () => {
     expect((await atCarol).message.channel).toBe("room:open");
   });
 
-  it("joining an unknown room is NOT_FOUND", async () => {
+  it("joining an unknown room gets the same FORBIDDEN as a closed one, so ids cannot be probed", async () => {
+    await roomWith();
     const carol = await h.client("carol");
-    expect(await refusal(carol, "rk:room:join", { channel: "room:nope" })).toBe("NOT_FOUND");
+    expect(await refusal(carol, "rk:room:join", { channel: "room:nope" })).toBe("FORBIDDEN");
+    expect(await refusal(carol, "rk:room:join", { channel: ROOM })).toBe("FORBIDDEN");
   });
 });
 
@@ -196,12 +199,13 @@ describe("listing", () => {
 describe("reconnecting", () => {
   it("a member who comes back is in their rooms again without subscribing", async () => {
     const { alice, bob } = await roomWith();
-    const presence = (type: string) => next(alice!, "rk:presence", (p) => p.channel === ROOM && p.type === type && p.member.userId === "bob");
-    const left = presence("leave");
+    const presence = (type: "joins" | "leaves") =>
+      next<PresencePush>(alice!, "rk:presence", (p) => p.channel === ROOM && p[type].some((m) => m.userId === "bob"));
+    const left = presence("leaves");
     await h.drop(bob!);
     await left;
     await send(alice!, "while away");
-    const back = presence("join");
+    const back = presence("joins");
     const bobAgain = await h.client("bob");
     await back;
     const atBob = next(bobAgain, "rk:message");

@@ -83,6 +83,7 @@ describe("private and presence channels", () => {
     h = await startServer({ channels: { lobby: { authorize: (user) => user.id !== "mallory" } } });
     const [alice, mallory] = await Promise.all([h.client("alice"), h.client("mallory")]);
     await ok(alice, "rk:subscribe", { channel: "lobby:main" });
+    await settled(alice); // her own join (batched) has reached her
     const a = record(alice);
     await refused(mallory, "rk:subscribe", { channel: "lobby:main" }, "FORBIDDEN");
     await refused(mallory, "rk:presence", { channel: "lobby:main" }, "FORBIDDEN");

@@ -1,5 +1,5 @@
-import { PROTOCOL_VERSION, RoomkitError, resolveChannel } from "@roomkit/protocol";
-import type { PresenceMember, PresencePush, PresenceResult, ResolvedChannel, User } from "@roomkit/protocol";
+import { RoomkitError, resolveChannel } from "@roomkit/protocol";
+import type { PresenceMember, PresenceResult, ResolvedChannel, User } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
 import { assertCanSubscribe, policyOf, refOf, resolve } from "../channels/access.js";
 import type { Payload } from "../requests/fields.js";
@@ -19,9 +19,12 @@ async function memberInfo(ctx: Context, session: Session, ch: ResolvedChannel): 
   return custom ? custom(session.user as never, refOf(ch)) : session.user.profile;
 }
 
-function announce(ctx: Context, channel: string, type: "join" | "leave", member: PresenceMember, except?: string): void {
-  const push: PresencePush = { v: PROTOCOL_VERSION, channel, type, member };
-  (except ? ctx.io.to(channel).except(except) : ctx.io.to(channel)).emit("rk:presence", push);
+/**
+ * Queues a change for the channel's next batched push (which reaches the joining connection
+ * too: its snapshot has it already, and a join is idempotent), and runs the hook at once.
+ */
+function announce(ctx: Context, channel: string, type: "join" | "leave", member: PresenceMember): void {
+  ctx.presenceBatch.add(channel, type, member);
   log("%s %s %s", channel, type, member.userId);
   const event = { channel, userId: member.userId, info: member.info };
   if (type === "join") callHook("memberJoined", ctx.hooks.memberJoined, event);
@@ -33,7 +36,8 @@ const entering = new WeakMap<Session, Map<string, Promise<void>>>();
 
 /**
  * Counts this connection in a channel's presence; the first connection of a user announces a
- * `join` to the others. Idempotent per connection; resolves once the connection is counted.
+ * `join` (in the channel's next batched push). Idempotent per connection; resolves once the
+ * connection is counted.
  */
 export function enterPresence(ctx: Context, session: Session, ch: ResolvedChannel): Promise<void> {
   const inFlight = entering.get(session)?.get(ch.id);
@@ -51,7 +55,7 @@ async function countConnection(ctx: Context, session: Session, ch: ResolvedChann
   try {
     const info = await memberInfo(ctx, session, ch);
     const { first } = await ctx.stores.presence.add({ channel: ch.id, userId: session.user.id, connId: session.socket.id, info });
-    if (first) announce(ctx, ch.id, "join", { userId: session.user.id, info }, session.socket.id);
+    if (first) announce(ctx, ch.id, "join", { userId: session.user.id, info });
   } catch (err) {
     // Not counted after all (store unavailable): a retried subscribe must try again.
     session.presence.delete(ch.id);

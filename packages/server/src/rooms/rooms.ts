@@ -109,13 +109,20 @@ export async function inviteMember(ctx: Context, actor: Actor, channel: string, 
   return member;
 }
 
-/** Joins an open room; joining one you are in already is a no-op. */
+/**
+ * Joins an open room; joining one you are in already is a no-op. A missing room and a closed
+ * one get the same answer, so room ids cannot be probed.
+ */
 export async function joinRoom(ctx: Context, userId: string, channel: string): Promise<RoomSummary> {
   const ch = roomChannel(ctx, channel);
-  const room = await existing(ctx, ch.id);
+  const room = await ctx.stores.rooms.get(ch.id);
+  if (!room?.open) {
+    const current = room && (await ctx.stores.rooms.member(room.channel, userId));
+    if (room && current) return summary(room, current);
+    throw new RoomkitError("FORBIDDEN", `room "${ch.id}" is invitation-only or does not exist`);
+  }
   const current = await ctx.stores.rooms.member(room.channel, userId);
   if (current) return summary(room, current);
-  if (!room.open) throw new RoomkitError("FORBIDDEN", `room "${room.channel}" is invitation-only`);
   const member: RoomMember = { userId, role: "member", muted: false, joinedAt: Date.now() };
   await ctx.stores.rooms.putMember(room.channel, member);
   await connectMember(ctx, ch, userId);
@@ -125,8 +132,10 @@ export async function joinRoom(ctx: Context, userId: string, channel: string): P
 
 /** Leaves a room. An owner who leaves hands the room to the longest-standing admin, else member; the last one out deletes it. */
 export async function leaveRoom(ctx: Context, userId: string, channel: string): Promise<void> {
-  const room = await existing(ctx, roomChannel(ctx, channel).id);
-  const member = await target(ctx, room.channel, userId);
+  const id = roomChannel(ctx, channel).id;
+  const member = await ctx.stores.rooms.member(id, userId);
+  if (!member) throw new RoomkitError("NOT_FOUND", `"${userId}" is not a member of "${id}"`);
+  const room = await existing(ctx, id);
   announceRoomChange(ctx, room.channel, { type: "left", userId });
   await ctx.stores.rooms.removeMember(room.channel, userId);
   await disconnectMember(ctx, room.channel, userId);

@@ -32,8 +32,12 @@ export interface Harness {
 /** The demo profile of a test user: their name, and announcer rights for "anna". */
 export const profileOf = (id: string) => ({ name: id[0]!.toUpperCase() + id.slice(1), role: id === "anna" ? "announcer" : "viewer" });
 
+/** How long the last server started gathers presence changes before pushing them (see {@link settled}). */
+let presenceBatchMs = 50;
+
 /** Starts a real Socket.IO + Roomkit server on port 0. `auth.user` is trusted as the user id. */
 export async function startServer(options: Partial<RoomkitOptions<TestContract>> = {}): Promise<Harness> {
+  presenceBatchMs = options.presence?.batchMs ?? 50;
   const http = createServer();
   const io = new Server(http, { maxHttpBufferSize: 2e6 });
   const rk = createRoomkit(io, {
@@ -145,9 +149,12 @@ export function collect<T = any>(socket: Client, event: string): T[] {
 }
 
 /**
- * Proves a socket received nothing more: sends a request and waits for its ack, which Socket.IO
- * delivers after every push emitted to that socket before it (one ordered connection).
+ * Proves a socket received nothing more: first waits out one presence batch (a timer armed now
+ * fires after the batch timer of any change made so far, so that batch has been pushed), then
+ * sends a request and waits for its ack, which Socket.IO delivers after every push emitted to
+ * that socket before it (one ordered connection).
  */
 export async function settled(...sockets: Client[]): Promise<void> {
+  await new Promise((done) => setTimeout(done, presenceBatchMs));
   await Promise.all(sockets.map((s) => request(s, "rk:unread", {})));
 }
