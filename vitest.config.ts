@@ -31,6 +31,16 @@ export default defineConfig({
       project("client"),
       project("redis"),
       { extends: true, test: { name: "bench", include: ["bench/test/**/*.test.ts"], testTimeout: 30_000 } },
+      // The example apps, driven in Chromium; their pages are built once per run (examples/README.md).
+      {
+        extends: true,
+        test: {
+          name: "examples",
+          include: ["examples/*/test/**/*.test.ts"],
+          globalSetup: ["examples/launcher/test/global-setup.ts"],
+          testTimeout: 60_000,
+        },
+      },
     ],
     reporters: ["default", "./scripts/summary-reporter.ts"],
     testTimeout: 20_000,

@@ -1,0 +1,4 @@
+import { serveAlone } from "@roomkit/example-kit/http";
+import { mountGroupChat } from "./server.js";
+
+await serveAlone("group-chat", mountGroupChat);

@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import type { Server as HttpServer } from "node:http";
+import { Server } from "socket.io";
+import { redisRoomkit } from "@roomkit/redis";
+import { createRoomkit, isValidUserId, jwtAuth, signToken } from "@roomkit/server";
+import { HttpError, appHandler } from "@roomkit/example-kit/http";
+import type { ExampleApp, MountOptions } from "@roomkit/example-kit/http";
+import { contract } from "./contract.js";
+import type { Profile } from "./contract.js";
+
+/**
+ * Many-to-many: mounts the app on an HTTP server under `base`: its page, `POST api/sign-in`, and
+ * a Socket.IO server at `<base>socket.io`.
+ */
+export async function mountGroupChat(http: HttpServer, { base = "/", redisUrl, nodeId }: MountOptions = {}): Promise<ExampleApp> {
+  const io = new Server(http, { path: `${base}socket.io` });
+  // With REDIS_URL, any number of these servers act as one (docs/scaling.md); without, in memory.
+  const redis = redisUrl ? await redisRoomkit(io, { url: redisUrl, prefix: "group-chat:", ...(nodeId ? { nodeId } : {}) }) : undefined;
+
+  // DEMO ONLY: a secret made at startup signs the tokens that `api/sign-in` hands to anyone.
+  // Real auth goes here: verify the tokens your login issues, e.g. jwtAuth({ key: process.env.JWT_SECRET,
+  // issuer, audience }) or a JWKS from your identity provider, or look up a session cookie yourself.
+  const secret = randomBytes(32);
+
+  // Rooms need no policy: Roomkit keeps their members and roles. The owner and admins invite,
+  // kick and mute (rooms: { invite: "members" } would let every member invite).
+  const rk = createRoomkit(io, {
+    contract,
+    authenticate: jwtAuth<Profile>({ key: secret }),
+    ...(redis ? { stores: redis.stores } : {}),
+  });
+
+  const handle = appHandler({
+    base,
+    dist: new URL("../dist/", import.meta.url),
+    api: {
+      // DEMO ONLY: a token for whoever names themself. Your login replaces this route.
+      "sign-in": async ({ name }) => {
+        if (!isValidUserId(name)) throw new HttpError(400, "Pick a name of 1-64 letters, digits or . _ - @ + = ~ (no spaces).");
+        const user = { id: name, profile: { name } };
+        return { token: await signToken(secret, user, { expiresIn: "12h" }), user };
+      },
+    },
+  });
+
+  return {
+    base,
+    handle,
+    close: async () => {
+      await rk.close();
+      await redis?.close();
+      io.close();
+    },
+  };
+}

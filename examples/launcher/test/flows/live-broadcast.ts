@@ -1,0 +1,50 @@
+import type { Browser, Page } from "playwright-core";
+import { person, signIn } from "../browser.js";
+
+/** The people of the live-broadcast flow: one announcer and two viewers. */
+export interface LiveBroadcastScene {
+  maya: Page;
+  leo: Page;
+  sam: Page;
+}
+
+/** The text of the tally under `emoji` on `page`. */
+export const tally = (page: Page, emoji: string) => page.locator(".tally div", { hasText: emoji }).locator("small");
+
+/**
+ * The one-to-many flow: maya announces; the viewers leo and sam get it live and are counted;
+ * leo tries to post and is refused, with the reason on his page; sam reacts and everyone sees it.
+ */
+export async function liveBroadcastFlow(browser: Browser, appUrl: string): Promise<LiveBroadcastScene> {
+  const [mayaContext, leoContext, samContext] = await Promise.all([person(browser), person(browser), person(browser)]);
+  const maya = await signIn(mayaContext, appUrl, "maya", "Announcer");
+  const leo = await signIn(leoContext, appUrl, "leo");
+  const sam = await signIn(samContext, appUrl, "sam");
+
+  // maya sees her audience; the viewers see that she is on air.
+  await maya.locator(".count", { hasText: "2 watching" }).waitFor();
+  await leo.locator(".live-pill.on", { hasText: "LIVE" }).waitFor();
+
+  await maya.getByLabel("Announce to everyone watching").fill("Welcome to the launch! Doors open in 5 minutes.");
+  await maya.getByRole("button", { name: "Publish" }).click();
+  await maya.getByLabel("Announce to everyone watching").fill("We are live: Roomkit 1.0 is out today.");
+  await maya.getByRole("button", { name: "Publish" }).click();
+  await maya.getByLabel("Announce to everyone watching").fill("Q&A after the demo. Send us your reactions!");
+  await maya.getByRole("button", { name: "Publish" }).click();
+  for (const viewer of [leo, sam]) await viewer.locator(".announcement.latest", { hasText: "Send us your reactions!" }).waitFor();
+
+  // leo tries to post: the server refuses, and his page says why.
+  await leo.getByLabel("Post to the broadcast").fill("Can I say something?");
+  await leo.getByRole("button", { name: "Post", exact: true }).click();
+  await leo.getByRole("alert").filter({ hasText: "only announcers can post" }).waitFor();
+
+  // sam reacts: maya and leo see it counted.
+  await sam.getByRole("button", { name: "React 🎉" }).click();
+  await sam.getByRole("button", { name: "React ❤️" }).click();
+  await sam.getByRole("button", { name: "React 🎉" }).click();
+  for (const page of [maya, leo]) {
+    await tally(page, "🎉").filter({ hasText: "2" }).waitFor();
+    await tally(page, "❤️").filter({ hasText: "1" }).waitFor();
+  }
+  return { maya, leo, sam };
+}
