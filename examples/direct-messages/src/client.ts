@@ -1,9 +1,9 @@
 import "@roomkit/example-kit/style.css";
 import { createClient } from "@roomkit/client";
-import type { DmChannel, Message } from "@roomkit/client";
+import type { DmChannel, Message, Receipt } from "@roomkit/client";
 import { dmPeer, isValidUserId } from "@roomkit/protocol";
 import type { BodyOf } from "@roomkit/protocol";
-import { api, appBase, signIn, signOut } from "@roomkit/example-kit/sign-in";
+import { appBase, signIn, signOut } from "@roomkit/example-kit/sign-in";
 import { fieldForm, messageComposer } from "@roomkit/example-kit/forms";
 import { emptyState, sidebar } from "@roomkit/example-kit/layout";
 import { TypingList, avatar, clock, connectionBanner, errorText, fill, h, imageUrl, showMessages } from "@roomkit/example-kit/ui";
@@ -19,6 +19,8 @@ interface Conversation {
   messages: Message<Body>[];
   /** The first page of history, asked for when the conversation is first opened. */
   loaded?: Promise<void>;
+  /** Both read marks, being asked for (each time the conversation opens, and after a drop). */
+  reading?: Promise<void>;
   hasMore: boolean;
   latest: number;
   myRead: number;
@@ -68,9 +70,8 @@ function conversationWith(peer: string): Conversation {
     }
     changed(c);
   });
-  c.dm.on("receipt", ({ userId, seq }) => {
-    if (userId === me.id) c.myRead = Math.max(c.myRead, seq); // read in another tab
-    else c.peerRead = Math.max(c.peerRead, seq);
+  c.dm.on("receipt", (receipt) => {
+    readUpTo(c, receipt);
     changed(c);
   });
   c.dm.on("signal", (s) => {
@@ -84,6 +85,27 @@ function conversationWith(peer: string): Conversation {
 }
 
 const unreadOf = (c: Conversation) => Math.max(0, c.latest - c.myRead);
+
+/** A read mark of either side: mine (read in another tab) or theirs (my messages up to it are "Seen"). */
+function readUpTo(c: Conversation, { userId, seq }: Receipt): void {
+  if (userId === me.id) c.myRead = Math.max(c.myRead, seq);
+  else c.peerRead = Math.max(c.peerRead, seq);
+}
+
+/**
+ * Where both of us have read to now: "Seen" after a reload or a drop. `receipt` events only tell
+ * of marks that move while connected; `dm.receipts()` is where they stand.
+ */
+function loadReceipts(c: Conversation): Promise<void> {
+  c.reading ??= c.dm.receipts().then(
+    (receipts) => {
+      for (const receipt of receipts) readUpTo(c, receipt);
+      changed(c);
+    },
+    () => undefined, // dropped: the next connection asks again
+  ).finally(() => (c.reading = undefined));
+  return c.reading;
+}
 
 /** Marks the open conversation read while the page is in view. */
 function markRead(c: Conversation): void {
@@ -179,6 +201,7 @@ async function open(peer: string): Promise<void> {
   renderHeader();
   renderPeople();
   renderMessages(c);
+  void loadReceipts(c);
   await loadHistory(c);
   markRead(c);
   composer.focus();
@@ -311,7 +334,7 @@ file.addEventListener("change", async () => {
   }
 });
 
-// ---- Start: who is online, the conversations I have, and how far the others have read ----
+// ---- Start: who is online, the conversations I have, and their unread counts ----
 
 online.presence.on("change", () => {
   renderPeople();
@@ -332,17 +355,14 @@ document.addEventListener("visibilitychange", () => {
   if (c) markRead(c);
 });
 
-/** The conversations I have, their unread counts, and how far the others have read. */
+/** The conversations I have and their unread counts. */
 async function loadConversations(): Promise<void> {
-  const [{ channels }, { marks }] = await Promise.all([
-    rk.unread(),
-    api<{ marks: Record<string, number> }>("read-marks", token).catch(() => ({ marks: {} as Record<string, number> })),
-  ]);
+  const { channels } = await rk.unread();
   for (const { channel, latest, lastRead } of channels) {
     const peer = channel.startsWith("dm:") ? dmPeer(channel.slice(3), me.id) : undefined;
     if (!peer) continue;
     const c = conversationWith(peer);
-    Object.assign(c, { latest: Math.max(c.latest, latest), myRead: Math.max(c.myRead, lastRead), peerRead: Math.max(c.peerRead, marks[peer] ?? 0) });
+    Object.assign(c, { latest: Math.max(c.latest, latest), myRead: Math.max(c.myRead, lastRead) });
   }
   renderPeople();
 }
@@ -351,7 +371,10 @@ async function loadConversations(): Promise<void> {
 rk.connection.subscribe((state) => {
   if (state.status !== "connected") return;
   loadConversations().catch(() => undefined); // dropped again: the next connection tries again
-  if (openPeer) void loadHistory(conversationWith(openPeer));
+  if (!openPeer) return;
+  const c = conversationWith(openPeer);
+  void loadHistory(c);
+  void loadReceipts(c); // receipts sent while this page was away
 });
 showEmptyPane();
 renderPeople();

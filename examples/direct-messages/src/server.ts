@@ -1,17 +1,16 @@
 import { randomBytes } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
-import { dmPeer } from "@roomkit/protocol";
 import { redisRoomkit } from "@roomkit/redis";
 import { createRoomkit, isValidUserId, jwtAuth, signToken } from "@roomkit/server";
-import { HttpError, appHandler, requestUser } from "@roomkit/example-kit/http";
+import { HttpError, appHandler } from "@roomkit/example-kit/http";
 import type { ExampleApp, MountOptions } from "@roomkit/example-kit/http";
 import { contract } from "./contract.js";
 import type { Profile } from "./contract.js";
 
 /**
  * One-to-one chat: mounts the app on an HTTP server under `base`: its page, `POST api/sign-in`,
- * `POST api/read-marks`, and a Socket.IO server at `<base>socket.io`.
+ * and a Socket.IO server at `<base>socket.io`.
  */
 export async function mountDirectMessages(http: HttpServer, { base = "/", redisUrl, nodeId }: MountOptions = {}): Promise<ExampleApp> {
   // Images ride in the message: let a packet hold the 512 KiB attachment limit and the text.
@@ -23,11 +22,10 @@ export async function mountDirectMessages(http: HttpServer, { base = "/", redisU
   // Real auth goes here: verify the tokens your login issues, e.g. jwtAuth({ key: process.env.JWT_SECRET,
   // issuer, audience }) or a JWKS from your identity provider, or look up a session cookie yourself.
   const secret = randomBytes(32);
-  const authenticate = jwtAuth<Profile>({ key: secret });
 
   const rk = createRoomkit(io, {
     contract,
-    authenticate,
+    authenticate: jwtAuth<Profile>({ key: secret }),
     ...(redis ? { stores: redis.stores } : {}),
     // Anyone signed in may see who is online. DMs need no policy: only their two users get in.
     channels: { online: { authorize: () => true } },
@@ -42,17 +40,6 @@ export async function mountDirectMessages(http: HttpServer, { base = "/", redisU
         if (!isValidUserId(name)) throw new HttpError(400, "Pick a name of 1-64 letters, digits or . _ - @ + = ~ (no spaces).");
         const user = { id: name, profile: { name } };
         return { token: await signToken(secret, user, { expiresIn: "12h" }), user };
-      },
-      // "Seen" after a reload: how far the other person has read in each of your conversations
-      // (receipts announce changes; this is where they stand now), from the server-side API.
-      "read-marks": async (_body, req) => {
-        const me = await requestUser(req, authenticate);
-        const marks: Record<string, number> = {};
-        for (const { channel } of (await rk.unread(me.id)).channels) {
-          const peer = channel.startsWith("dm:") ? dmPeer(channel.slice(3), me.id) : undefined;
-          if (peer) marks[peer] = await rk.stores.readState.get(peer, channel);
-        }
-        return { marks };
       },
     },
   });

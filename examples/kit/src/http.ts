@@ -4,7 +4,6 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node
 import { createServer } from "node:http";
 import { extname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Handshake } from "@roomkit/server";
 
 /** An example app mounted on an HTTP server: its page, its small JSON API, and its own Socket.IO server. */
 export interface ExampleApp {
@@ -128,17 +127,6 @@ export function appHandler(options: { base: string; dist: URL; api: Record<strin
     }
     return false;
   };
-}
-
-/**
- * The user of an API request, from its `Authorization: Bearer <token>` header, checked by the
- * same `authenticate` hook as the sockets (`jwtAuth` reads that header in a handshake too).
- */
-export async function requestUser<U>(req: IncomingMessage, authenticate: (handshake: Handshake) => Promise<U | null> | U | null): Promise<U> {
-  const handshake = { auth: {}, headers: req.headers, query: {} } as unknown as Handshake;
-  const user = await Promise.resolve(authenticate(handshake)).catch(() => null);
-  if (!user) throw new HttpError(401, "sign in again");
-  return user;
 }
 
 /** Answers 404 with a short page. */

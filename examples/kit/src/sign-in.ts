@@ -47,11 +47,11 @@ export function signOut(notice?: string): void {
   location.reload();
 }
 
-/** Calls one of the app's JSON routes (`POST api/<path>`), with the token as a bearer token when given; throws the server's message. */
-export async function api<T>(path: string, token?: string, body: object = {}): Promise<T> {
+/** Calls one of the app's JSON routes (`POST api/<path>`); throws the server's message. */
+export async function api<T>(path: string, body: object = {}): Promise<T> {
   const res = await fetch(`${appBase}api/${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
   const result = (await res.json().catch(() => ({ error: `the server answered ${res.status}` }))) as T & { error?: string };
@@ -99,7 +99,7 @@ function signInForm<Profile>(page: SignInPage): Promise<Session<Profile>> {
       const button = form.querySelector("button")!;
       button.disabled = true;
       try {
-        done(await api<Session<Profile>>("sign-in", undefined, { ...data, name: data.name?.trim() }));
+        done(await api<Session<Profile>>("sign-in", { ...data, name: data.name?.trim() }));
       } catch (err) {
         error.textContent = (err as Error).message;
         name.focus();

@@ -12,7 +12,7 @@ import { request } from "./request.js";
 import type { HandleEvents } from "./subscription.js";
 import { Subscription } from "./subscription.js";
 import { optional } from "./timing.js";
-import type { HistoryPage, HistoryQuery, SendOptions, SubscriptionStatus } from "./types.js";
+import type { HistoryPage, HistoryQuery, Receipt, SendOptions, SubscriptionStatus } from "./types.js";
 
 /** What a handle needs from its client. */
 export interface ChannelHost {
@@ -180,6 +180,13 @@ export class ChannelHandle implements OutboxLane {
     const channel = await this.#channel();
     const { channels } = await this.#host.call("rk:unread", { channels: [channel] });
     return channels[0] ?? { channel, lastRead: 0, latest: 0, unread: 0 };
+  }
+
+  /** Every member's read mark (typed for room and DM handles only: other kinds have no receipts). */
+  async receipts(): Promise<Receipt[]> {
+    const channel = await this.#channel();
+    const { receipts } = await this.#host.call("rk:receipts", { channel });
+    return receipts.map(({ userId, seq }) => ({ channel, userId, seq }));
   }
 
   // ---- Room operations (typed for room handles only) ----

@@ -25,7 +25,10 @@ export type SignalEvent<C extends AnyContract, F extends FamilyName<C>> = {
 export type SignalArgs<C extends AnyContract, F extends FamilyName<C>, S extends SignalName<C, F>> =
   undefined extends SignalData<C, F, S> ? [data?: SignalData<C, F, S>] : [data: SignalData<C, F, S>];
 
-/** Another member's read mark moved: `userId` has read up to `seq`. */
+/**
+ * A read mark in a room or DM: `userId` has read up to `seq` (0: nothing yet). The `receipt`
+ * event gives one when it moves; `receipts()` gives where every member's stands.
+ */
 export type Receipt = Omit<ReceiptPush, "v">;
 
 /** A room membership change (see `RoomPush` in the protocol for each `type`), with its channel id typed. */
@@ -188,7 +191,18 @@ export interface PresenceChannel<C extends AnyContract, F extends FamilyName<C>>
  * (`undefined` before, when opened with `rk.dm(peer)` before connecting).
  */
 export interface DmChannel<C extends AnyContract, F extends FamilyName<C>>
-  extends ChannelBase<C, F, ChannelEvents<C, F>, ChannelId<C, F> | undefined> {}
+  extends ChannelBase<C, F, ChannelEvents<C, F>, ChannelId<C, F> | undefined> {
+  /**
+   * Where both users have read to now: for "Seen" after a (re)load, since `receipt` events only
+   * tell of moves while connected. Yours is in it too; `seq` is 0 for who has read nothing.
+   *
+   * @example
+   * const theirs = (await dm.receipts()).find((r) => r.userId !== rk.user?.id);
+   * showSeen(theirs?.seq ?? 0);                 // then keep it current:
+   * dm.on("receipt", (r) => { if (r.userId !== rk.user?.id) showSeen(r.seq); });
+   */
+  receipts(): Promise<Receipt[]>;
+}
 
 /** A room: a presence list, membership operations and membership events. */
 export interface RoomChannel<C extends AnyContract, F extends FamilyName<C>> extends ChannelBase<C, F, RoomChannelEvents<C, F>> {
@@ -229,6 +243,15 @@ export interface RoomChannel<C extends AnyContract, F extends FamilyName<C>> ext
    * const admins = (await room.members()).filter((m) => m.role !== "member");
    */
   members(): Promise<RoomMember[]>;
+  /**
+   * Where each stored member has read to now, in join order (`seq` 0 for who has read nothing;
+   * a room of over 500 members answers for the first 500). `receipt` events tell of later moves.
+   * @example
+   * const marks = new Map((await room.receipts()).map((r) => [r.userId, r.seq]));
+   * room.on("receipt", (r) => marks.set(r.userId, Math.max(marks.get(r.userId) ?? 0, r.seq)));
+   * const seenBy = (seq: number) => [...marks].filter(([id, read]) => id !== rk.user?.id && read >= seq).length;
+   */
+  receipts(): Promise<Receipt[]>;
 }
 
 /** The handle type of a family, by its kind. */

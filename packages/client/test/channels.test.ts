@@ -69,6 +69,25 @@ describe("dm channels", () => {
     expect(signalsA).toEqual([]);
   });
 
+  it("gives where both users have read to a client that loads after the receipt went out", async () => {
+    h = await startTestServer();
+    const alice = connect(h.url, "alice");
+    const bob = connect(h.url, "bob");
+    const a = alice.dm("bob");
+    await a.send({ text: "one" });
+    await a.send({ text: "two" });
+    alice.close();
+    const b = bob.dm("alice");
+    await until(() => b.seq === 2, [[b, "subscribed"]]);
+    expect(await b.markRead(1)).toBe(1);
+
+    const reloaded = connect(h.url, "alice").dm("bob");   // opened before the user is known: its id comes with the welcome
+    expect(await reloaded.receipts()).toEqual([
+      { channel: "dm:alice|bob", userId: "alice", seq: 2 },
+      { channel: "dm:alice|bob", userId: "bob", seq: 1 },
+    ]);
+  });
+
   it("pages history back in time", async () => {
     h = await startTestServer();
     const alice = connect(h.url, "alice");
@@ -252,6 +271,26 @@ describe("rooms", () => {
     expect(events.map((e) => `${e.type} ${e.userId}`)).toEqual([
       "joined carol", "role bob", "muted carol", "kicked carol", "left bob",
     ]);
+  });
+
+  it("gives every member's read mark, in join order", async () => {
+    h = await startTestServer();
+    const alice = connect(h.url, "alice");
+    const bob = connect(h.url, "bob");
+    await bob.ready();
+    const room = await alice.rooms.create({ name: "marks", members: ["bob", "carol"] });
+    await room.send({ text: "one" });
+    await room.send({ text: "two" });
+    const bobRoom = bob.channel(room.id);
+    await bobRoom.subscribe();
+    expect(await bobRoom.markRead()).toBe(2);
+    expect(await room.receipts()).toEqual([
+      { channel: room.id, userId: "alice", seq: 2 },
+      { channel: room.id, userId: "bob", seq: 2 },
+      { channel: room.id, userId: "carol", seq: 0 },
+    ]);
+    await bobRoom.leave();
+    await expect(bobRoom.receipts()).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("joins an open room by id", async () => {

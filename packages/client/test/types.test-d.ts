@@ -2,7 +2,7 @@ import { describe, expectTypeOf, it } from "vitest";
 import { createClient, failureOf } from "@roomkit/client";
 import type {
   BasicChannel, ClientFailure, DmChannel, ErrorCode, EventsOf, HistoryPage, Message, PresenceChannel, PresenceMember,
-  RoomChannel, RoomMember, RoomkitError, SignalEvent, UnreadCount, UnreadResult, User,
+  Receipt, RoomChannel, RoomMember, RoomkitError, SignalEvent, UnreadCount, UnreadResult, User,
 } from "@roomkit/client";
 import { defineContract, type } from "@roomkit/protocol";
 import type { BodyOf, RoomPush } from "@roomkit/protocol";
@@ -49,6 +49,20 @@ describe("channel ids", () => {
     void lobby.invite("bob");
     // @ts-expect-error a DM has no members list on the server
     void dm.presence;
+  });
+
+  it("offer everyone's read marks only on rooms and DMs, the kinds with receipts", () => {
+    expectTypeOf(dm.receipts()).toEqualTypeOf<Promise<Receipt[]>>();
+    expectTypeOf(room.receipts()).toEqualTypeOf<Promise<Receipt[]>>();
+    expectTypeOf<Receipt>().toEqualTypeOf<{ channel: string; userId: string; seq: number }>();
+    // @ts-expect-error a public channel has no receipts
+    void news.receipts();
+    // @ts-expect-error a presence channel has no receipts
+    void lobby.receipts();
+    // @ts-expect-error a private channel has no receipts
+    void rk.channel("team:a").receipts();
+    expectTypeOf(news).not.toHaveProperty("receipts");
+    expectTypeOf(lobby).not.toHaveProperty("receipts");
   });
 });
 

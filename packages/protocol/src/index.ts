@@ -17,7 +17,7 @@ export type {
 export { defineContract, resolveChannel } from "./contract.js";
 
 export type {
-  Attachment, Message, PresenceMember, RoomInfo, RoomMember, RoomRole, RoomSummary, UnreadCount, User,
+  Attachment, Message, PresenceMember, ReadMark, RoomInfo, RoomMember, RoomRole, RoomSummary, UnreadCount, User,
 } from "./messages.js";
 export { SNIFFABLE_TYPES, asBytes, isAttachment, isBinary, sniffType } from "./attachments.js";
 

@@ -65,6 +65,12 @@ export interface UnreadCount {
   unread: number;
 }
 
+/** One user's read mark in a room or DM: they have read up to `seq` (0 when nothing yet). */
+export interface ReadMark {
+  userId: string;
+  seq: number;
+}
+
 /**
  * A binary attachment inside a message body. It travels as Socket.IO binary, never base64.
  * The server checks `type` against the bytes themselves.

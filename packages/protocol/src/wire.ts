@@ -1,7 +1,7 @@
 import type { ErrorPayload } from "./errors.js";
 import type { ChannelKind } from "./channels.js";
 import type {
-  Message, PresenceMember, RoomInfo, RoomMember, RoomRole, RoomSummary, UnreadCount, User,
+  Message, PresenceMember, ReadMark, RoomInfo, RoomMember, RoomRole, RoomSummary, UnreadCount, User,
 } from "./messages.js";
 
 /** The protocol version; `rk:welcome` carries it and every push envelope has `v`. */
@@ -17,6 +17,7 @@ export const Requests = {
   presence: "rk:presence",
   read: "rk:read",
   unread: "rk:unread",
+  receipts: "rk:receipts",
   roomCreate: "rk:room:create",
   roomInvite: "rk:room:invite",
   roomJoin: "rk:room:join",
@@ -105,6 +106,15 @@ export interface ReadResult { lastRead: number }
 
 export interface UnreadRequest { channels?: string[] }
 export interface UnreadResult { channels: UnreadCount[]; total: number }
+
+/** A room or DM (other kinds have no receipts: `INVALID`); needs the right to subscribe. */
+export interface ReceiptsRequest { channel: string }
+/**
+ * Where each member's read mark stands now (`rk:receipt` pushes announce later moves): a DM's
+ * two users in id order; a room's stored members in join order, at most the first 500. A
+ * member who has read nothing is listed with `seq: 0`.
+ */
+export interface ReceiptsResult { receipts: ReadMark[] }
 
 export interface RoomCreateRequest {
   /** The room's channel id; when absent, the server makes one in `family`. */
@@ -197,6 +207,7 @@ export interface ClientToServerEvents {
   "rk:presence": (req: PresenceRequest, ack: AckFn<PresenceResult>) => void;
   "rk:read": (req: ReadRequest, ack: AckFn<ReadResult>) => void;
   "rk:unread": (req: UnreadRequest, ack: AckFn<UnreadResult>) => void;
+  "rk:receipts": (req: ReceiptsRequest, ack: AckFn<ReceiptsResult>) => void;
   "rk:room:create": (req: RoomCreateRequest, ack: AckFn<RoomResult>) => void;
   "rk:room:invite": (req: RoomTargetRequest, ack: AckFn<RoomMemberResult>) => void;
   "rk:room:join": (req: RoomChannelRequest, ack: AckFn<RoomResult>) => void;

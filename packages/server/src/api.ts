@@ -1,7 +1,7 @@
 import { RoomkitError, SYSTEM_SENDER, dmChannel, isValidUserId } from "@roomkit/protocol";
 import type {
   AnyContract, BodyInputOf, BodyOf, ChannelId, FamilyName, FamilyOfKind, HistoryResult, Message, PresenceMember,
-  RoomMember, RoomRole, RoomSummary, UnreadResult,
+  ReadMark, RoomMember, RoomRole, RoomSummary, UnreadResult,
 } from "@roomkit/protocol";
 import type { Server } from "socket.io";
 import { resolve } from "./channels/access.js";
@@ -9,7 +9,7 @@ import { storeAndBroadcast } from "./channels/publish.js";
 import type { Context } from "./context.js";
 import { closeGracefully } from "./lifecycle.js";
 import { hasPresence, presenceMembers } from "./presence/presence.js";
-import { unreadCounts } from "./read-state/read-state.js";
+import { readMarks, unreadCounts } from "./read-state/read-state.js";
 import type { CreateRoomInput } from "./rooms/rooms.js";
 import {
   createRoom, inviteMember, joinRoom, kickMember, leaveRoom, listRooms, roomMembers, setMuted, setRole,
@@ -62,6 +62,13 @@ export interface Roomkit<C extends AnyContract> {
    * const { total } = await rk.unread("alice");
    */
   unread(userId: string): Promise<UnreadResult>;
+  /**
+   * Where each member of a room or DM has read to (`INVALID` for other kinds): a DM's two users,
+   * a room's stored members in join order (the first 500); `seq: 0` for who has read nothing.
+   * @example
+   * const seenBy = (await rk.receipts("room:42")).filter((r) => r.seq >= 17).length;
+   */
+  receipts(channel: ChannelId<C, FamilyOfKind<C, "room" | "dm">>): Promise<ReadMark[]>;
   /** Room management; each operation without `by` acts as the server. */
   rooms: {
     /** @example await rk.rooms.create({ owner: "alice", name: "Team", members: ["bob"] }) */
@@ -120,6 +127,7 @@ export function createApi<C extends AnyContract>(ctx: Context): Roomkit<C> {
       return ctx.stores.messages.range(ch.id, { ...query, limit: Math.min(query.limit ?? 50, ctx.maxPage) });
     },
     unread: async (userId) => unreadCounts(ctx, checkUser(userId)),
+    receipts: async (channel) => readMarks(ctx, resolve(ctx, channel)),
     rooms: {
       create: async (input) => createRoom(ctx, { ...input, owner: checkUser(input.owner), ...(input.members && { members: input.members.map(checkUser) }) }),
       invite: async (channel, userId, options = {}) => inviteMember(ctx, options.by, channel, checkUser(userId)),

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { Message, PresenceMember, RoomMember } from "@roomkit/protocol";
+import type { Message, PresenceMember, ReadMark, RoomMember } from "@roomkit/protocol";
 import type { Roomkit } from "@roomkit/server";
 import type { TestContract } from "./support/contract.js";
 
@@ -52,6 +52,15 @@ describe("the rest of the API", () => {
     void rk.history("nope:1");
     // @ts-expect-error "owner" is given by leaving, not by setRole
     void rk.rooms.setRole("room:42", "bob", "owner");
+  });
+
+  it("reads receipts of rooms and DMs only", () => {
+    expectTypeOf(rk.receipts("room:42")).toEqualTypeOf<Promise<ReadMark[]>>();
+    expectTypeOf(rk.receipts("dm:alice|bob")).toEqualTypeOf<Promise<ReadMark[]>>();
+    // @ts-expect-error a public channel has no receipts
+    void rk.receipts("news:x");
+    // @ts-expect-error a presence channel has no receipts
+    void rk.receipts("lobby:main");
   });
 
   it("creates rooms only in room families", () => {

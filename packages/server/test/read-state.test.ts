@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ReceiptPush, UnreadCount } from "@roomkit/protocol";
+import type { ReceiptPush, ReceiptsResult, UnreadCount } from "@roomkit/protocol";
 import { collect, next, ok, refusal, settled, startServer } from "./support/harness.js";
 import type { Client, Harness } from "./support/harness.js";
 
@@ -112,5 +112,69 @@ describe("receipts", () => {
     expect(await atAlice).toEqual({ v: 1, channel: DM, userId: "bob", seq: 2 });
     await settled(carol);
     expect(atCarol).toEqual([]);
+  });
+});
+
+describe("receipts on request (rk:receipts)", () => {
+  const receipts = async (socket: Client, channel: string) => (await ok<ReceiptsResult>(socket, "rk:receipts", { channel })).receipts;
+
+  it("show a DM peer's mark to a user who reconnects, having missed the receipt", async () => {
+    await send(alice, DM, 3);
+    await h.drop(alice);
+    await mark(bob, DM, 2);
+    const again = await h.client("alice");
+    expect(await receipts(again, DM)).toEqual([{ userId: "alice", seq: 3 }, { userId: "bob", seq: 2 }]);
+    expect(await receipts(bob, DM)).toEqual([{ userId: "alice", seq: 3 }, { userId: "bob", seq: 2 }]);
+  });
+
+  it("list both users of a DM at 0 before anyone has read anything", async () => {
+    expect(await receipts(alice, "dm:alice|dave")).toEqual([{ userId: "alice", seq: 0 }, { userId: "dave", seq: 0 }]);
+  });
+
+  it("give every stored member's mark in a room, in join order, with 0 for who has read nothing", async () => {
+    await send(alice, ROOM, 3);
+    await mark(bob, ROOM, 2);
+    await ok(alice, "rk:room:invite", { channel: ROOM, userId: "dave" }); // offline; joins with the history read
+    expect(await receipts(carol, ROOM)).toEqual([
+      { userId: "alice", seq: 3 }, { userId: "bob", seq: 2 }, { userId: "carol", seq: 0 }, { userId: "dave", seq: 3 },
+    ]);
+    await ok(bob, "rk:room:leave", { channel: ROOM });
+    expect((await receipts(alice, ROOM)).map((r) => r.userId)).toEqual(["alice", "carol", "dave"]);
+  });
+
+  it("answer for the first 500 members of a bigger room, by join order", async () => {
+    const members = Array.from({ length: 520 }, (_, i) => `u${String(i).padStart(3, "0")}`);
+    for (const [i, userId] of members.entries()) {
+      await h.rk.stores.rooms.putMember(ROOM, { userId, role: "member", muted: false, joinedAt: Date.now() + i });
+    }
+    const list = await receipts(alice, ROOM);
+    expect(list).toHaveLength(500);
+    expect(list.map((r) => r.userId)).toEqual(["alice", "bob", "carol", ...members.slice(0, 497)]);
+    expect(await h.rk.receipts(ROOM)).toEqual(list);
+  });
+
+  it("are refused to a user outside the DM or room, whether or not the room exists", async () => {
+    const dave = await h.client("dave");
+    await send(alice, DM, 1);
+    expect(await refusal(carol, "rk:receipts", { channel: DM })).toBe("FORBIDDEN");
+    expect(await refusal(dave, "rk:receipts", { channel: ROOM })).toBe("FORBIDDEN");
+    expect(await refusal(dave, "rk:receipts", { channel: "room:nowhere" })).toBe("FORBIDDEN");
+    await ok(carol, "rk:room:leave", { channel: ROOM });
+    expect(await refusal(carol, "rk:receipts", { channel: ROOM })).toBe("FORBIDDEN");
+  });
+
+  it("are INVALID for the kinds without receipts, and for bad ids", async () => {
+    for (const channel of ["chat:general", "news:front", "team:a-team", "lobby:main"]) {
+      expect(await refusal(alice, "rk:receipts", { channel })).toBe("INVALID");
+      await expect(h.rk.receipts(channel as never)).rejects.toMatchObject({ code: "INVALID" });
+    }
+    for (const channel of ["nope:1", "dm:bob|alice", 5, undefined]) expect(await refusal(alice, "rk:receipts", { channel })).toBe("INVALID");
+  });
+
+  it("are read by the server API without a policy, as the requests see them", async () => {
+    await send(alice, DM, 2);
+    await mark(bob, DM, 1);
+    expect(await h.rk.receipts(DM)).toEqual([{ userId: "alice", seq: 2 }, { userId: "bob", seq: 1 }]);
+    expect(await h.rk.receipts("room:nowhere")).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ describe("another pair's DM", () => {
     expect((await h.rk.history(dm)).messages).toEqual([]);
   });
 
-  it("refuses history, read and unread of it", async () => {
+  it("refuses history, read, unread and receipts of it", async () => {
     h = await startServer();
     const [alice, bob, mallory] = await Promise.all([h.client("alice"), h.client("bob"), h.client("mallory")]);
     await ok(alice, "rk:publish", { channel: dm, body: { text: "secret" } });
@@ -45,6 +45,7 @@ describe("another pair's DM", () => {
     await refused(mallory, "rk:read", { channel: dm, seq: 1 }, "FORBIDDEN");
     await refused(mallory, "rk:unread", { channels: [dm] }, "FORBIDDEN");
     await refused(mallory, "rk:unread", { channels: ["chat:x", dm] }, "FORBIDDEN");
+    await refused(mallory, "rk:receipts", { channel: dm }, "FORBIDDEN");
     await refused(mallory, "rk:presence", { channel: dm }, "INVALID");
     const unread = await ok(mallory, "rk:unread", {});
     expect(unread.channels).toEqual([]);
@@ -116,6 +117,7 @@ describe("rooms", () => {
     await refused(mallory!, "rk:presence", { channel: room }, "FORBIDDEN");
     await refused(mallory!, "rk:read", { channel: room, seq: 1 }, "FORBIDDEN");
     await refused(mallory!, "rk:unread", { channels: [room] }, "FORBIDDEN");
+    await refused(mallory!, "rk:receipts", { channel: room }, "FORBIDDEN");
     await refused(mallory!, "rk:room:members", { channel: room }, "FORBIDDEN");
     await refused(mallory!, "rk:room:invite", { channel: room, userId: "mallory" }, "FORBIDDEN");
     await refused(mallory!, "rk:room:invite", { channel: room, userId: "carol" }, "FORBIDDEN");

@@ -68,6 +68,7 @@ describe("malformed channel ids", () => {
     [Requests.presence, (channel) => ({ channel })],
     [Requests.read, (channel) => ({ channel, seq: 1 })],
     [Requests.unread, (channel) => ({ channels: [channel] })],
+    [Requests.receipts, (channel) => ({ channel })],
     [Requests.roomCreate, (channel) => ({ channel })],
     [Requests.roomInvite, (channel) => ({ channel, userId: "bob" })],
     [Requests.roomJoin, (channel) => ({ channel })],
@@ -143,6 +144,7 @@ const malformed: Record<string, unknown[]> = {
     { channels: "chat:general" }, { channels: [5] }, { channels: [null] }, { channels: {} }, { channels: null },
     { channels: Array.from({ length: 101 }, (_, i) => `chat:c${i}`) },
   ],
+  [Requests.receipts]: [undefined, null, {}, { channel: 5 }, { channel: "chat:general" }, { channel: "lobby:main" }],
   [Requests.roomCreate]: [
     { channel: 5 }, { family: 5 }, { name: 5 }, { name: "" }, { name: "n".repeat(101) }, { channel: `room:${"a".repeat(300)}` },
     { members: "bob" }, { members: ["a|b"] }, { members: [5] }, { members: Array.from({ length: 101 }, (_, i) => `u${i}`) },

@@ -1,5 +1,7 @@
 import { PROTOCOL_VERSION, RoomkitError, resolveChannel } from "@roomkit/protocol";
-import type { ReadResult, ReceiptPush, UnreadCount, UnreadResult, User } from "@roomkit/protocol";
+import type {
+  ReadMark, ReadResult, ReceiptPush, ReceiptsResult, ResolvedChannel, UnreadCount, UnreadResult, User,
+} from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
 import { assertCanSubscribe, resolve } from "../channels/access.js";
 import { audience } from "../channels/audience.js";
@@ -7,6 +9,9 @@ import type { Payload } from "../requests/fields.js";
 import { requiredInt } from "../requests/fields.js";
 
 const MAX_CHANNELS = 100;
+
+/** A room answers the read marks of at most this many members: the first by join order. */
+const MAX_RECEIPTS = 500;
 
 /**
  * `rk:read`: raises the user's read mark (never past the latest seq, never down). In rooms and
@@ -69,4 +74,31 @@ export async function unread(ctx: Context, session: Session, p: Payload): Promis
   const resolved = p.channels.map((id) => resolve(ctx, id));
   await Promise.all(resolved.map((ch) => assertCanSubscribe(ctx, session.user, ch)));
   return unreadCounts(ctx, session.user.id, [...new Set(resolved.map((ch) => ch.id))]);
+}
+
+/** Throws `INVALID` unless `ch` is a room or a DM: the kinds whose members see each other's receipts. */
+function assertHasReceipts(ch: ResolvedChannel): void {
+  if (ch.kind !== "room" && ch.kind !== "dm") {
+    throw new RoomkitError("INVALID", `"${ch.id}" is a ${ch.kind} channel, which has no read receipts`);
+  }
+}
+
+/**
+ * Where each member of a room or DM has read to: a DM's two users in id order, a room's stored
+ * members in join order (the first {@link MAX_RECEIPTS}). A user with no mark is listed at 0.
+ */
+export async function readMarks(ctx: Context, ch: ResolvedChannel): Promise<ReadMark[]> {
+  assertHasReceipts(ch);
+  const users = ch.kind === "dm"
+    ? [...(ch.parties ?? [])]
+    : (await ctx.stores.rooms.members(ch.id)).slice(0, MAX_RECEIPTS).map((m) => m.userId);
+  return Promise.all(users.map(async (userId) => ({ userId, seq: await ctx.stores.readState.get(userId, ch.id) })));
+}
+
+/** `rk:receipts`: the read marks of a room or DM the user may subscribe to, for a client that (re)loads. */
+export async function receipts(ctx: Context, session: Session, p: Payload): Promise<ReceiptsResult> {
+  const ch = resolve(ctx, p.channel);
+  assertHasReceipts(ch);
+  await assertCanSubscribe(ctx, session.user, ch);
+  return { receipts: await readMarks(ctx, ch) };
 }

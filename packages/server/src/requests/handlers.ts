@@ -3,7 +3,7 @@ import { publish } from "../channels/publish.js";
 import { sendSignal } from "../channels/signals.js";
 import { subscribe, unsubscribe } from "../channels/subscribe.js";
 import { presenceRequest } from "../presence/presence.js";
-import { markRead, unread } from "../read-state/read-state.js";
+import { markRead, receipts, unread } from "../read-state/read-state.js";
 import { roomHandlers } from "../rooms/handlers.js";
 import type { Handlers } from "./dispatch.js";
 
@@ -17,5 +17,6 @@ export const handlers: Handlers = {
   "rk:presence": presenceRequest,
   "rk:read": markRead,
   "rk:unread": unread,
+  "rk:receipts": receipts,
   ...roomHandlers,
 };
