@@ -88,8 +88,8 @@ const METHOD = `- **Three implementations of one chat.** Roomkit (\`createRoomki
 - **Same checks.** Both servers trust \`auth.user\` as the user id (the cost of verifying a JWT is not what is measured) and run the
   same hand-written body check (Roomkit through a Standard Schema wrapper, so zod's cost is not measured either).
 - **What differs, by design.** Roomkit also does what its guarantees need: rate-limit buckets, size and attachment checks,
-  read-state marks, presence in rooms (join/leave pushes, a presence entry per connection), and it pushes a DM to every device of
-  *both* users, the sending socket included, where the baseline's \`socket.to(...)\` skips the sender (who has the ack).
+  read-state marks, and presence in rooms (a presence entry per connection, batched join/leave diffs, and the member list in
+  every room subscribe's ack). Both push a DM to every connection of both users except the sending one, which has the ack.
 - **Separate processes, pinned.** Each server runs in its own Node process (\`bench/src/servers/host.ts\`), pinned with \`taskset\`
   to one core; the load generator runs on the other. CPU is the server process's \`process.cpuUsage()\` read over IPC before and
   after each window (including the drain until every delivery and ack has arrived), divided by messages or deliveries.

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, resolveChannel, userRoom } from "@roomkit/protocol";
+import { PROTOCOL_VERSION, userRoom } from "@roomkit/protocol";
 import type { User, WelcomePush } from "@roomkit/protocol";
 import type { Socket } from "socket.io";
 import type { Context, Session } from "./context.js";
@@ -7,6 +7,7 @@ import { logger } from "./log.js";
 import { dropPresence, enterPresence } from "./presence/presence.js";
 import { listen } from "./requests/dispatch.js";
 import { addSession, removeSession } from "./sessions.js";
+import { tryResolve } from "./channels/access.js";
 import { handlers } from "./requests/handlers.js";
 
 const log = logger("connection");
@@ -15,10 +16,10 @@ const log = logger("connection");
 async function rejoinRooms(ctx: Context, session: Session): Promise<void> {
   const rooms = await ctx.stores.rooms.roomsOf(session.user.id);
   for (const id of rooms) {
-    const ch = resolveChannel(ctx.contract, id);
-    if (!ch.ok || ch.value.kind !== "room" || !session.socket.connected) continue;
+    const ch = tryResolve(ctx, id);
+    if (ch?.kind !== "room" || !session.socket.connected) continue;
     session.socket.join(id);
-    await enterPresence(ctx, session, ch.value);
+    await enterPresence(ctx, session, ch);
   }
 }
 

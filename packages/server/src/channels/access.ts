@@ -1,5 +1,5 @@
 import { RoomkitError, resolveChannel } from "@roomkit/protocol";
-import type { ResolvedChannel, User } from "@roomkit/protocol";
+import type { ParseResult, ResolvedChannel, User } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
 import type { ChannelRef, FamilyPolicy } from "../options.js";
 import type { AnyContract } from "@roomkit/protocol";
@@ -8,19 +8,32 @@ import type { AnyContract } from "@roomkit/protocol";
 const resolvedIds = new WeakMap<AnyContract, Map<string, ResolvedChannel>>();
 const MAX_RESOLVED = 10_000;
 
-/** Resolves a client-given channel id against the contract, or throws `INVALID` with the reason. */
-export function resolve(ctx: Context, id: unknown): ResolvedChannel {
+/** Resolves a channel id against the contract, once per id: later calls get the same frozen object. */
+function resolveCached(ctx: Context, id: unknown): ParseResult<ResolvedChannel> {
   let known = resolvedIds.get(ctx.contract);
   if (!known) resolvedIds.set(ctx.contract, (known = new Map()));
   const hit = typeof id === "string" ? known.get(id) : undefined;
-  if (hit) return hit;
+  if (hit) return { ok: true, value: hit };
   const result = resolveChannel(ctx.contract, id);
-  if (!result.ok) throw new RoomkitError("INVALID", result.reason);
+  if (!result.ok) return result;
   if (known.size >= MAX_RESOLVED) known.clear();
   // Shared by every request on the channel from now on, so nobody may change it.
   const ch = Object.freeze({ ...result.value, ...(result.value.parties ? { parties: Object.freeze(result.value.parties) } : {}) });
   known.set(ch.id, ch as ResolvedChannel);
-  return ch as ResolvedChannel;
+  return { ok: true, value: ch as ResolvedChannel };
+}
+
+/** Resolves a client-given channel id against the contract, or throws `INVALID` with the reason. */
+export function resolve(ctx: Context, id: unknown): ResolvedChannel {
+  const result = resolveCached(ctx, id);
+  if (!result.ok) throw new RoomkitError("INVALID", result.reason);
+  return result.value;
+}
+
+/** Resolves an id the server itself holds (a Socket.IO room, a stored key): `undefined` when it is not a channel of this contract. */
+export function tryResolve(ctx: Context, id: unknown): ResolvedChannel | undefined {
+  const result = resolveCached(ctx, id);
+  return result.ok ? result.value : undefined;
 }
 
 /** The family's policy from the options, if the app gave one. */

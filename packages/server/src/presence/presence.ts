@@ -1,7 +1,7 @@
-import { RoomkitError, resolveChannel } from "@roomkit/protocol";
+import { RoomkitError } from "@roomkit/protocol";
 import type { PresenceMember, PresenceResult, ResolvedChannel, User } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
-import { assertCanSubscribe, policyOf, refOf, resolve } from "../channels/access.js";
+import { assertCanSubscribe, policyOf, refOf, resolve, tryResolve } from "../channels/access.js";
 import type { Payload } from "../requests/fields.js";
 import { callHook } from "../hooks.js";
 import { logger } from "../log.js";
@@ -109,12 +109,12 @@ export async function evictFromPresence(ctx: Context, channel: string, userId: s
 export function countRoomJoins(ctx: Context): void {
   ctx.io.of("/").adapter.on("join-room", (room: string, socketId: string) => {
     if (ctx.closing || !room.includes(":")) return;
-    const ch = resolveChannel(ctx.contract, room);
-    if (!ch.ok || ch.value.kind !== "room") return;
+    const ch = tryResolve(ctx, room);
+    if (ch?.kind !== "room") return;
     const user = ctx.io.of("/").sockets.get(socketId)?.data.user as User | undefined;
     const session = user && [...sessionsOf(ctx, user.id)].find((s) => s.socket.id === socketId);
     if (!session) return;
-    void ctx.track(enterPresence(ctx, session, ch.value).catch((err) => log("could not count %s in %s: %O", socketId, room, err)));
+    void ctx.track(enterPresence(ctx, session, ch).catch((err) => log("could not count %s in %s: %O", socketId, room, err)));
   });
 }
 

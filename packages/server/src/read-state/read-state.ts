@@ -1,9 +1,9 @@
-import { PROTOCOL_VERSION, RoomkitError, resolveChannel } from "@roomkit/protocol";
+import { PROTOCOL_VERSION, RoomkitError } from "@roomkit/protocol";
 import type {
   ReadMark, ReadResult, ReceiptPush, ReceiptsResult, ResolvedChannel, UnreadCount, UnreadResult, User,
 } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
-import { assertCanSubscribe, resolve } from "../channels/access.js";
+import { assertCanSubscribe, resolve, tryResolve } from "../channels/access.js";
 import { audience } from "../channels/audience.js";
 import type { Payload } from "../requests/fields.js";
 import { requiredInt } from "../requests/fields.js";
@@ -55,11 +55,11 @@ async function readableChannels(ctx: Context, userId: string, marks: Map<string,
   const rooms = new Set(await ctx.stores.rooms.roomsOf(userId));
   const marked = await Promise.all(
     [...marks.keys()].map(async (id) => {
-      const ch = resolveChannel(ctx.contract, id);
-      if (!ch.ok) return undefined;
-      if (ch.value.kind === "room") return rooms.has(id) ? id : undefined;
-      if (!user || (ch.value.kind !== "private" && ch.value.kind !== "presence")) return id;
-      return assertCanSubscribe(ctx, user, ch.value).then(() => id, () => undefined);
+      const ch = tryResolve(ctx, id);
+      if (!ch) return undefined;
+      if (ch.kind === "room") return rooms.has(id) ? id : undefined;
+      if (!user || (ch.kind !== "private" && ch.kind !== "presence")) return id;
+      return assertCanSubscribe(ctx, user, ch).then(() => id, () => undefined);
     }),
   );
   return [...new Set([...marked.filter((id): id is string => id !== undefined), ...rooms])];

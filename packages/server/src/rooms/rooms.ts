@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { RoomkitError, isValidFamily, resolveChannel } from "@roomkit/protocol";
+import { RoomkitError, isValidFamily } from "@roomkit/protocol";
 import type { ResolvedChannel, RoomInfo, RoomMember, RoomRole, RoomSummary } from "@roomkit/protocol";
 import type { Context } from "../context.js";
+import { resolve } from "../channels/access.js";
 import { announceRoomChange, connectMember, disconnectMember } from "./effects.js";
 
 /** Who acts on a room: a user id, or `undefined` for the app's own server code (all rights). */
@@ -21,10 +22,9 @@ export interface CreateRoomInput {
 }
 
 function roomChannel(ctx: Context, id: unknown): ResolvedChannel {
-  const r = resolveChannel(ctx.contract, id);
-  if (!r.ok) throw new RoomkitError("INVALID", r.reason);
-  if (r.value.kind !== "room") throw new RoomkitError("INVALID", `"${r.value.id}" is a ${r.value.kind} channel, not a room`);
-  return r.value;
+  const ch = resolve(ctx, id);
+  if (ch.kind !== "room") throw new RoomkitError("INVALID", `"${ch.id}" is a ${ch.kind} channel, not a room`);
+  return ch;
 }
 
 function newRoomChannel(ctx: Context, family: string | undefined): ResolvedChannel {
