@@ -29,8 +29,9 @@ const ratio = (s: MetricSummary) =>
 const unit = (d: MetricDef) => (d.unit ? ` (${d.unit})` : "");
 
 /** The newest full run, else the quick one. */
-export function loadResults(): Results | undefined {
-  for (const name of ["full", "quick"]) {
+/** The results of a `mode`'s run, or by default the full run's, else the quick run's. */
+export function loadResults(mode?: "full" | "quick"): Results | undefined {
+  for (const name of mode ? [mode] : ["full", "quick"]) {
     const path = root(`bench/results/${name}.json`);
     if (existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as Results;
   }
@@ -145,14 +146,17 @@ ${notes ? `\n## What the profile says\n\n${notes.trim()}\n` : ""}
 npm run bench                 # quick run (under 5 minutes): bench/results/quick.json, then this page
 npm run bench -- --full       # the full figures: bench/results/full.json, then this page
 npm run bench -- --only dm --profile   # CPU profiles of the server processes in bench/profiles/
-npm run report -w @roomkit/bench       # this page and the chart again from the JSON
+npm run report -w @roomkit/bench       # this page and the chart again from the JSON (full.json, else quick.json)
 \`\`\`
 `;
 }
 
-/** Writes docs/benchmarks.md and docs/images/benchmarks.svg from the results on disk; returns what it did. */
-export function writeReport(): string {
-  const results = loadResults();
+/**
+ * Writes docs/benchmarks.md and docs/images/benchmarks.svg from the results on disk (the `mode`
+ * run just made, or by default the full run's, else the quick run's); returns what it did.
+ */
+export function writeReport(mode?: "full" | "quick"): string {
+  const results = loadResults(mode);
   if (!results) return "no results in bench/results/: run npm run bench first";
   const notesPath = root("bench/notes.md");
   const notes = existsSync(notesPath) ? readFileSync(notesPath, "utf8") : undefined;

@@ -44,7 +44,7 @@ const out = values.out ?? bench(`results/${only ? `${mode}.${only.join("+")}` : 
 mkdirSync(bench("results"), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 log(`wrote ${out}`);
-if (!values["no-report"] && !only && !values.out) log(writeReport());
+if (!values["no-report"] && !only && !values.out) log(writeReport(mode));
 if (profileDir) log(`CPU profiles in ${profileDir}; summarise with: npm run profile -w @roomkit/bench`);
 const failed = results.workloads.filter((w) => w.status === "failed");
 if (failed.length > 0) process.exitCode = 1;
