@@ -127,7 +127,7 @@ export function createApi<C extends AnyContract>(ctx: Context): Roomkit<C> {
       return ctx.stores.messages.range(ch.id, { ...query, limit: Math.min(query.limit ?? 50, ctx.maxPage) });
     },
     unread: async (userId) => unreadCounts(ctx, checkUser(userId)),
-    receipts: async (channel) => readMarks(ctx, resolve(ctx, channel)),
+    receipts: async (channel) => readMarks(ctx, channel),
     rooms: {
       create: async (input) => createRoom(ctx, { ...input, owner: checkUser(input.owner), ...(input.members && { members: input.members.map(checkUser) }) }),
       invite: async (channel, userId, options = {}) => inviteMember(ctx, options.by, channel, checkUser(userId)),

@@ -76,29 +76,34 @@ export async function unread(ctx: Context, session: Session, p: Payload): Promis
   return unreadCounts(ctx, session.user.id, [...new Set(resolved.map((ch) => ch.id))]);
 }
 
-/** Throws `INVALID` unless `ch` is a room or a DM: the kinds whose members see each other's receipts. */
-function assertHasReceipts(ch: ResolvedChannel): void {
+/** Resolves a room or DM id, or throws `INVALID`: only their members see each other's receipts. */
+function receiptChannel(ctx: Context, id: unknown): ResolvedChannel {
+  const ch = resolve(ctx, id);
   if (ch.kind !== "room" && ch.kind !== "dm") {
     throw new RoomkitError("INVALID", `"${ch.id}" is a ${ch.kind} channel, which has no read receipts`);
   }
+  return ch;
 }
 
 /**
- * Where each member of a room or DM has read to: a DM's two users in id order, a room's stored
+ * Where each user of a room or DM has read to: a DM's two users in id order, a room's stored
  * members in join order (the first {@link MAX_RECEIPTS}). A user with no mark is listed at 0.
  */
-export async function readMarks(ctx: Context, ch: ResolvedChannel): Promise<ReadMark[]> {
-  assertHasReceipts(ch);
+async function marksOf(ctx: Context, ch: ResolvedChannel): Promise<ReadMark[]> {
   const users = ch.kind === "dm"
     ? [...(ch.parties ?? [])]
     : (await ctx.stores.rooms.members(ch.id)).slice(0, MAX_RECEIPTS).map((m) => m.userId);
   return Promise.all(users.map(async (userId) => ({ userId, seq: await ctx.stores.readState.get(userId, ch.id) })));
 }
 
+/** The read marks of a room or DM, for the server API (no access check: the app's own code asks). */
+export function readMarks(ctx: Context, channel: unknown): Promise<ReadMark[]> {
+  return marksOf(ctx, receiptChannel(ctx, channel));
+}
+
 /** `rk:receipts`: the read marks of a room or DM the user may subscribe to, for a client that (re)loads. */
 export async function receipts(ctx: Context, session: Session, p: Payload): Promise<ReceiptsResult> {
-  const ch = resolve(ctx, p.channel);
-  assertHasReceipts(ch);
+  const ch = receiptChannel(ctx, p.channel);
   await assertCanSubscribe(ctx, session.user, ch);
-  return { receipts: await readMarks(ctx, ch) };
+  return { receipts: await marksOf(ctx, ch) };
 }

@@ -116,13 +116,9 @@ export async function inviteMember(ctx: Context, actor: Actor, channel: string, 
 export async function joinRoom(ctx: Context, userId: string, channel: string): Promise<RoomSummary> {
   const ch = roomChannel(ctx, channel);
   const room = await ctx.stores.rooms.get(ch.id);
-  if (!room?.open) {
-    const current = room && (await ctx.stores.rooms.member(room.channel, userId));
-    if (room && current) return summary(room, current);
-    throw new RoomkitError("FORBIDDEN", `room "${ch.id}" is invitation-only or does not exist`);
-  }
-  const current = await ctx.stores.rooms.member(room.channel, userId);
-  if (current) return summary(room, current);
+  const current = room && (await ctx.stores.rooms.member(room.channel, userId));
+  if (room && current) return summary(room, current);
+  if (!room?.open) throw new RoomkitError("FORBIDDEN", `room "${ch.id}" is invitation-only or does not exist`);
   const member: RoomMember = { userId, role: "member", muted: false, joinedAt: Date.now() };
   await ctx.stores.rooms.putMember(room.channel, member);
   await connectMember(ctx, ch, userId);
