@@ -190,7 +190,14 @@ export interface RoomPush {
  * Why the server is closing a connection, sent in `rk:bye` just before it disconnects.
  * - `shutdown`: the server is stopping; reconnect (to another node) later.
  */
-export type CloseReason = "shutdown";
+/**
+ * Why the server closed a connection:
+ * - `shutdown`: the server is stopping (`rk:bye` is sent first);
+ * - `slow-consumer`: the connection did not drain what was sent to it (over
+ *   `limits.outboundHardBytes`, or not draining for `limits.outboundStallMs`). `rk:bye` is sent
+ *   first but rarely arrives: reconnect and recover with `since`.
+ */
+export type CloseReason = "shutdown" | "slow-consumer";
 export interface ByePush { v: typeof PROTOCOL_VERSION; reason: CloseReason; message: string }
 
 // ---- Socket.IO event maps (untyped bodies; the client SDK narrows them from the contract) ----

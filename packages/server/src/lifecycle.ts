@@ -3,6 +3,7 @@ import type { ByePush } from "@roomkit/protocol";
 import type { Context } from "./context.js";
 import { logger } from "./log.js";
 import { allSessions } from "./sessions.js";
+import { forgetQuotas } from "./limits/user-quotas.js";
 
 const log = logger("lifecycle");
 
@@ -42,5 +43,6 @@ export async function closeGracefully(ctx: Context): Promise<void> {
   ctx.graceTimers.clear();
   await settle(ctx);
   ctx.presenceBatch.flush();
+  forgetQuotas(ctx);
   log("closed");
 }

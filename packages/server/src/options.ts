@@ -47,6 +47,22 @@ export interface RoomkitHooks {
   beforeMessage?: (draft: MessageDraft) => MaybePromise<BeforeMessageResult>;
   /** A user became present in a presence or room channel (their first connection there). */
   memberJoined?: (event: { channel: string; userId: string; info: unknown }) => void;
+  /**
+   * Before another user (or the server) adds `userId` to a room: at creation with `members`, or
+   * by an invitation. Return `false` or `{ reject }` to refuse (`FORBIDDEN`). Default: allowed,
+   * since the added user can always leave. A user adding themselves (`rk:room:join`) is not asked.
+   * @example
+   * canAddMember: ({ userId, by }) => contacts.has(userId, by)
+   */
+  canAddMember?: (event: AddMemberEvent) => MaybePromise<boolean | { reject: string }>;
+  /**
+   * Checks an attachment with a real decoder before its message is stored: Roomkit's own check
+   * only reads the signature and structure of the bytes (docs/security.md). Return `false` or
+   * `{ reject }` to refuse the message (`INVALID`). Runs after the body passed its schema.
+   * @example
+   * verifyAttachment: ({ type, data }) => type !== "image/png" || decodesAsPng(data)
+   */
+  verifyAttachment?: (attachment: AttachmentCheck) => MaybePromise<boolean | { reject: string }>;
   /** A user left a presence or room channel (their last connection, after the grace period). */
   memberLeft?: (event: { channel: string; userId: string; info: unknown }) => void;
   /** The channel got its first subscriber on this node. */
@@ -55,29 +71,83 @@ export interface RoomkitHooks {
   channelVacated?: (event: { channel: string }) => void;
 }
 
+/** What {@link RoomkitHooks.canAddMember} is asked about. */
+export interface AddMemberEvent {
+  channel: ChannelRef;
+  /** The user being added. */
+  userId: string;
+  /** Who adds them: a user id, or `undefined` for the app's own server code. */
+  by: string | undefined;
+  via: "create" | "invite";
+}
+
+/** An attachment offered to {@link RoomkitHooks.verifyAttachment}, its type already matched to its bytes. */
+export interface AttachmentCheck {
+  channel: ChannelRef;
+  /** The sender's user id, or `$system`. */
+  from: string;
+  type: string;
+  data: Uint8Array;
+}
+
 /** A token bucket: `rate` requests per second, bursts up to `burst`. */
 export interface RateLimit {
   rate: number;
   burst: number;
 }
 
+/**
+ * Every bound the server enforces on what clients send and on what it holds for them. Rate
+ * limits apply per connection and, separately, per user across their connections on one node
+ * (docs/security.md says how they add up across nodes).
+ */
 export interface RoomkitLimits {
-  /** Largest body in bytes of JSON, attachments not counted. Default 16 KiB. */
+  /** Largest body in bytes of JSON, attachments counted as `null`. Default 16 KiB. */
   bodyBytes: number;
   /** Largest total of attachment bytes in one message. Default 512 KiB (keep under `maxHttpBufferSize`). */
   attachmentBytes: number;
+  /** Most attachments in one message; at most 10, the most binary parts a stock Socket.IO parser takes in one packet. Default 10. */
+  attachments: number;
   /** Attachment MIME types accepted; each is checked against the bytes. Default: png, jpeg, gif, webp. */
   attachmentTypes: readonly string[];
+  /** Deepest nesting of objects and arrays in a value a client sends (a body, signal data); `{"a":[1]}` is 2. Default 32. */
+  depth: number;
+  /** Most objects, arrays, keys and items in one request payload, counted before anything else reads it. Default 10 000. */
+  nodes: number;
+  /** Largest request payload in bytes of JSON, attachments counted as `null`. Default 64 KiB. */
+  requestBytes: number;
   /** Per connection. Default 20/s, burst 40. */
   publish: RateLimit;
   /** Per connection. Default 10/s, burst 20. */
   signal: RateLimit;
   /** Every other request, per connection. Default 50/s, burst 100. */
   request: RateLimit;
+  /** `rk:publish` per user, over all their connections on this node. Default 30/s, burst 60. */
+  userPublish: RateLimit;
+  /** `rk:signal` per user on this node. Default 15/s, burst 30. */
+  userSignal: RateLimit;
+  /** Every other request per user on this node. Default 100/s, burst 200. */
+  userRequest: RateLimit;
   /** Largest signal data in bytes of JSON. Default 1 KiB. */
   signalBytes: number;
-  /** Most channels one connection may subscribe to. Default 500. */
+  /** Most channels one connection may subscribe to itself; the rooms it is in are not counted. Default 500. */
   subscriptions: number;
+  /** Most connections one user may hold on one node; one more is refused at the handshake (`RATE_LIMITED`). Default 20. */
+  connectionsPerUser: number;
+  /** Rooms one user may create (`rk:room:create`), a bucket per user on this node. Default 10 per minute, burst 10. */
+  roomCreate: RateLimit;
+  /** Most rooms one user may own. Default 100. */
+  roomsOwned: number;
+  /** Most rooms one user may be a member of; adding them to one more is refused (`RATE_LIMITED`). Default 1000. */
+  roomMemberships: number;
+  /** Bytes waiting to be written to one connection over which its signals and presence diffs are dropped. Default 1 MiB. */
+  outboundSoftBytes: number;
+  /** Bytes waiting to be written to one connection over which it is closed (`slow-consumer`). Default 8 MiB. */
+  outboundHardBytes: number;
+  /** A connection with bytes waiting that has not drained for this long is closed (`slow-consumer`), pongs or not. Default 30 s. */
+  outboundStallMs: number;
+  /** A binary packet whose parts have not all arrived after this long closes its connection. Default 10 s. */
+  binaryPacketMs: number;
 }
 
 export interface RoomkitOptions<C extends AnyContract> {
@@ -114,16 +184,37 @@ export interface RoomkitOptions<C extends AnyContract> {
     defaultFamily?: FamilyOfKind<C, "room">;
     /** Who may invite: owners and admins (default), or every member. */
     invite?: "admins" | "members";
+    /**
+     * May clients choose a new room's id (`rk:room:create` with `channel`)? Default `false`: the
+     * server makes a random id, so creating a room tells nobody which ids exist. When `true`, a
+     * taken id answers `CONFLICT` and so reveals that it exists.
+     */
+    clientIds?: boolean;
   };
 }
 
 export const DEFAULT_LIMITS: RoomkitLimits = {
   bodyBytes: 16 * 1024,
   attachmentBytes: 512 * 1024,
+  attachments: 10,
   attachmentTypes: ["image/png", "image/jpeg", "image/gif", "image/webp"],
+  depth: 32,
+  nodes: 10_000,
+  requestBytes: 64 * 1024,
   publish: { rate: 20, burst: 40 },
   signal: { rate: 10, burst: 20 },
   request: { rate: 50, burst: 100 },
+  userPublish: { rate: 30, burst: 60 },
+  userSignal: { rate: 15, burst: 30 },
+  userRequest: { rate: 100, burst: 200 },
   signalBytes: 1024,
   subscriptions: 500,
+  connectionsPerUser: 20,
+  roomCreate: { rate: 10 / 60, burst: 10 },
+  roomsOwned: 100,
+  roomMemberships: 1000,
+  outboundSoftBytes: 1024 * 1024,
+  outboundHardBytes: 8 * 1024 * 1024,
+  outboundStallMs: 30_000,
+  binaryPacketMs: 10_000,
 };

@@ -1,4 +1,5 @@
 import type { Context, Session } from "./context.js";
+import { idle } from "./limits/user-quotas.js";
 
 /** Registers a live connection under its user. */
 export function addSession(ctx: Context, session: Session): void {
@@ -10,7 +11,9 @@ export function addSession(ctx: Context, session: Session): void {
 export function removeSession(ctx: Context, session: Session): void {
   const own = ctx.sessions.get(session.user.id);
   if (!own?.delete(session)) return;
-  if (own.size === 0) ctx.sessions.delete(session.user.id);
+  if (own.size > 0) return;
+  ctx.sessions.delete(session.user.id);
+  idle(ctx, session.user.id);
 }
 
 /** The user's connections on this node. */

@@ -129,7 +129,7 @@ let mallory: Client;
 
 beforeAll(async () => {
   const lots = { rate: 1e6, burst: 1e6 };
-  h = await startServer({ limits: { publish: lots, signal: lots, request: lots } });
+  h = await startServer({ limits: { publish: lots, signal: lots, request: lots, userPublish: lots, userSignal: lots, userRequest: lots } });
   [alice, mallory] = await Promise.all([h.client("alice"), h.client("mallory")]);
   await h.client("bob");
   await ok(alice, "rk:room:create", { channel: "room:r1", members: ["bob"], open: true });

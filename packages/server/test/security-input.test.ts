@@ -16,7 +16,7 @@ let pushesToBob: [string, unknown][];
 beforeAll(async () => {
   // Generous limits: this file sends hundreds of requests from one connection.
   const lots = { rate: 1e6, burst: 1e6 };
-  h = await startServer({ limits: { publish: lots, signal: lots, request: lots } });
+  h = await startServer({ limits: { publish: lots, signal: lots, request: lots, userPublish: lots, userSignal: lots, userRequest: lots } });
   [alice, bob] = await Promise.all([h.client("alice"), h.client("bob")]);
   await ok(alice, "rk:room:create", { channel: "room:r1", members: ["bob"] });
   await ok(alice, "rk:subscribe", { channel: "news:front" });

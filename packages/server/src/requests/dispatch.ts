@@ -5,6 +5,7 @@ import type { Context, Session } from "../context.js";
 import { logger } from "../log.js";
 import type { Payload } from "./fields.js";
 import { asPayload } from "./fields.js";
+import { userBuckets } from "../limits/user-quotas.js";
 
 const log = logger("requests");
 
@@ -12,17 +13,20 @@ const log = logger("requests");
 export type Handler = (ctx: Context, session: Session, payload: Payload) => Promise<object>;
 export type Handlers = Partial<Record<RequestName, Handler>>;
 
-function bucketFor(session: Session, event: string) {
-  if (event === "rk:publish") return session.buckets.publish;
-  if (event === "rk:signal") return session.buckets.signal;
-  return session.buckets.request;
+type BucketName = "publish" | "signal" | "request";
+const bucketName = (event: string): BucketName => (event === "rk:publish" ? "publish" : event === "rk:signal" ? "signal" : "request");
+
+/** Charges the connection's bucket, then the user's; returns 0, or the ms until a token is free. */
+function charge(ctx: Context, session: Session, event: string): number {
+  const name = bucketName(event);
+  return session.buckets[name].take() || userBuckets(ctx, session.user.id)[name].take();
 }
 
 /** Runs one request to its ack. Nothing a client sends escapes as an exception. */
 async function run(ctx: Context, session: Session, event: string, handler: Handler, raw: unknown): Promise<Ack> {
   try {
     if (ctx.closing) throw new RoomkitError("UNAVAILABLE", "the server is shutting down");
-    const wait = bucketFor(session, event).take();
+    const wait = charge(ctx, session, event);
     if (wait > 0) throw new RoomkitError("RATE_LIMITED", `too many ${event} requests`, { retryAfterMs: wait });
     const result = await handler(ctx, session, asPayload(raw));
     return { ok: true, ...result };

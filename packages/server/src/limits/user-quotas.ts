@@ -1,0 +1,93 @@
+import type { Context } from "../context.js";
+import type { RateLimit, RoomkitLimits } from "../options.js";
+import { TokenBucket } from "./token-bucket.js";
+
+/** The rate buckets one user shares across all their connections on this node. */
+export interface UserBuckets {
+  publish: TokenBucket;
+  signal: TokenBucket;
+  request: TokenBucket;
+  roomCreate: TokenBucket;
+}
+
+interface UserQuota {
+  buckets: UserBuckets;
+  /** Handshakes admitted but not yet connected, so concurrent ones count against the cap. */
+  admitting: number;
+  /** Forgets the user once their buckets are full again; armed while they have no connection. */
+  forget?: ReturnType<typeof setTimeout> | undefined;
+}
+
+const quotas = new WeakMap<Context, Map<string, UserQuota>>();
+
+function quotasOf(ctx: Context): Map<string, UserQuota> {
+  let byUser = quotas.get(ctx);
+  if (!byUser) quotas.set(ctx, (byUser = new Map()));
+  return byUser;
+}
+
+function quotaOf(ctx: Context, userId: string): UserQuota {
+  const byUser = quotasOf(ctx);
+  let quota = byUser.get(userId);
+  if (!quota) {
+    const { limits } = ctx;
+    quota = {
+      buckets: {
+        publish: new TokenBucket(limits.userPublish),
+        signal: new TokenBucket(limits.userSignal),
+        request: new TokenBucket(limits.userRequest),
+        roomCreate: new TokenBucket(limits.roomCreate),
+      },
+      admitting: 0,
+    };
+    byUser.set(userId, quota);
+  }
+  if (quota.forget) quota.forget = void clearTimeout(quota.forget);
+  return quota;
+}
+
+/** The user's buckets on this node. */
+export function userBuckets(ctx: Context, userId: string): UserBuckets {
+  return quotaOf(ctx, userId).buckets;
+}
+
+/**
+ * Admits one more connection of `userId` unless they hold `limits.connectionsPerUser` already
+ * (counting handshakes admitted a moment ago). Returns false when the cap is reached.
+ */
+export function admitConnection(ctx: Context, userId: string): boolean {
+  const quota = quotaOf(ctx, userId);
+  const live = ctx.sessions.get(userId)?.size ?? 0;
+  if (live + quota.admitting >= ctx.limits.connectionsPerUser) {
+    idle(ctx, userId);
+    return false;
+  }
+  quota.admitting++;
+  // Socket.IO connects an admitted socket on a later tick; by the next turn it is a session, or gone.
+  setImmediate(() => {
+    quota.admitting--;
+    idle(ctx, userId);
+  });
+  return true;
+}
+
+/** Longest time a bucket takes to refill: a user forgotten sooner could reconnect to a full bucket. */
+function refillMs(limits: RoomkitLimits): number {
+  const all: RateLimit[] = [limits.userPublish, limits.userSignal, limits.userRequest, limits.roomCreate];
+  return Math.ceil(Math.max(...all.map((l) => (l.burst / l.rate) * 1000)));
+}
+
+/** Called when a user may have no connection left on this node: forgets them once their buckets refilled. */
+export function idle(ctx: Context, userId: string): void {
+  const byUser = quotasOf(ctx);
+  const quota = byUser.get(userId);
+  if (!quota || quota.forget || quota.admitting > 0 || ctx.sessions.has(userId)) return;
+  quota.forget = setTimeout(() => byUser.delete(userId), refillMs(ctx.limits));
+  quota.forget.unref();
+}
+
+/** Drops every user's quota timers (server shutdown). */
+export function forgetQuotas(ctx: Context): void {
+  for (const quota of quotasOf(ctx).values()) clearTimeout(quota.forget);
+  quotas.delete(ctx);
+}
