@@ -1,0 +1,18 @@
+import { describe } from "vitest";
+import type { AttackEnv } from "./env.js";
+import { connectionAttacks } from "./connections.js";
+
+/**
+ * Every attack class, each a function that registers its cases for one env. A new class adds
+ * its module here, so it runs on the memory and the Redis stores alike.
+ */
+const classes: [string, (env: AttackEnv) => void][] = [
+  ["connections", connectionAttacks],
+];
+
+/** Registers every attack class against `env`. */
+export function describeAttacks(env: AttackEnv): void {
+  describe(`attacks on the ${env.name} stores`, () => {
+    for (const [name, register] of classes) describe(name, () => register(env));
+  });
+}

@@ -1,0 +1,97 @@
+import { WebSocket } from "ws";
+
+/** One Engine.IO frame as received: text, or the bytes of a binary frame. */
+export type Frame = string | Buffer;
+
+/**
+ * A Socket.IO client written by hand over `ws`, the way an attacker talks to a server: it
+ * sends exactly the frames it is given (Engine.IO v4 / Socket.IO v5 framing, see
+ * docs/protocol.md §1), answers pings only when told to, and records what arrives.
+ *
+ * @example
+ * const raw = await RawSocket.open(h.url);
+ * raw.send('40{"user":"mallory"}');
+ * await raw.until((f) => f === "40" || f.startsWith('40{"sid"'));
+ */
+export class RawSocket {
+  readonly frames: Frame[] = [];
+  #waiters: { match: (frame: Frame) => boolean; done: (frame: Frame) => void }[] = [];
+  #closed: Promise<void>;
+  /** True once the server (or the client) closed the WebSocket. */
+  closed = false;
+
+  private constructor(readonly ws: WebSocket, autoPong: boolean) {
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      const frame: Frame = isBinary ? data : data.toString();
+      if (autoPong && frame === "2") ws.send("3");
+      this.frames.push(frame);
+      this.#waiters = this.#waiters.filter((w) => (w.match(frame) ? (w.done(frame), false) : true));
+    });
+    this.#closed = new Promise((done) => ws.once("close", () => ((this.closed = true), done())));
+  }
+
+  /** Opens a WebSocket to the server's Engine.IO endpoint and waits for its open packet. */
+  static async open(url: string, options: { autoPong?: boolean } = {}): Promise<RawSocket> {
+    const ws = new WebSocket(`${url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`);
+    const raw = new RawSocket(ws, options.autoPong ?? true);
+    await raw.until((f) => typeof f === "string" && f.startsWith("0{"));
+    return raw;
+  }
+
+  /** Opens a connection and connects to `/` with `auth`; resolves once the CONNECT is answered. */
+  static async connect(url: string, auth: Record<string, unknown>, options: { autoPong?: boolean } = {}): Promise<RawSocket> {
+    const raw = await RawSocket.open(url, options);
+    raw.send(`40${JSON.stringify(auth)}`);
+    const answer = await raw.until((f) => typeof f === "string" && (f.startsWith("40{") || f.startsWith("44")));
+    if (typeof answer === "string" && answer.startsWith("44")) throw new Error(`connect refused: ${answer}`);
+    return raw;
+  }
+
+  /** Sends frames as they are, each in its own WebSocket message. */
+  send(...frames: (string | Uint8Array)[]): void {
+    for (const frame of frames) this.ws.send(frame);
+  }
+
+  /** Sends an EVENT with ack id `id` and resolves with the ACK's first argument. */
+  async request(id: number, event: string, payload: unknown): Promise<unknown> {
+    this.send(`42${id}${JSON.stringify([event, payload])}`);
+    const ack = await this.until((f) => typeof f === "string" && f.startsWith(`43${id}[`));
+    return (JSON.parse((ack as string).slice(`43${id}`.length)) as unknown[])[0];
+  }
+
+  /** Resolves with the first frame received so far that matches, or else the next one to arrive. */
+  find(match: (frame: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
+    const seen = this.frames.find(match);
+    return seen === undefined ? this.until(match, timeoutMs) : Promise.resolve(seen);
+  }
+
+  /** Resolves with the first frame from now on that matches. */
+  until(match: (frame: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
+    return new Promise((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`no matching frame in ${timeoutMs} ms; got ${this.describe()}`)), timeoutMs);
+      this.#waiters.push({ match, done: (f) => (clearTimeout(timer), done(f)) });
+    });
+  }
+
+  /** The pushes received so far as `[event, payload]`, from EVENT frames. */
+  events(name?: string): [string, unknown][] {
+    return this.frames
+      .filter((f): f is string => typeof f === "string" && /^42\[/.test(f))
+      .map((f) => JSON.parse(f.slice(2)) as [string, unknown])
+      .filter(([event]) => name === undefined || event === name);
+  }
+
+  /** Resolves once the WebSocket is closed, by either side. */
+  whenClosed(): Promise<void> {
+    return this.#closed;
+  }
+
+  close(): Promise<void> {
+    if (!this.closed) this.ws.terminate();
+    return this.#closed;
+  }
+
+  describe(): string {
+    return this.frames.slice(-5).map((f) => (typeof f === "string" ? f.slice(0, 120) : `<${f.length} bytes>`)).join(" | ");
+  }
+}
