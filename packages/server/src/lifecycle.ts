@@ -4,6 +4,7 @@ import type { Context } from "./context.js";
 import { logger } from "./log.js";
 import { allSessions } from "./sessions.js";
 import { forgetQuotas } from "./limits/user-quotas.js";
+import { stopTransportGuards } from "./transport/watch.js";
 
 const log = logger("lifecycle");
 
@@ -44,5 +45,6 @@ export async function closeGracefully(ctx: Context): Promise<void> {
   await settle(ctx);
   ctx.presenceBatch.flush();
   forgetQuotas(ctx);
+  stopTransportGuards(ctx);
   log("closed");
 }

@@ -13,6 +13,7 @@ import { logger } from "./log.js";
 import { callHook } from "./hooks.js";
 import { countRoomJoins, watchPresenceStore } from "./presence/presence.js";
 import { PresenceBatcher } from "./presence/batch.js";
+import { startTransportGuards } from "./transport/watch.js";
 
 const log = logger("server");
 
@@ -66,6 +67,7 @@ export function createRoomkit<C extends AnyContract>(io: Server, options: Roomki
   io.on("connection", (socket) => onConnection(ctx, socket));
   watchOccupancy(ctx);
   countRoomJoins(ctx);
+  startTransportGuards(ctx);
   log("ready with families %o", Object.keys(options.contract.channels));
   return createApi<C>(ctx);
 }

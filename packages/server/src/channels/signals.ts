@@ -5,6 +5,7 @@ import type { Payload } from "../requests/fields.js";
 import { requiredString } from "../requests/fields.js";
 import { assertCanSignal, resolve } from "./access.js";
 import { inspectSignalData } from "./body.js";
+import { SLOW_ROOM } from "../transport/slow-consumers.js";
 
 /**
  * `rk:signal`: an ephemeral event (typing, a reaction) for the channel's other listeners. Not
@@ -26,6 +27,6 @@ export async function sendSignal(ctx: Context, session: Session, p: Payload): Pr
   if (checked.value !== undefined) push.data = checked.value;
   const me = userRoom(session.user.id);
   const to = ch.parties ? ctx.io.to(ch.parties.map(userRoom)) : ctx.io.to(ch.id);
-  to.except(me).emit("rk:signal", push);
+  to.except([me, SLOW_ROOM]).emit("rk:signal", push);
   return {};
 }

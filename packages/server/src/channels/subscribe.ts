@@ -5,6 +5,7 @@ import { enterPresence, hasPresence, leavePresence, presenceMembers } from "../p
 import type { Payload } from "../requests/fields.js";
 import { optionalInt, optionalString } from "../requests/fields.js";
 import { assertCanSubscribe, resolve } from "./access.js";
+import { SLOW_ROOM } from "../transport/slow-consumers.js";
 
 interface Recovery {
   recovered: boolean;
@@ -36,7 +37,8 @@ async function recover(ctx: Context, channel: string, since: number, epoch: stri
  */
 function joinRoom(ctx: Context, session: Session, ch: ResolvedChannel): boolean {
   if (ch.kind === "dm" || session.socket.rooms.has(ch.id)) return false;
-  const subscribed = session.socket.rooms.size - 2;
+  // Not counted: the socket's own id, its user room, and the slow-consumer room while it is in it.
+  const subscribed = session.socket.rooms.size - (session.socket.rooms.has(SLOW_ROOM) ? 3 : 2);
   if (subscribed >= ctx.limits.subscriptions) {
     throw new RoomkitError("RATE_LIMITED", `a connection may subscribe to at most ${ctx.limits.subscriptions} channels`, {
       limit: ctx.limits.subscriptions,

@@ -2,6 +2,7 @@ import { PROTOCOL_VERSION } from "@roomkit/protocol";
 import type { PresenceMember, PresencePush } from "@roomkit/protocol";
 import type { Server } from "socket.io";
 import { logger } from "../log.js";
+import { SLOW_ROOM } from "../transport/slow-consumers.js";
 
 const log = logger("presence");
 
@@ -45,7 +46,7 @@ export class PresenceBatcher {
       for (const { type, member } of changes.values()) (type === "join" ? push.joins : push.leaves).push(member);
       // Sent from a timer: a failing broadcast is logged, and the other channels still go out.
       try {
-        this.#io.to(channel).emit("rk:presence", push);
+        this.#io.to(channel).except(SLOW_ROOM).emit("rk:presence", push);
       } catch (err) {
         log("could not send the presence of %s: %O", channel, err);
       }

@@ -52,6 +52,19 @@ export class RawSocket {
     for (const frame of frames) this.ws.send(frame);
   }
 
+  /**
+   * Stops reading the TCP socket, as a client that never reads: what the server writes backs up
+   * in the kernel and then in the server's buffers. Writes (pongs, requests) still go out.
+   */
+  pause(): void {
+    this.ws.pause();
+  }
+
+  /** Reads the TCP socket again. */
+  resume(): void {
+    this.ws.resume();
+  }
+
   /** Sends an EVENT with ack id `id` and resolves with the ACK's first argument. */
   async request(id: number, event: string, payload: unknown): Promise<unknown> {
     this.send(`42${id}${JSON.stringify([event, payload])}`);
