@@ -49,8 +49,9 @@ export class Connection<Profile = unknown> {
 
   constructor(readonly socket: RoomkitSocket, private readonly backoff: ReconnectOptions) {
     socket.on("rk:welcome", (push) => this.#welcome(push.user as User<Profile>));
-    socket.on("rk:bye", () => {
-      this.#bye = true;
+    socket.on("rk:bye", (push) => {
+      // A slow consumer's close is a transport drop like any other: reconnect and recover.
+      this.#bye = push.reason === "shutdown";
     });
     socket.on("disconnect", (reason) => this.#dropped(reason));
     socket.on("connect_error", (err) => this.#failed(err as Error & { data?: unknown }));
