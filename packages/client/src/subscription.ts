@@ -39,9 +39,10 @@ type Buffered = { message: Message } | { presence: PresenceDiff };
 /**
  * Keeps one channel subscribed across connections while it is wanted. The first subscribe
  * sets the baseline seq; each later one asks for the gap `since` the last seq delivered (paging
- * on through history when the replay says `hasMore`), or reloads the latest page on `recovered: false`. Pushes that arrive while a subscribe is out
- * are held and applied after its ack: messages through the {@link Sequencer} (seq order, no
- * duplicates), presence diffs after the snapshot.
+ * on through history when the replay says `hasMore`), or reloads the latest page on
+ * `recovered: false`. Pushes that arrive while a subscribe (and its paging) is out are held and
+ * applied after it: messages through the {@link Sequencer} (seq order, no duplicates), presence
+ * diffs after the snapshot.
  */
 export class Subscription {
   readonly presence = new PresenceList();

@@ -38,8 +38,8 @@ export interface FittedPage {
  * The longest contiguous run of `messages` (ascending seq) whose attachments fit in one packet
  * (at most `budget` binary values), keeping the `"oldest"` end (a page forward, a replay) or the
  * `"newest"` (a page back in time). A page keeps its first message whatever it holds, so paging
- * always moves on (a message has at most `limits.attachments` ≤ 10). Walks only the messages it keeps,
- * plus the one that did not fit.
+ * always moves on (a message has at most `limits.attachments` ≤ 10). Walks only the messages it
+ * keeps, plus the one that did not fit.
  *
  * @example
  * const { messages, cut } = fitPacket(page.messages, "newest");
