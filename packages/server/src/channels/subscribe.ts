@@ -5,29 +5,34 @@ import { enterPresence, hasPresence, leavePresence, presenceMembers } from "../p
 import type { Payload } from "../requests/fields.js";
 import { optionalInt, optionalString } from "../requests/fields.js";
 import { assertCanSubscribe, resolve } from "./access.js";
+import { fitPacket } from "./packet-budget.js";
 
 interface Recovery {
   recovered: boolean;
   messages: Message[];
+  /** The replay stops before `latest` (its attachments would not fit in one packet): page on with `after`. */
+  hasMore: boolean;
 }
 
 /**
  * The messages after `since`, or `recovered: false` when they cannot all be given: the epoch
  * changed, the store knows less than the client (a restarted in-memory server), the gap is
- * older than retention, or longer than `maxReplay`.
+ * older than retention, or longer than `maxReplay`. A replay whose attachments would not fit in
+ * one packet keeps its oldest run and says `hasMore`.
  */
 async function recover(ctx: Context, channel: string, since: number, epoch: string | undefined): Promise<Recovery & { latest: number; epoch: string }> {
   const stream = await ctx.stores.messages.stream(channel);
   const base = { latest: stream.latest, epoch: stream.epoch };
-  const lost = { ...base, recovered: false, messages: [] };
+  const lost = { ...base, recovered: false, messages: [], hasMore: false };
   if (epoch !== undefined && epoch !== stream.epoch) return lost;
   if (since > stream.latest) return lost;
-  if (since === stream.latest) return { ...base, recovered: true, messages: [] };
+  if (since === stream.latest) return { ...base, recovered: true, messages: [], hasMore: false };
   if (since + 1 < stream.oldest || stream.latest - since > ctx.maxReplay) return lost;
   const { messages } = await ctx.stores.messages.range(channel, { after: since, limit: stream.latest - since });
   // Retention may trim between stream() and range(): a page that does not start right after `since` is a gap.
   if (messages[0]?.seq !== since + 1) return lost;
-  return { ...base, recovered: true, messages };
+  const fitted = fitPacket(messages, "oldest");
+  return { ...base, recovered: true, messages: fitted.messages, hasMore: fitted.cut };
 }
 
 /**
@@ -52,7 +57,7 @@ async function readStream(ctx: Context, ch: ResolvedChannel, since?: number, epo
     return { channel: ch.id, kind: ch.kind, seq: stream.latest, epoch: stream.epoch, messages: [] };
   }
   const r = await recover(ctx, ch.id, since, epoch);
-  return { channel: ch.id, kind: ch.kind, seq: r.latest, epoch: r.epoch, recovered: r.recovered, messages: r.messages };
+  return { channel: ch.id, kind: ch.kind, seq: r.latest, epoch: r.epoch, recovered: r.recovered, hasMore: r.hasMore, messages: r.messages };
 }
 
 /**
