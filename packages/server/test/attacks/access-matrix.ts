@@ -27,13 +27,13 @@ export const POLICY_CHANNELS: Record<PolicyName, Channels> = {
 };
 
 /** The channel mallory acts on, per kind: she is a DM party and a plain room member (alice owns the room, carol is a member). */
-export const CHANNELS: Record<ChannelKind, string> = {
+export const CHANNELS = {
   public: "news:feed",
   private: "team:t",
   presence: "lobby:l",
   room: "room:matrix",
   dm: "dm:bob|mallory",
-};
+} as const satisfies Record<ChannelKind, string>;
 const FAMILY: Record<ChannelKind, string> = { public: "news", private: "team", presence: "lobby", room: "room", dm: "dm" };
 const SIGNAL: Record<ChannelKind, [string, unknown]> = {
   public: ["react", { emoji: "+1" }], private: ["typing", undefined], presence: ["typing", undefined], room: ["typing", undefined], dm: ["typing", { on: true }],

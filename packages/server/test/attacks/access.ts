@@ -4,6 +4,7 @@ import type { ChannelKind } from "@roomkit/protocol";
 import { RawSocket } from "../support/raw-socket.js";
 import { expectNothingDelivered, record, refused } from "../support/refusals.js";
 import { ok, settled } from "../support/harness.js";
+import type { Client } from "../support/harness.js";
 import { CHANNELS, MATRIX, ORDER, POLICIES, POLICY_CHANNELS } from "./access-matrix.js";
 import type { PolicyName } from "./access-matrix.js";
 import { attackServers } from "./env.js";
@@ -69,7 +70,8 @@ export function accessAttacks(env: AttackEnv): void {
   it("a member of a room whose authorize refuses them may not signal it, though the server joined their connection to it", async () => {
     const h = await servers.start({ channels: { room: { authorize: (user) => user.id !== "mallory" } } });
     await h.rk.rooms.create({ owner: "alice", channel: "room:r", members: ["mallory"] });
-    const [alice, mallory] = await Promise.all([h.client("alice"), h.client("mallory")]);
+    // Connected once welcomed: their rooms (and her presence in this one) are joined by then.
+    const [alice, mallory] = (await Promise.all([h.connect({ user: "alice" }), h.connect({ user: "mallory" })])).map((c) => c.socket) as [Client, Client];
     // Delivery follows membership (docs/protocol.md §4.2): her presence in the room is no request of hers.
     await settled(alice, mallory);
     const seen = record(alice);

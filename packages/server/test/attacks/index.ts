@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import type { AttackEnv } from "./env.js";
 import { connectionAttacks } from "./connections.js";
 import { accessAttacks } from "./access.js";
+import { quotaAttacks } from "./quotas.js";
 
 /**
  * Every attack class, each a function that registers its cases for one env. A new class adds
@@ -10,6 +11,7 @@ import { accessAttacks } from "./access.js";
 const classes: [string, (env: AttackEnv) => void][] = [
   ["connections", connectionAttacks],
   ["access", accessAttacks],
+  ["quotas", quotaAttacks],
 ];
 
 /** Registers every attack class against `env`. */
