@@ -68,6 +68,17 @@ const wanted: Record<Action, string> = {
   manage: "managing the room", join: "joining", create: "creating the room",
 };
 
+/** Waits for a policy callback only when it answered with a promise; false is `FORBIDDEN`. */
+function ask(verdict: boolean | Promise<boolean>, refusal: string): void | Promise<void> {
+  if (typeof (verdict as Partial<Promise<boolean>> | null)?.then !== "function") {
+    if (!verdict) throw forbidden(refusal);
+    return;
+  }
+  return Promise.resolve(verdict).then((yes) => {
+    if (!yes) throw forbidden(refusal);
+  });
+}
+
 /** Each step of ACCESS (access-table.ts); a synchronous step returns nothing, so a decision of only those awaits nothing. */
 const STEPS: Record<Step, (d: Decision) => void | Promise<void>> = {
   subscribed: ({ session, ch, action }) => {
@@ -76,9 +87,7 @@ const STEPS: Record<Step, (d: Decision) => void | Promise<void>> = {
   policyRequired: ({ ch, policy }) => {
     if (!policy?.authorize) throw forbidden(`${ch.kind} channel "${ch.id}" needs an authorize policy on the server`);
   },
-  authorize: async ({ session, ch, policy }) => {
-    if (policy?.authorize && !(await policy.authorize(session.user as never, refOf(ch)))) throw forbidden(`not authorized for "${ch.id}"`);
-  },
+  authorize: ({ session, ch, policy }) => policy?.authorize && ask(policy.authorize(session.user as never, refOf(ch)), `not authorized for "${ch.id}"`),
   parties: ({ session, ch }) => {
     if (!ch.parties?.includes(session.user.id)) throw forbidden(`"${ch.id}" is another pair's conversation`);
   },
@@ -90,9 +99,7 @@ const STEPS: Record<Step, (d: Decision) => void | Promise<void>> = {
   unmuted: ({ ch, grant }) => {
     if (grant.member?.muted) throw forbidden(`you are muted in "${ch.id}"`);
   },
-  publisher: async ({ session, ch, policy }) => {
-    if (policy?.publish && !(await policy.publish(session.user as never, refOf(ch)))) throw forbidden(`not allowed to publish to "${ch.id}"`);
-  },
+  publisher: ({ session, ch, policy }) => policy?.publish && ask(policy.publish(session.user as never, refOf(ch)), `not allowed to publish to "${ch.id}"`),
 };
 
 /**
