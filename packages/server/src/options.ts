@@ -16,7 +16,11 @@ export type ChannelRef = Pick<ResolvedChannel, "id" | "family" | "name" | "kind"
 
 /** Server-side policy of one family. Kinds without a callback use the defaults of docs/concepts.md. */
 export interface FamilyPolicy<C extends AnyContract, F extends FamilyName<C> = FamilyName<C>> {
-  /** private and presence: may this user subscribe? Required for those kinds (else all are refused). */
+  /**
+   * May this user use the channel? Required for private and presence (else all are refused); an
+   * extra condition for the other kinds. Asked by every request on the channel except those that
+   * rely on a subscription, which it admitted (docs/protocol.md §4.2, the access table).
+   */
   authorize?: (user: AuthUser<C>, channel: ChannelRef) => MaybePromise<boolean>;
   /**
    * Who may publish. Default: subscribers (public, private, presence). Return false to refuse.
@@ -136,9 +140,9 @@ export interface RoomkitLimits {
   connectionsPerUser: number;
   /** Rooms one user may create (`rk:room:create`), a bucket per user on this node. Default 10 per minute, burst 10. */
   roomCreate: RateLimit;
-  /** Most rooms one user may own. Default 100. */
+  /** Most rooms one user may own to create another (`RATE_LIMITED`). Default 100. */
   roomsOwned: number;
-  /** Most rooms one user may be a member of; adding them to one more is refused (`RATE_LIMITED`). Default 1000. */
+  /** Most rooms one user may be a member of: creating or joining one more is `RATE_LIMITED`; another user adding them is refused (`FORBIDDEN`). Default 1000. */
   roomMemberships: number;
   /** Bytes waiting to be written to one connection over which its signals and presence diffs are dropped. Default 1 MiB. */
   outboundSoftBytes: number;

@@ -2,7 +2,7 @@ import type { HistoryResult } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
 import type { Payload } from "../requests/fields.js";
 import { optionalInt } from "../requests/fields.js";
-import { assertCanSubscribe, resolve } from "./access.js";
+import { assertAccess, resolve } from "./access.js";
 import { fitPacket } from "./packet-budget.js";
 
 const DEFAULT_PAGE = 50;
@@ -17,7 +17,7 @@ export async function history(ctx: Context, session: Session, p: Payload): Promi
   const before = optionalInt(p, "before", 1);
   const after = optionalInt(p, "after", 0);
   const limit = optionalInt(p, "limit", 1, ctx.maxPage) ?? Math.min(DEFAULT_PAGE, ctx.maxPage);
-  await assertCanSubscribe(ctx, session.user, ch);
+  await assertAccess(ctx, session, "read", ch);
   const page = await ctx.stores.messages.range(ch.id, {
     limit,
     ...(before === undefined ? {} : { before }),

@@ -5,7 +5,7 @@ import type { Payload } from "../requests/fields.js";
 import { optionalClientId } from "../requests/fields.js";
 import { logger } from "../log.js";
 import { audience, audienceRooms } from "./audience.js";
-import { assertCanPublish, refOf, resolve } from "./access.js";
+import { assertAccess, refOf, resolve } from "./access.js";
 import { inspectBody } from "./body.js";
 
 const log = logger("publish");
@@ -75,7 +75,7 @@ async function trackReadState(ctx: Context, ch: ResolvedChannel, message: Messag
 export async function publish(ctx: Context, session: Session, p: Payload): Promise<PublishResult> {
   const ch = resolve(ctx, p.channel);
   const clientId = optionalClientId(p);
-  await assertCanPublish(ctx, session, ch);
+  await assertAccess(ctx, session, "publish", ch);
   const message = await storeAndBroadcast(ctx, ch, {
     from: session.user.id,
     body: p.body,

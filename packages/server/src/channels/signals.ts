@@ -3,7 +3,7 @@ import type { SignalPush } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
 import type { Payload } from "../requests/fields.js";
 import { requiredString } from "../requests/fields.js";
-import { assertCanSignal, resolve } from "./access.js";
+import { assertAccess, resolve } from "./access.js";
 import { inspectSignalData } from "./body.js";
 
 /**
@@ -13,7 +13,7 @@ import { inspectSignalData } from "./body.js";
 export async function sendSignal(ctx: Context, session: Session, p: Payload): Promise<object> {
   const ch = resolve(ctx, p.channel);
   const name = requiredString(p, "name", 64);
-  assertCanSignal(session, ch);
+  await assertAccess(ctx, session, "signal", ch);
   const shapes = ch.definition.signals;
   const shape = shapes && Object.hasOwn(shapes, name) ? shapes[name] : undefined;
   if (!shape) throw new RoomkitError("INVALID", `"${ch.family}" has no signal "${name}"`);

@@ -4,7 +4,7 @@ import type { Context, Session } from "../context.js";
 import { enterPresence, hasPresence, leavePresence, presenceMembers } from "../presence/presence.js";
 import type { Payload } from "../requests/fields.js";
 import { optionalInt, optionalString } from "../requests/fields.js";
-import { assertCanSubscribe, resolve } from "./access.js";
+import { assertAccess, resolve } from "./access.js";
 import { fitPacket } from "./packet-budget.js";
 
 interface Recovery {
@@ -35,20 +35,29 @@ async function recover(ctx: Context, channel: string, since: number, epoch: stri
   return { ...base, recovered: true, messages: fitted.messages, hasMore: fitted.cut };
 }
 
+/** Channels a connection subscribes to itself count against `limits.subscriptions`; the rooms its user is in do not. */
+const counted = (ch: ResolvedChannel) => ch.kind !== "room" && ch.kind !== "dm";
+
 /**
  * Joins the Socket.IO room of a channel (a DM is heard through the users' personal rooms).
  * Returns whether this call joined it, so a failure later can undo exactly that.
  */
 function joinRoom(ctx: Context, session: Session, ch: ResolvedChannel): boolean {
   if (ch.kind === "dm" || session.socket.rooms.has(ch.id)) return false;
-  const subscribed = session.socket.rooms.size - 2;
-  if (subscribed >= ctx.limits.subscriptions) {
+  if (counted(ch) && session.subscriptions >= ctx.limits.subscriptions) {
     throw new RoomkitError("RATE_LIMITED", `a connection may subscribe to at most ${ctx.limits.subscriptions} channels`, {
       limit: ctx.limits.subscriptions,
     });
   }
   session.socket.join(ch.id);
+  if (counted(ch)) session.subscriptions++;
   return true;
+}
+
+/** Leaves a channel's Socket.IO room, uncounting it if this connection had subscribed to it. */
+function leaveRoom(session: Session, ch: ResolvedChannel): void {
+  if (counted(ch) && session.socket.rooms.has(ch.id)) session.subscriptions--;
+  session.socket.leave(ch.id);
 }
 
 async function readStream(ctx: Context, ch: ResolvedChannel, since?: number, epoch?: string): Promise<SubscribeResult> {
@@ -69,18 +78,18 @@ export async function subscribe(ctx: Context, session: Session, p: Payload): Pro
   const ch = resolve(ctx, p.channel);
   const since = optionalInt(p, "since", 0);
   const epoch = optionalString(p, "epoch", 64);
-  await assertCanSubscribe(ctx, session.user, ch);
+  await assertAccess(ctx, session, "subscribe", ch);
   const joined = joinRoom(ctx, session, ch);
   try {
     // A kick that landed while the join was pending must not leave the kicked connection in.
-    if (joined && ch.kind === "room") await assertCanSubscribe(ctx, session.user, ch);
+    if (joined && ch.kind === "room") await assertAccess(ctx, session, "subscribe", ch);
     if (hasPresence(ch)) await enterPresence(ctx, session, ch);
     const result = await readStream(ctx, ch, since, epoch);
     if (hasPresence(ch)) result.members = await presenceMembers(ctx, ch.id);
     return result;
   } catch (err) {
     if (joined) {
-      session.socket.leave(ch.id);
+      leaveRoom(session, ch);
       await leavePresence(ctx, session, ch.id).catch(() => undefined);
     }
     throw err;
@@ -90,7 +99,7 @@ export async function subscribe(ctx: Context, session: Session, p: Payload): Pro
 /** `rk:unsubscribe`: leaves the channel and its presence at once. Unsubscribing from a room keeps the membership. */
 export async function unsubscribe(ctx: Context, session: Session, p: Payload): Promise<object> {
   const ch = resolve(ctx, p.channel);
-  session.socket.leave(ch.id);
+  leaveRoom(session, ch);
   await leavePresence(ctx, session, ch.id);
   return {};
 }

@@ -2,6 +2,8 @@ import { describe } from "vitest";
 import type { AttackEnv } from "./env.js";
 import { connectionAttacks } from "./connections.js";
 import { packetAttacks } from "./packets.js";
+import { accessAttacks } from "./access.js";
+import { quotaAttacks } from "./quotas.js";
 
 /**
  * Every attack class, each a function that registers its cases for one env. A new class adds
@@ -10,6 +12,8 @@ import { packetAttacks } from "./packets.js";
 const classes: [string, (env: AttackEnv) => void][] = [
   ["connections", connectionAttacks],
   ["packets", packetAttacks],
+  ["access", accessAttacks],
+  ["quotas", quotaAttacks],
 ];
 
 /** Registers every attack class against `env`. */
