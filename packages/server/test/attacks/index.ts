@@ -4,6 +4,7 @@ import { connectionAttacks } from "./connections.js";
 import { packetAttacks } from "./packets.js";
 import { accessAttacks } from "./access.js";
 import { quotaAttacks } from "./quotas.js";
+import { fuzzAttacks } from "./fuzz.js";
 
 /**
  * Every attack class, each a function that registers its cases for one env. A new class adds
@@ -14,6 +15,7 @@ const classes: [string, (env: AttackEnv) => void][] = [
   ["packets", packetAttacks],
   ["access", accessAttacks],
   ["quotas", quotaAttacks],
+  ["fuzz", fuzzAttacks],
 ];
 
 /** Registers every attack class against `env`. */
