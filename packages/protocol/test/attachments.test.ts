@@ -64,7 +64,7 @@ const concat = (...parts: (Uint8Array | string)[]) => Buffer.concat(parts.map((p
 describe("checkAttachmentBytes", () => {
   it.each(Object.entries(GENUINE))("accepts a genuine %s, as a Buffer, an ArrayBuffer or a view", (type, data) => {
     expect(checkAttachmentBytes(type, data)).toEqual({ ok: true });
-    expect(checkAttachmentBytes(type, data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength))).toEqual({ ok: true });
+    expect(checkAttachmentBytes(type, Uint8Array.from(data).buffer)).toEqual({ ok: true });
     expect(checkAttachmentBytes(type, concat("xx", data).subarray(2))).toEqual({ ok: true });
   });
 

@@ -54,7 +54,7 @@ export function attachmentAttacks(env: AttackEnv): void {
     const h = await servers.start(EVERY_TYPE);
     const { mallory, atBob } = await pair(h);
     for (const [type, data] of Object.entries(GENUINE)) await ok(mallory, "rk:publish", { channel: DM, body: { image: { type, data } } });
-    const stored = (await h.rk.history(DM)).messages.map((m) => m.body.image!);
+    const stored = (await h.rk.history(DM)).messages.map((m) => (m.body as { image: { type: string; data: Uint8Array } }).image);
     expect(stored.map((image) => image.type)).toEqual(Object.keys(GENUINE));
     for (const [i, data] of Object.values(GENUINE).entries()) expect(Buffer.compare(Buffer.from(stored[i]!.data), data)).toBe(0);
     await expect.poll(() => atBob.length).toBe(SNIFFABLE_TYPES.length);
