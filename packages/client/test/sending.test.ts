@@ -9,6 +9,7 @@ import { closeClients, collect, connect, next, state, until } from "./support/cl
 import type { TestClient } from "./support/clients.js";
 import { disconnectFromServer, startTestServer } from "./support/servers.js";
 import type { Harness } from "./support/servers.js";
+import { png as genuinePng } from "../../protocol/test/support/images.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -171,7 +172,7 @@ describe("the offline outbox", () => {
 });
 
 describe("binary attachments", () => {
-  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+  const png = new Uint8Array(genuinePng());
   const inputs: [string, () => unknown][] = [
     ["Uint8Array", () => png],
     ["Buffer", () => Buffer.from(png)],

@@ -60,11 +60,19 @@ export interface RoomkitHooks {
    */
   canAddMember?: (event: AddMemberEvent) => MaybePromise<boolean | { reject: string }>;
   /**
-   * Checks an attachment with a real decoder before its message is stored: Roomkit's own check
-   * only reads the signature and structure of the bytes (docs/security.md). Return `false` or
-   * `{ reject }` to refuse the message (`INVALID`). Runs after the body passed its schema.
+   * Checks each attachment of a message with a real decoder before the message is stored:
+   * Roomkit's own check proves only that the bytes are framed like their type (signature,
+   * structure, trailer: docs/protocol.md §13), not that they decode. Called once per attachment,
+   * in body order, after the body passed its schema and before `beforeMessage`; for messages from
+   * clients and from the server API alike. Return `true` to accept; `false` refuses the message
+   * as `INVALID`, `{ reject }` as `INVALID` with that message, and so does any other answer. What
+   * it throws fails the publish like `beforeMessage` (a `RoomkitError` keeps its code, anything
+   * else is `INTERNAL` and logged). It runs on the event loop: keep it fast, or hand the work on.
    * @example
-   * verifyAttachment: ({ type, data }) => type !== "image/png" || decodesAsPng(data)
+   * verifyAttachment: ({ type, data }) => {
+   *   if (type !== "image/png") return true;
+   *   try { PNG.sync.read(Buffer.from(data)); return true; } catch { return { reject: "the PNG does not decode" }; }
+   * }
    */
   verifyAttachment?: (attachment: AttachmentCheck) => MaybePromise<boolean | { reject: string }>;
   /** A user left a presence or room channel (their last connection, after the grace period). */
@@ -85,7 +93,7 @@ export interface AddMemberEvent {
   via: "create" | "invite";
 }
 
-/** An attachment offered to {@link RoomkitHooks.verifyAttachment}, its type already matched to its bytes. */
+/** An attachment offered to {@link RoomkitHooks.verifyAttachment}: its type accepted and its bytes framed like it. */
 export interface AttachmentCheck {
   channel: ChannelRef;
   /** The sender's user id, or `$system`. */

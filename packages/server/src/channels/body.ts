@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import { RoomkitError, asBytes, isAttachment, isBinary, sniffType } from "@roomkit/protocol";
+import { RoomkitError, asBytes, checkAttachmentBytes, isAttachment, isBinary } from "@roomkit/protocol";
 import type { RoomkitLimits } from "../options.js";
 
 const MAX_DEPTH = 32;
@@ -29,10 +29,8 @@ function checkAttachment(declared: string, bytes: Uint8Array, limits: RoomkitLim
       accepted: [...limits.attachmentTypes],
     });
   }
-  const actual = sniffType(bytes);
-  if (actual !== declared) {
-    throw new RoomkitError("INVALID", `attachment says "${declared}" but its bytes are ${actual ? `"${actual}"` : "not a known type"}`);
-  }
+  const framing = checkAttachmentBytes(declared, bytes);
+  if (!framing.ok) throw new RoomkitError("INVALID", `attachment "${declared}" is refused: ${framing.reason}`);
 }
 
 // JSON.stringify hands a replacer Buffer#toJSON()'s output, so look at the holder's raw value.

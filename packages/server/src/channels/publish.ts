@@ -7,6 +7,7 @@ import { logger } from "../log.js";
 import { audience, audienceRooms } from "./audience.js";
 import { assertAccess, refOf, resolve } from "./access.js";
 import { inspectBody } from "./body.js";
+import { verifyAttachments } from "./attachment-hook.js";
 
 const log = logger("publish");
 
@@ -30,7 +31,8 @@ async function applyBeforeMessage(ctx: Context, ch: ResolvedChannel, from: strin
 
 /**
  * The one path every message takes, from a socket or from the server API: check size and
- * attachments, validate against the family's schema, run `beforeMessage`, append (deduplicated
+ * attachments, validate against the family's schema, run `verifyAttachment` on each attachment
+ * and then `beforeMessage`, append (deduplicated
  * by `clientId`), broadcast once, and move the sender's read mark. Policy is the caller's job.
  */
 export async function storeAndBroadcast(ctx: Context, ch: ResolvedChannel, input: PublishInput): Promise<Message> {
@@ -41,6 +43,7 @@ export async function storeAndBroadcast(ctx: Context, ch: ResolvedChannel, input
       issues: checked.issues,
     });
   }
+  if (ctx.hooks.verifyAttachment) await verifyAttachments(ctx.hooks.verifyAttachment, ch, input.from, checked.value);
   const body = await applyBeforeMessage(ctx, ch, input.from, checked.value);
   const { message, duplicate } = await ctx.stores.messages.append({
     channel: ch.id,

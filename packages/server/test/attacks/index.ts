@@ -5,6 +5,7 @@ import { packetAttacks } from "./packets.js";
 import { accessAttacks } from "./access.js";
 import { quotaAttacks } from "./quotas.js";
 import { fuzzAttacks } from "./fuzz.js";
+import { attachmentAttacks } from "./attachments.js";
 
 /**
  * Every attack class, each a function that registers its cases for one env. A new class adds
@@ -16,6 +17,7 @@ const classes: [string, (env: AttackEnv) => void][] = [
   ["access", accessAttacks],
   ["quotas", quotaAttacks],
   ["fuzz", fuzzAttacks],
+  ["attachments", attachmentAttacks],
 ];
 
 /** Registers every attack class against `env`. */
