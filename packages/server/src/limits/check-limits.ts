@@ -1,8 +1,6 @@
+import { MAX_ATTACHMENTS } from "@roomkit/protocol";
 import type { RateLimit, RoomkitLimits } from "../options.js";
 import { DEFAULT_LIMITS } from "../options.js";
-
-/** The most binary parts a stock Socket.IO parser accepts in one packet: it closes the connection on more. */
-export const SOCKET_IO_MAX_ATTACHMENTS = 10;
 
 const isRateLimit = (value: unknown): value is RateLimit => typeof value === "object" && value !== null && "rate" in value;
 
@@ -24,9 +22,9 @@ export function checkLimits(limits: RoomkitLimits): RoomkitLimits {
     }
   }
   const { attachments } = limits;
-  if (!Number.isInteger(attachments) || attachments > SOCKET_IO_MAX_ATTACHMENTS) {
+  if (!Number.isInteger(attachments) || attachments > MAX_ATTACHMENTS) {
     throw new TypeError(
-      `createRoomkit: limits.attachments must be an integer from 1 to ${SOCKET_IO_MAX_ATTACHMENTS}, the most binary parts a stock Socket.IO parser takes in one packet`,
+      `createRoomkit: limits.attachments must be an integer from 1 to ${MAX_ATTACHMENTS}, the most binary parts a stock Socket.IO parser takes in one packet`,
     );
   }
   return limits;
