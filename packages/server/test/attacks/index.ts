@@ -1,6 +1,7 @@
 import { describe } from "vitest";
 import type { AttackEnv } from "./env.js";
 import { connectionAttacks } from "./connections.js";
+import { valueAttacks } from "./values.js";
 
 /**
  * Every attack class, each a function that registers its cases for one env. A new class adds
@@ -8,6 +9,7 @@ import { connectionAttacks } from "./connections.js";
  */
 const classes: [string, (env: AttackEnv) => void][] = [
   ["connections", connectionAttacks],
+  ["values", valueAttacks],
 ];
 
 /** Registers every attack class against `env`. */
