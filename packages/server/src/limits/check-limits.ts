@@ -10,6 +10,12 @@ const isRateLimit = (value: unknown): value is RateLimit => typeof value === "ob
  * `attachments` an integer from 1 to 10. Returns the limits.
  */
 export function checkLimits(limits: RoomkitLimits): RoomkitLimits {
+  const { attachments } = limits;
+  if (!Number.isInteger(attachments) || attachments < 1 || attachments > MAX_ATTACHMENTS) {
+    throw new TypeError(
+      `createRoomkit: limits.attachments must be an integer from 1 to ${MAX_ATTACHMENTS}, the most binary parts a stock Socket.IO parser takes in one packet`,
+    );
+  }
   for (const name of Object.keys(DEFAULT_LIMITS) as (keyof RoomkitLimits)[]) {
     const fallback = DEFAULT_LIMITS[name];
     const value: unknown = limits[name];
@@ -20,12 +26,6 @@ export function checkLimits(limits: RoomkitLimits): RoomkitLimits {
       const ok = isRateLimit(value) && typeof value.rate === "number" && value.rate > 0 && typeof value.burst === "number" && value.burst >= 1;
       if (!ok) throw new TypeError(`createRoomkit: limits.${name} must be { rate > 0, burst >= 1 }`);
     }
-  }
-  const { attachments } = limits;
-  if (!Number.isInteger(attachments) || attachments > MAX_ATTACHMENTS) {
-    throw new TypeError(
-      `createRoomkit: limits.attachments must be an integer from 1 to ${MAX_ATTACHMENTS}, the most binary parts a stock Socket.IO parser takes in one packet`,
-    );
   }
   return limits;
 }
