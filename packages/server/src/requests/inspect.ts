@@ -98,14 +98,19 @@ function checkKey(key: string, field: string | undefined): void {
 const where = (field: string | undefined) => (field === undefined ? "" : ` (in "${field.slice(0, 32)}")`);
 
 /**
- * Inspects a request payload before anything else reads it, in one iterative walk in
- * `JSON.stringify`'s order (so no depth can overflow the stack). It refuses, at the first value
- * that breaks a rule: a key `__proto__`, `constructor`, `prototype` or `_placeholder`
- * (`INVALID`); more than `limits.nodes` values (`TOO_LARGE`); a binary value anywhere but as
- * the `data` of an attachment (`INVALID`); objects and arrays nested deeper than `limits.depth`
- * levels, counted from each top-level field's value, so the field `{"a":[1]}` is 2 levels
- * (`INVALID`); JSON over `limits.requestBytes` bytes, binary counted as `null` (`TOO_LARGE`).
- * On the way it sizes each top-level field and collects its attachments.
+ * Inspects a request payload before anything else reads it: one iterative walk (no depth can
+ * overflow the stack) in `JSON.stringify`'s order, which stops at the first rule broken:
+ *
+ * - a key `__proto__`, `constructor`, `prototype` or `_placeholder`, at any depth: `INVALID`;
+ * - a binary value anywhere but as the `data` of an attachment: `INVALID`;
+ * - an object or array deeper than `limits.depth` levels, counted from each top-level field's
+ *   value (the field `{"a":[1]}` is 2 levels, a string 0): `INVALID`, `details.limit`;
+ * - more than `limits.nodes` values (the payload, every property, every item; an object or
+ *   array counts all its entries as it opens): `TOO_LARGE`, `details.limit`;
+ * - JSON over `limits.requestBytes` UTF-8 bytes, binary counted as `null`, checked as each
+ *   piece is counted: `TOO_LARGE`, `details.limit`.
+ *
+ * On the way it sizes each top-level field and collects its attachments (docs/protocol.md §3).
  *
  * @example
  * const inspection = inspectPayload({ channel: "room:42", body: { text: "hi" } }, limits);
