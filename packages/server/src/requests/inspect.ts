@@ -117,88 +117,108 @@ const where = (field: string | undefined) => (field === undefined ? "" : ` (in "
  * inspection.field("body").bytes; // 13, the length of {"text":"hi"}
  */
 export function inspectPayload(payload: unknown, limits: RoomkitLimits): Inspection {
-  const fields = new Map<string, Stats>();
-  const stack: Frame[] = [];
-  let bytes = 0;
-  let nodes = 1;
-  let name: string | undefined;
-  let current: Stats | undefined;
-  let start = 0;
+  return new PayloadWalk(limits).run(payload);
+}
 
-  const add = (n: number) => {
-    bytes += n;
-    if (bytes > limits.requestBytes) {
-      throw new RoomkitError("TOO_LARGE", `the request is over ${limits.requestBytes} bytes of JSON`, { limit: limits.requestBytes });
+/** The state of one walk; once done, it is the {@link Inspection}. */
+class PayloadWalk implements Inspection {
+  bytes = 0;
+  nodes = 1;
+  readonly #limits: RoomkitLimits;
+  readonly #stack: Frame[] = [];
+  // Few fields per payload: parallel arrays cost less than a Map.
+  readonly #names: string[] = [];
+  readonly #stats: Stats[] = [];
+  /** The top-level field being walked, and where its value started. */
+  #name: string | undefined;
+  #current: Stats | undefined;
+  #start = 0;
+
+  constructor(limits: RoomkitLimits) {
+    this.#limits = limits;
+  }
+
+  field(name: string): FieldStats {
+    const i = this.#names.indexOf(name);
+    return i === -1 ? EMPTY : this.#stats[i]!;
+  }
+
+  run(payload: unknown): this {
+    const root = jsonValue(payload, "");
+    if (root === undefined || typeof root === "function" || typeof root === "symbol") return this;
+    const stack = this.#stack;
+    this.#visit(root, undefined, undefined);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (stack.length === 1 && this.#current) {
+        this.#current.bytes = this.bytes - this.#start;
+        this.#current = undefined;
+      }
+      if (frame.next === frame.length) {
+        stack.pop();
+        this.#add(1);
+        continue;
+      }
+      const i = frame.next++;
+      const key = frame.keys?.[i];
+      if (key !== undefined) checkKey(key, stack.length === 1 ? undefined : this.#name);
+      const raw = key === undefined ? (frame.container as unknown[])[i] : (frame.container as Record<string, unknown>)[key];
+      const value = jsonValue(raw, key ?? i);
+      if (value === undefined || typeof value === "function" || typeof value === "symbol") {
+        // JSON leaves such a property out, and writes null for such an item.
+        if (key === undefined) this.#add((frame.written++ > 0 ? 1 : 0) + 4);
+        continue;
+      }
+      this.#add((frame.written++ > 0 ? 1 : 0) + (key === undefined ? 0 : jsonStringBytes(key) + 1));
+      if (stack.length === 1 && key !== undefined) this.#startField(key);
+      this.#visit(value, frame, key);
     }
-  };
+    return this;
+  }
+
+  #startField(name: string): void {
+    this.#name = name;
+    this.#current = { bytes: 0, attachments: [], attachmentBytes: 0 };
+    this.#names.push(name);
+    this.#stats.push(this.#current);
+    this.#start = this.bytes;
+  }
+
+  #add(n: number): void {
+    this.bytes += n;
+    const limit = this.#limits.requestBytes;
+    if (this.bytes > limit) throw new RoomkitError("TOO_LARGE", `the request is over ${limit} bytes of JSON`, { limit });
+  }
 
   /** Writes one value: a scalar at once, an object or array as a new frame. */
-  const visit = (value: unknown, parent: Frame | undefined, key: string | undefined): void => {
+  #visit(value: unknown, parent: Frame | undefined, key: string | undefined): void {
+    const limits = this.#limits;
     if (typeof value !== "object" || value === null) {
       // A string's JSON is at least its length + 2: a huge one is refused before it is scanned.
-      if (typeof value === "string" && bytes + value.length + 2 > limits.requestBytes) add(value.length + 2);
-      return add(scalarBytes(value));
+      if (typeof value === "string" && this.bytes + value.length + 2 > limits.requestBytes) this.#add(value.length + 2);
+      return this.#add(scalarBytes(value));
     }
     if (isBinary(value)) {
       if (!parent?.attachment || key !== "data") throw new RoomkitError("INVALID", "binary data must sit in an attachment: { type, data }");
-      return add(4);
+      return this.#add(4);
     }
     const level = parent ? parent.level + 1 : 0;
     if (level > limits.depth) {
-      throw new RoomkitError("INVALID", `objects and arrays nest deeper than ${limits.depth} levels${where(name)}`, { limit: limits.depth });
+      throw new RoomkitError("INVALID", `objects and arrays nest deeper than ${limits.depth} levels${where(this.#name)}`, { limit: limits.depth });
     }
     const keys = Array.isArray(value) ? undefined : Object.keys(value);
     const length = keys ? keys.length : (value as unknown[]).length;
     // Every property and item counts as the object or array is opened, before any is read.
-    nodes += length;
-    if (nodes > limits.nodes) {
+    this.nodes += length;
+    if (this.nodes > limits.nodes) {
       throw new RoomkitError("TOO_LARGE", `the request holds more than ${limits.nodes} values`, { limit: limits.nodes });
     }
     const attachment = level > 0 && keys !== undefined && isAttachment(value) && Object.hasOwn(value, "data");
-    if (attachment && current) {
-      current.attachments.push(value as Attachment);
-      current.attachmentBytes += (value as Attachment).data.byteLength;
+    if (attachment && this.#current) {
+      this.#current.attachments.push(value as Attachment);
+      this.#current.attachmentBytes += (value as Attachment).data.byteLength;
     }
-    stack.push({ container: value as Frame["container"], keys, length, level, attachment, next: 0, written: 0 });
-    add(1);
-  };
-
-  const root = jsonValue(payload, "");
-  if (root === undefined || typeof root === "function" || typeof root === "symbol") return inspection(0, 1, fields);
-  visit(root, undefined, undefined);
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1]!;
-    if (stack.length === 1 && current) {
-      current.bytes = bytes - start;
-      current = undefined;
-    }
-    if (frame.next === frame.length) {
-      stack.pop();
-      add(1);
-      continue;
-    }
-    const i = frame.next++;
-    const key = frame.keys?.[i];
-    if (key !== undefined) checkKey(key, stack.length === 1 ? undefined : name);
-    const raw = key === undefined ? (frame.container as unknown[])[i] : (frame.container as Record<string, unknown>)[key];
-    const value = jsonValue(raw, key ?? i);
-    if (value === undefined || typeof value === "function" || typeof value === "symbol") {
-      // JSON leaves such a property out, and writes null for such an item.
-      if (key === undefined) add((frame.written++ > 0 ? 1 : 0) + 4);
-      continue;
-    }
-    add((frame.written++ > 0 ? 1 : 0) + (key === undefined ? 0 : jsonStringBytes(key) + 1));
-    if (stack.length === 1 && key !== undefined) {
-      name = key;
-      current = { bytes: 0, attachments: [], attachmentBytes: 0 };
-      fields.set(key, current);
-      start = bytes;
-    }
-    visit(value, frame, key);
+    this.#stack.push({ container: value as Frame["container"], keys, length, level, attachment, next: 0, written: 0 });
+    this.#add(1);
   }
-  return inspection(bytes, nodes, fields);
-}
-
-function inspection(bytes: number, nodes: number, fields: Map<string, Stats>): Inspection {
-  return { bytes, nodes, field: (name) => fields.get(name) ?? EMPTY };
 }
