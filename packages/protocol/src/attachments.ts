@@ -2,6 +2,12 @@ import type { Attachment } from "./messages.js";
 import type { FramingCheck } from "./attachment-framing.js";
 import { gifFraming, jpegFraming, pdfFraming, pngFraming, webpFraming } from "./attachment-framing.js";
 
+/**
+ * The most attachments one message may carry: a stock Socket.IO parser accepts at most 10 binary
+ * parts in one packet and closes the connection on more, without an ack.
+ */
+export const MAX_ATTACHMENTS = 10;
+
 /** The types {@link sniffType} recognises by their leading bytes and {@link checkAttachmentBytes} checks the framing of. */
 export const SNIFFABLE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"] as const;
 

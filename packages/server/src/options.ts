@@ -122,11 +122,11 @@ export interface RoomkitLimits {
   attachments: number;
   /** Attachment MIME types accepted; each is checked against the bytes. Default: png, jpeg, gif, webp. */
   attachmentTypes: readonly string[];
-  /** Deepest nesting of objects and arrays in a value a client sends (a body, signal data); `{"a":[1]}` is 2. Default 32. */
+  /** Deepest nesting of objects and arrays, counted from each top-level field's value (a body, signal data); `{"a":[1]}` is 2, deeper is `INVALID`. Default 32. */
   depth: number;
-  /** Most objects, arrays, keys and items in one request payload, counted before anything else reads it. Default 10 000. */
+  /** Most values in one request payload (the payload, every property, every item), counted before anything else reads it; more is `TOO_LARGE`. Default 10 000. */
   nodes: number;
-  /** Largest request payload in bytes of JSON, attachments counted as `null`. Default 64 KiB. */
+  /** Largest request payload in UTF-8 bytes of JSON, as `JSON.stringify` writes it with binary counted as `null`; more is `TOO_LARGE`. Default 64 KiB. */
   requestBytes: number;
   /** Per connection. Default 20/s, burst 40. */
   publish: RateLimit;

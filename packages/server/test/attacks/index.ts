@@ -6,6 +6,7 @@ import { accessAttacks } from "./access.js";
 import { quotaAttacks } from "./quotas.js";
 import { fuzzAttacks } from "./fuzz.js";
 import { attachmentAttacks } from "./attachments.js";
+import { valueAttacks } from "./values.js";
 
 /**
  * Every attack class, each a function that registers its cases for one env. A new class adds
@@ -18,6 +19,7 @@ const classes: [string, (env: AttackEnv) => void][] = [
   ["quotas", quotaAttacks],
   ["fuzz", fuzzAttacks],
   ["attachments", attachmentAttacks],
+  ["values", valueAttacks],
 ];
 
 /** Registers every attack class against `env`. */

@@ -99,6 +99,22 @@ export class RawSocket {
     return (JSON.parse(ack.slice(ack.indexOf("["))) as unknown[])[0];
   }
 
+  /**
+   * Sends a BINARY_EVENT with ack id `id`: `payload` marks where each of `parts` goes with
+   * `{ "_placeholder": true, "num": i }`, and each part follows as its own binary frame.
+   * Resolves with the ACK's first argument.
+   */
+  requestBinary(id: number, event: string, payload: unknown, parts: Uint8Array[]): Promise<unknown> {
+    this.send(`45${parts.length}-${id}${JSON.stringify([event, payload])}`, ...parts);
+    return this.ack(id);
+  }
+
+  /** Resolves with the first argument of the next (non-binary) ACK of `id`: call it right after sending. */
+  async ack(id: number, timeoutMs?: number): Promise<unknown> {
+    const ack = await this.until((f) => typeof f === "string" && f.startsWith(`43${id}[`), timeoutMs);
+    return (JSON.parse((ack as string).slice(`43${id}`.length)) as unknown[])[0];
+  }
+
   /** Resolves with the first frame received so far that matches, or else the next one to arrive. */
   find(match: (frame: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
     const seen = this.frames.find(match);
