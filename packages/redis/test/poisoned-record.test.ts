@@ -7,10 +7,11 @@ import type { Harness } from "../../server/test/support/harness.js";
 import { expectServing } from "../../server/test/support/refusals.js";
 import { deleteKeys, testClient, uniquePrefix } from "./support/redis.js";
 import { needRedis } from "./support/services.js";
+import { png as genuinePng } from "../../server/test/support/png.js";
 
 const redis = await needRedis();
 
-const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+const png = genuinePng(8);
 const builtins = () => [Object.prototype, Array.prototype, Function.prototype].map((p) => Reflect.ownKeys(p).map(String).sort().join());
 
 // Records that reached Redis some other way (an older version, a script, another app on the

@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import type { Server } from "socket.io";
 import type { DropReason, Message } from "@roomkit/client";
 import { userRoom } from "@roomkit/protocol";
-import { png } from "../../../server/test/support/png.js";
+import { markOf as markOfPng, png } from "../../../server/test/support/png.js";
 import { connect, next, state, until } from "./clients.js";
 import type { TestClient } from "./clients.js";
 import { expectContiguous, messages, record, streams } from "./streams.js";
@@ -81,7 +81,7 @@ export async function offlineDuringImages(nodes: { alice: ScenarioNode; bob: Sce
   expect(streams(shown)).toHaveLength(1);
   expectContiguous(list, 1);
   expect(list).toHaveLength(count + 2);
-  expect(list.slice(1, -1).map((m) => m.body.image?.data.at(-1))).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+  expect(list.slice(1, -1).map((m) => m.body.image && markOfPng(m.body.image.data))).toEqual(Array.from({ length: count }, (_, i) => i + 1));
   expect(list.at(-1)!.body.text).toBe("live");
   expect(b.recovered).toBe(true);
   expect(dropped).toEqual(["server-disconnect"]);

@@ -3,7 +3,7 @@ import { expect, it } from "vitest";
 import type { Message } from "@roomkit/protocol";
 import { ok } from "../support/harness.js";
 import type { Client } from "../support/harness.js";
-import { png } from "../support/png.js";
+import { markOf as markOfPng, png } from "../support/png.js";
 import { attackServers } from "./env.js";
 import type { AttackEnv } from "./env.js";
 
@@ -21,7 +21,7 @@ const attachmentsIn = (messages: Message<ImageBody>[]) => messages.filter((m) =>
 
 /** Each image is the one its message was sent with: no splicing of another message's bytes. */
 function expectOwnImages(messages: Message<ImageBody>[], markOf: (m: Message<ImageBody>) => number): void {
-  for (const m of messages) if (m.body.image) expect(m.body.image.data.at(-1), `image of seq ${m.seq}`).toBe(markOf(m));
+  for (const m of messages) if (m.body.image) expect(markOfPng(m.body.image.data), `image of seq ${m.seq}`).toBe(markOf(m));
 }
 
 /** Counts the `disconnect`s a stock client sees from now on. */

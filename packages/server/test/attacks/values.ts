@@ -9,9 +9,10 @@ import type { Client, Harness } from "../support/harness.js";
 import { RawSocket } from "../support/raw-socket.js";
 import { expectNothingDelivered, record, refused } from "../support/refusals.js";
 import { attackServers } from "./env.js";
+import { png as genuinePng } from "../support/png.js";
 import type { AttackEnv } from "./env.js";
 
-const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+const png = genuinePng(8);
 
 // A family whose body and signal the app trusts (type-only, no schema strips keys): only
 // Roomkit's own inspection stands between a client's value and the store.

@@ -1,14 +1,19 @@
 import { Buffer } from "node:buffer";
+import { png as genuinePng } from "../../../protocol/test/support/images.js";
 
 /**
- * A PNG: its signature, an IHDR chunk for a 1x1 RGBA image, then `extra` bytes of filler
- * (`mark` fills them, so images can be told apart).
+ * A genuine 2 × 2 PNG that passes the server's framing check, with a tEXt chunk of `extra`
+ * bytes of `mark`, so images can be told apart and sized.
  */
 export function png(extra = 32, mark = 0xab): Buffer<ArrayBuffer> {
-  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  const ihdr = [0, 0, 0, 13, ...Buffer.from("IHDR"), 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89];
-  const head = [...signature, ...ihdr];
-  const bytes = Buffer.alloc(head.length + extra, mark);
-  bytes.set(head);
-  return bytes;
+  const bytes = genuinePng({ comment: String.fromCharCode(mark).repeat(extra) });
+  // Over an ArrayBuffer of its own, as the server API's body type wants.
+  return Buffer.from(new Uint8Array(bytes));
+}
+
+/** The `mark` a {@link png} was made with. */
+export function markOf(image: Uint8Array): number | undefined {
+  // The tEXt chunk follows the signature (8) and IHDR (25): length, type, "Comment\0", then the marks.
+  const at = 8 + 25 + 8 + "Comment\0".length;
+  return image.length > at ? image[at] : undefined;
 }
