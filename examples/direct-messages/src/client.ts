@@ -263,7 +263,8 @@ function renderMessages(c: Conversation): void {
 
 // ---- Writing: text, an image with a preview, typing signals ----
 
-const ACCEPTED = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+// What the server decodes (DECODED_IMAGE_TYPES in ../../kit/src/images.ts); anything else is sent as a JPEG.
+const ACCEPTED = ["image/png", "image/jpeg", "image/gif"];
 const MAX_IMAGE_BYTES = 500 * 1024;
 
 /** The picked file as an attachment the server accepts: as it is, or scaled down to a JPEG. */

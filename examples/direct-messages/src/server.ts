@@ -4,6 +4,7 @@ import { Server } from "socket.io";
 import { redisRoomkit } from "@roomkit/redis";
 import { createRoomkit, isValidUserId, jwtAuth, signToken } from "@roomkit/server";
 import { HttpError, appHandler } from "@roomkit/example-kit/http";
+import { DECODED_IMAGE_TYPES, verifyImage } from "@roomkit/example-kit/images";
 import type { ExampleApp, MountOptions } from "@roomkit/example-kit/http";
 import { contract } from "./contract.js";
 import type { Profile } from "./contract.js";
@@ -29,6 +30,9 @@ export async function mountDirectMessages(http: HttpServer, { base = "/", redisU
     ...(redis ? { stores: redis.stores } : {}),
     // Anyone signed in may see who is online. DMs need no policy: only their two users get in.
     channels: { online: { authorize: () => true } },
+    // Pictures: only types a decoder here reads, and each one decoded before it is stored.
+    limits: { attachmentTypes: DECODED_IMAGE_TYPES },
+    hooks: { verifyAttachment: verifyImage },
   });
 
   const handle = appHandler({

@@ -1,3 +1,5 @@
+import { MAX_ATTACHMENTS, RoomkitError } from "@roomkit/protocol";
+
 /** Binary data a send accepts: a `File` or `Blob`, an `ArrayBuffer`, or any typed array (a Node `Buffer` is a `Uint8Array`). */
 export type BinaryInput = Blob | ArrayBuffer | ArrayBufferView;
 
@@ -45,14 +47,24 @@ function mapLeaves(value: unknown, depth: number, leaf: (v: unknown) => unknown)
 /**
  * Makes a body ready for the wire: every `Blob` / `File` is read into a `Uint8Array`, and
  * typed arrays other than `Uint8Array` become `Uint8Array` views. Socket.IO then sends the
- * bytes as binary frames, never base64.
+ * bytes as binary frames, never base64. A body with more than 10 binary values is refused
+ * here (`TOO_LARGE`, `details.limit`), before it is sent: a stock Socket.IO parser would close
+ * the connection on it instead of answering.
  *
  * @example
  * const body = await toWireBody({ text: "look", image: { type: "image/png", data: file } });
  */
 export async function toWireBody(body: unknown): Promise<unknown> {
   const blobs: Blob[] = [];
-  mapLeaves(body, 0, (v) => (isBlob(v) && blobs.push(v), v));
+  let binaries = 0;
+  mapLeaves(body, 0, (v) => {
+    if (isBlob(v)) blobs.push(v);
+    if (isBlob(v) || v instanceof ArrayBuffer || ArrayBuffer.isView(v)) binaries++;
+    return v;
+  });
+  if (binaries > MAX_ATTACHMENTS) {
+    throw new RoomkitError("TOO_LARGE", `a message carries at most ${MAX_ATTACHMENTS} attachments`, { limit: MAX_ATTACHMENTS });
+  }
   const read = new Map<Blob, Uint8Array>();
   await Promise.all(blobs.map(async (blob) => read.set(blob, new Uint8Array(await blob.arrayBuffer()))));
   return mapLeaves(body, 0, (v) => {

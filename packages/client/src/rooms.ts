@@ -9,7 +9,7 @@ import type { RoomChannel, RoomEvent, RoomFamily } from "./types.js";
 export interface CreateRoomInput<C extends AnyContract, F extends RoomFamily<C>> {
   /** The room family, when the contract has several (default: the server's default room family). */
   family?: F;
-  /** A channel id of your choosing; by default the server makes one. */
+  /** A channel id of your choosing, only on a server that sets `rooms.clientIds` (else `INVALID`); by default the server makes one. */
   channel?: ChannelId<C, F>;
   /** A display name (default: the channel name). */
   name?: string;

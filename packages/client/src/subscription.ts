@@ -38,10 +38,11 @@ type Buffered = { message: Message } | { presence: PresenceDiff };
 
 /**
  * Keeps one channel subscribed across connections while it is wanted. The first subscribe
- * sets the baseline seq; each later one asks for the gap `since` the last seq delivered, or
- * reloads the latest page on `recovered: false`. Pushes that arrive while a subscribe is out
- * are held and applied after its ack: messages through the {@link Sequencer} (seq order, no
- * duplicates), presence diffs after the snapshot.
+ * sets the baseline seq; each later one asks for the gap `since` the last seq delivered (paging
+ * on through history when the replay says `hasMore`), or reloads the latest page on
+ * `recovered: false`. Pushes that arrive while a subscribe (and its paging) is out are held and
+ * applied after it: messages through the {@link Sequencer} (seq order, no duplicates), presence
+ * diffs after the snapshot.
  */
 export class Subscription {
   readonly presence = new PresenceList();
@@ -184,9 +185,14 @@ export class Subscription {
         since === undefined ? { channel } : { channel, since, ...(this.#epoch === undefined ? {} : { epoch: this.#epoch }) },
         options.requestTimeoutMs);
       if (stale()) return;
+      let recovered = ack.recovered;
       if (since === undefined) this.#sequencer.reset((this.#baseline = ack.seq));
-      else if (ack.recovered) for (const message of ack.messages) this.#sequencer.offer(fromWireMessage(message));
-      else {
+      else if (recovered) {
+        for (const message of ack.messages) this.#sequencer.offer(fromWireMessage(message));
+        if (ack.hasMore) recovered = await this.#catchUp(ack.seq, stale);
+        if (stale()) return;
+      }
+      if (recovered === false) {
         const size = options.resetPageSize;
         const page = await this.#host.page(size === undefined ? {} : { limit: size });
         if (stale()) return;
@@ -195,13 +201,13 @@ export class Subscription {
       }
       this.#epoch = ack.epoch;
       this.#synced = true;
-      this.#recovered = ack.recovered;
+      this.#recovered = recovered;
       this.#retries = 0;
       this.#goLive(ack.members);
       this.#status = "subscribed";
       this.#settled.resolve();
       this.#subscribed.resolve();
-      this.#host.events.emit("subscribed", { recovered: ack.recovered, seq: this.seq, epoch: ack.epoch });
+      this.#host.events.emit("subscribed", { recovered, seq: this.seq, epoch: ack.epoch });
     } catch (err) {
       if (stale()) return;
       this.#syncing = undefined;
@@ -212,6 +218,23 @@ export class Subscription {
       timer(delay, () => {
         if (this.#syncing === undefined && this.#wanted && connection.generation === generation) void this.#sync(generation);
       });
+    }
+  }
+
+  /**
+   * Pages the rest of a replay the server cut short (`hasMore`: its attachments filled a packet)
+   * from history, up to the ack's `seq`; later messages come as pushes, held until `#goLive`.
+   * False when retention dropped part of the gap meanwhile, so the caller reloads instead.
+   */
+  async #catchUp(target: number, stale: () => boolean): Promise<boolean> {
+    for (;;) {
+      const from = this.#sequencer.last;
+      if (from >= target) return true;
+      const page = await this.#host.page({ after: from, before: target + 1 });
+      if (stale()) return true;
+      for (const message of page.messages) this.#sequencer.offer(message);
+      if (this.#sequencer.last === from) return false;
+      if (!page.hasMore) return true;
     }
   }
 

@@ -7,8 +7,9 @@ import type { AppendInput, AppendResult } from "@roomkit/server";
 import { fromWireBody, toWireBody } from "../src/attachments.js";
 import { closeClients, collect, connect, next, state, until } from "./support/clients.js";
 import type { TestClient } from "./support/clients.js";
-import { disconnectFromServer, startTestServer } from "./support/servers.js";
+import { disconnectFromServer, socketsOf, startTestServer } from "./support/servers.js";
 import type { Harness } from "./support/servers.js";
+import { png as genuinePng } from "../../protocol/test/support/images.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -171,7 +172,7 @@ describe("the offline outbox", () => {
 });
 
 describe("binary attachments", () => {
-  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+  const png = new Uint8Array(genuinePng());
   const inputs: [string, () => unknown][] = [
     ["Uint8Array", () => png],
     ["Buffer", () => Buffer.from(png)],
@@ -200,6 +201,23 @@ describe("binary attachments", () => {
     const alice = connect(h.url, "alice");
     const error = await alice.dm("bob").send({ image: { type: "image/png", data: new Uint8Array([1, 2, 3]) } }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "INVALID" });
+  });
+
+  it("refuses a message with 11 attachments locally (TOO_LARGE) before sending it; 10 go through and the connection stays up", async () => {
+    h = await startTestServer();
+    const alice = connect(h.url, "alice");
+    const dm = alice.dm("bob");
+    await dm.subscribe();
+    const received: string[] = [];
+    for (const socket of socketsOf(h, "alice")) socket.onAny((event: string) => received.push(event));
+    const gallery = (n: number) => Array.from({ length: n }, () => ({ type: "image/png", data: png }));
+    const error = await dm.send({ text: "eleven", gallery: gallery(11) } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RoomkitError);
+    expect(error).toMatchObject({ code: "TOO_LARGE", details: { limit: 10 } });
+    const stored = await dm.send({ text: "ten", gallery: gallery(10) } as never);
+    expect(stored.body.text).toBe("ten");
+    expect(received.filter((event) => event === "rk:publish")).toHaveLength(1);
+    expect(alice.connection.current.status).toBe("connected");
   });
 
   it("reads Blobs and narrows other views on the way out, and turns ArrayBuffers into Uint8Arrays on the way in", async () => {

@@ -4,12 +4,13 @@
  *
  * - `UNAUTHENTICATED`: no valid identity: the handshake was refused (no token, a bad or expired one).
  * - `FORBIDDEN`: the user is known but policy does not allow this (not a member, muted, not a publisher).
- * - `NOT_FOUND`: the room does not exist (for the server API), or the member acted on is not in it.
+ * - `NOT_FOUND`: the room does not exist (for the server API only), or the member acted on is not in it.
  * - `INVALID`: the request is malformed (bad channel id, unknown family, body fails its schema).
  * - `TOO_LARGE`: a body or attachment is over the configured byte limit.
- * - `RATE_LIMITED`: too many requests of this kind (`details.retryAfterMs` says when to retry), or
- *   too many subscriptions on one connection (`details.limit`).
- * - `CONFLICT`: the request clashes with stored state (a room id that is taken).
+ * - `RATE_LIMITED`: too many requests of this kind, per connection or per user (`details.retryAfterMs`
+ *   says when to retry), or a cap reached: subscriptions on one connection, rooms owned or joined
+ *   by the user (`details.limit`).
+ * - `CONFLICT`: the request clashes with stored state (a room id that is not available, an existing member).
  * - `UNAVAILABLE`: a store or the server is not able to serve right now (shutting down, Redis down); retry later.
  * - `INTERNAL`: a bug on the server; the request had no effect that can be relied on.
  */

@@ -19,7 +19,8 @@ export { defineContract, resolveChannel } from "./contract.js";
 export type {
   Attachment, Message, PresenceMember, ReadMark, RoomInfo, RoomMember, RoomRole, RoomSummary, UnreadCount, User,
 } from "./messages.js";
-export { SNIFFABLE_TYPES, asBytes, isAttachment, isBinary, sniffType } from "./attachments.js";
+export type { AttachmentBytesCheck, SniffableType } from "./attachments.js";
+export { MAX_ATTACHMENTS, SNIFFABLE_TYPES, asBytes, checkAttachmentBytes, isAttachment, isBinary, sniffType } from "./attachments.js";
 
 export type * from "./wire.js";
 export { PROTOCOL_VERSION, Pushes, Requests } from "./wire.js";

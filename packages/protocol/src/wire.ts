@@ -62,9 +62,16 @@ export interface SubscribeResult {
   seq: number;
   /** Identifies this stream's history; a different epoch means seqs started over. */
   epoch: string;
-  /** With `since`: true when `messages` is the complete gap, false when it could not be replayed. */
+  /** With `since`: true when the gap is replayed (`messages`, then history if `hasMore`), false when it cannot be. */
   recovered?: boolean;
-  /** With `since` and `recovered`: the messages after `since`, in seq order. */
+  /**
+   * With `since`: true when the replay was cut short (with `recovered: true`), because its
+   * attachments would not fit in one packet (10). `messages` is then the oldest part of the gap:
+   * fetch the rest with `rk:history { channel, after: <last seq held>, before: seq + 1 }` until a
+   * page says `hasMore: false`. False otherwise.
+   */
+  hasMore?: boolean;
+  /** With `since` and `recovered`: the messages after `since`, in seq order (all of them unless `hasMore`). */
   messages: Message[];
   /** Presence and room channels: who is online now. */
   members?: PresenceMember[];
@@ -94,7 +101,10 @@ export interface HistoryRequest {
 export interface HistoryResult {
   /** Always in ascending seq order. */
   messages: Message[];
-  /** True when more messages lie beyond this page in the direction asked. */
+  /**
+   * True when more messages lie beyond this page in the direction asked, including when the page
+   * ended early because its attachments would not fit in one packet (10).
+   */
   hasMore: boolean;
 }
 

@@ -1,5 +1,5 @@
 import type { RoomInfo, RoomMember } from "@roomkit/protocol";
-import type { RoomStore } from "@roomkit/server";
+import type { RoomCounts, RoomStore } from "@roomkit/server";
 import { LUA_KEY_PART, checkPrefix, keyPart } from "./keys.js";
 import { Script } from "./script.js";
 import type { CommandClient } from "./script.js";
@@ -7,46 +7,58 @@ import { guard } from "./unavailable.js";
 
 /**
  * A room is `room/<channel>` (its info as JSON), `room/<channel>/m` (hash: user -> member JSON)
- * and `room/<channel>/o` (zset: user by join order); `user/<id>/rooms` (set) indexes `roomsOf`.
+ * and `room/<channel>/o` (zset: user by join order); `user/<id>/rooms` (set) indexes `roomsOf`
+ * and `user/<id>/owned` (set) the rooms where the user is the owner, for `countRooms`.
  */
 const PUT = `
-local function put(info, user, member, userRooms, channel)
+local function put(info, user, member, owner, userRooms, userOwned, channel)
   redis.call('HSET', info .. '/m', user, member)
   if not redis.call('ZSCORE', info .. '/o', user) then
     local top = redis.call('ZRANGE', info .. '/o', -1, -1, 'WITHSCORES')
     redis.call('ZADD', info .. '/o', (tonumber(top[2]) or 0) + 1, user)
   end
   redis.call('SADD', userRooms, channel)
+  if owner == '1' then redis.call('SADD', userOwned, channel) else redis.call('SREM', userOwned, channel) end
 end
 `;
 
-/** KEYS info userRooms...; ARGV infoJson channel (user member)... -> 1 created | 0 taken */
+/** KEYS info (userRooms userOwned)...; ARGV infoJson channel (user member owner)... -> 1 created | 0 taken */
 const CREATE = new Script(`${PUT}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
-for i = 3, #ARGV, 2 do put(KEYS[1], ARGV[i], ARGV[i + 1], KEYS[(i - 1) / 2 + 1], ARGV[2]) end
+for i = 3, #ARGV, 3 do
+  local k = (i - 3) / 3 * 2 + 2
+  put(KEYS[1], ARGV[i], ARGV[i + 1], ARGV[i + 2], KEYS[k], KEYS[k + 1], ARGV[2])
+end
 return 1
 `);
 
-/** KEYS info userRooms; ARGV channel user member */
+/** KEYS info userRooms userOwned; ARGV channel user member owner */
 const PUT_MEMBER = new Script(`${PUT}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-put(KEYS[1], ARGV[2], ARGV[3], KEYS[2], ARGV[1])
+put(KEYS[1], ARGV[2], ARGV[3], ARGV[4], KEYS[2], KEYS[3], ARGV[1])
 return 1
 `);
 
-/** KEYS info userRooms; ARGV channel user -> 1 removed | 0 */
+/** KEYS info userRooms userOwned; ARGV channel user -> 1 removed | 0 */
 const REMOVE_MEMBER = new Script(`
 if redis.call('HDEL', KEYS[1] .. '/m', ARGV[2]) == 0 then return 0 end
 redis.call('ZREM', KEYS[1] .. '/o', ARGV[2])
 redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('SREM', KEYS[3], ARGV[1])
 return 1
+`);
+
+/** KEYS userRooms userOwned -> {member, owned} */
+const COUNT = new Script(`
+return { redis.call('SCARD', KEYS[1]), redis.call('SCARD', KEYS[2]) }
 `);
 
 /** KEYS info; ARGV prefix channel */
 const DELETE = new Script(`${LUA_KEY_PART}
 for _, user in ipairs(redis.call('HKEYS', KEYS[1] .. '/m')) do
   redis.call('SREM', ARGV[1] .. 'user/' .. part(user) .. '/rooms', ARGV[2])
+  redis.call('SREM', ARGV[1] .. 'user/' .. part(user) .. '/owned', ARGV[2])
 end
 redis.call('DEL', KEYS[1], KEYS[1] .. '/m', KEYS[1] .. '/o')
 `);
@@ -62,7 +74,9 @@ end
 return out
 `);
 
-export const ROOM_SCRIPTS = [CREATE, PUT_MEMBER, REMOVE_MEMBER, DELETE, MEMBERS];
+export const ROOM_SCRIPTS = [CREATE, PUT_MEMBER, REMOVE_MEMBER, DELETE, MEMBERS, COUNT];
+
+const ownerFlag = (member: RoomMember) => (member.role === "owner" ? "1" : "0");
 
 function assertChannel(channel: unknown): asserts channel is string {
   if (typeof channel !== "string" || channel === "") throw new TypeError("room channel must be a non-empty string");
@@ -91,8 +105,8 @@ export class RedisRoomStore implements RoomStore {
   async create(room: RoomInfo, members: RoomMember[]): Promise<boolean> {
     assertChannel(room?.channel);
     members.forEach(assertMember);
-    const keys = [this.#info(room.channel), ...members.map((m) => this.#userRooms(m.userId))];
-    const args = [JSON.stringify(room), room.channel, ...members.flatMap((m) => [m.userId, JSON.stringify(m)])];
+    const keys = [this.#info(room.channel), ...members.flatMap((m) => [this.#userRooms(m.userId), this.#userOwned(m.userId)])];
+    const args = [JSON.stringify(room), room.channel, ...members.flatMap((m) => [m.userId, JSON.stringify(m), ownerFlag(m)])];
     return (await guard(CREATE.run(this.#client, keys, args))) === 1;
   }
 
@@ -125,18 +139,24 @@ export class RedisRoomStore implements RoomStore {
   async putMember(channel: string, member: RoomMember): Promise<void> {
     assertChannel(channel);
     assertMember(member);
-    await guard(PUT_MEMBER.run(this.#client, [this.#info(channel), this.#userRooms(member.userId)], [
-      channel, member.userId, JSON.stringify(member),
+    await guard(PUT_MEMBER.run(this.#client, [this.#info(channel), this.#userRooms(member.userId), this.#userOwned(member.userId)], [
+      channel, member.userId, JSON.stringify(member), ownerFlag(member),
     ]));
   }
 
   async removeMember(channel: string, userId: string): Promise<boolean> {
-    const removed = await guard(REMOVE_MEMBER.run(this.#client, [this.#info(channel), this.#userRooms(userId)], [channel, userId]));
+    const keys = [this.#info(channel), this.#userRooms(userId), this.#userOwned(userId)];
+    const removed = await guard(REMOVE_MEMBER.run(this.#client, keys, [channel, userId]));
     return removed === 1;
   }
 
   async roomsOf(userId: string): Promise<string[]> {
     return (await this.#call(["SMEMBERS", this.#userRooms(userId)])) as string[];
+  }
+
+  async countRooms(userId: string): Promise<RoomCounts> {
+    const [member, owned] = (await guard(COUNT.run(this.#client, [this.#userRooms(userId), this.#userOwned(userId)], []))) as [number, number];
+    return { owned, member };
   }
 
   #call(args: string[]): Promise<unknown> {
@@ -149,5 +169,9 @@ export class RedisRoomStore implements RoomStore {
 
   #userRooms(userId: string): string {
     return `${this.#prefix}user/${keyPart(userId)}/rooms`;
+  }
+
+  #userOwned(userId: string): string {
+    return `${this.#prefix}user/${keyPart(userId)}/owned`;
   }
 }

@@ -32,6 +32,7 @@ export function onConnection(ctx: Context, socket: Socket): void {
     user,
     buckets: { publish: new TokenBucket(limits.publish), signal: new TokenBucket(limits.signal), request: new TokenBucket(limits.request) },
     presence: new Set(),
+    subscriptions: 0,
   };
   addSession(ctx, session);
   socket.join(userRoom(user.id));

@@ -12,6 +12,8 @@ export interface Session {
   buckets: { publish: TokenBucket; signal: TokenBucket; request: TokenBucket };
   /** Presence and room channels this connection is counted in. */
   presence: Set<string>;
+  /** Public, private and presence channels this connection subscribed to itself: what `limits.subscriptions` counts (rooms are capped by `roomMemberships`). */
+  subscriptions: number;
 }
 
 /** Everything the server's parts share; made once by `createRoomkit`. */

@@ -10,7 +10,7 @@ export { bearerToken, jwtAuth, signToken } from "./auth/jwt.js";
 export type { JwtAuthOptions } from "./auth/jwt.js";
 export type {
   AppendInput, AppendResult, MessageStore, PresenceChange, PresenceEntry, PresenceStore, RangeQuery, RangeResult, ReadStateStore,
-  RoomStore, Stores, StreamInfo,
+  RoomCounts, RoomStore, Stores, StreamInfo,
 } from "./stores/types.js";
 export { checkAppendInput, checkRangeQuery } from "./stores/checks.js";
 export {

@@ -16,7 +16,11 @@ export type ChannelRef = Pick<ResolvedChannel, "id" | "family" | "name" | "kind"
 
 /** Server-side policy of one family. Kinds without a callback use the defaults of docs/concepts.md. */
 export interface FamilyPolicy<C extends AnyContract, F extends FamilyName<C> = FamilyName<C>> {
-  /** private and presence: may this user subscribe? Required for those kinds (else all are refused). */
+  /**
+   * May this user use the channel? Required for private and presence (else all are refused); an
+   * extra condition for the other kinds. Asked by every request on the channel except those that
+   * rely on a subscription, which it admitted (docs/protocol.md §4.2, the access table).
+   */
   authorize?: (user: AuthUser<C>, channel: ChannelRef) => MaybePromise<boolean>;
   /**
    * Who may publish. Default: subscribers (public, private, presence). Return false to refuse.
@@ -56,11 +60,19 @@ export interface RoomkitHooks {
    */
   canAddMember?: (event: AddMemberEvent) => MaybePromise<boolean | { reject: string }>;
   /**
-   * Checks an attachment with a real decoder before its message is stored: Roomkit's own check
-   * only reads the signature and structure of the bytes (docs/security.md). Return `false` or
-   * `{ reject }` to refuse the message (`INVALID`). Runs after the body passed its schema.
+   * Checks each attachment of a message with a real decoder before the message is stored:
+   * Roomkit's own check proves only that the bytes are framed like their type (signature,
+   * structure, trailer: docs/protocol.md §13), not that they decode. Called once per attachment,
+   * in body order, after the body passed its schema and before `beforeMessage`; for messages from
+   * clients and from the server API alike. Return `true` to accept; `false` refuses the message
+   * as `INVALID`, `{ reject }` as `INVALID` with that message, and so does any other answer. What
+   * it throws fails the publish like `beforeMessage` (a `RoomkitError` keeps its code, anything
+   * else is `INTERNAL` and logged). It runs on the event loop: keep it fast, or hand the work on.
    * @example
-   * verifyAttachment: ({ type, data }) => type !== "image/png" || decodesAsPng(data)
+   * verifyAttachment: ({ type, data }) => {
+   *   if (type !== "image/png") return true;
+   *   try { PNG.sync.read(Buffer.from(data)); return true; } catch { return { reject: "the PNG does not decode" }; }
+   * }
    */
   verifyAttachment?: (attachment: AttachmentCheck) => MaybePromise<boolean | { reject: string }>;
   /** A user left a presence or room channel (their last connection, after the grace period). */
@@ -81,7 +93,7 @@ export interface AddMemberEvent {
   via: "create" | "invite";
 }
 
-/** An attachment offered to {@link RoomkitHooks.verifyAttachment}, its type already matched to its bytes. */
+/** An attachment offered to {@link RoomkitHooks.verifyAttachment}: its type accepted and its bytes framed like it. */
 export interface AttachmentCheck {
   channel: ChannelRef;
   /** The sender's user id, or `$system`. */
@@ -110,11 +122,11 @@ export interface RoomkitLimits {
   attachments: number;
   /** Attachment MIME types accepted; each is checked against the bytes. Default: png, jpeg, gif, webp. */
   attachmentTypes: readonly string[];
-  /** Deepest nesting of objects and arrays in a value a client sends (a body, signal data); `{"a":[1]}` is 2. Default 32. */
+  /** Deepest nesting of objects and arrays, counted from each top-level field's value (a body, signal data); `{"a":[1]}` is 2, deeper is `INVALID`. Default 32. */
   depth: number;
-  /** Most objects, arrays, keys and items in one request payload, counted before anything else reads it. Default 10 000. */
+  /** Most values in one request payload (the payload, every property, every item), counted before anything else reads it; more is `TOO_LARGE`. Default 10 000. */
   nodes: number;
-  /** Largest request payload in bytes of JSON, attachments counted as `null`. Default 64 KiB. */
+  /** Largest request payload in UTF-8 bytes of JSON, as `JSON.stringify` writes it with binary counted as `null`; more is `TOO_LARGE`. Default 64 KiB. */
   requestBytes: number;
   /** Per connection. Default 20/s, burst 40. */
   publish: RateLimit;
@@ -136,9 +148,9 @@ export interface RoomkitLimits {
   connectionsPerUser: number;
   /** Rooms one user may create (`rk:room:create`), a bucket per user on this node. Default 10 per minute, burst 10. */
   roomCreate: RateLimit;
-  /** Most rooms one user may own. Default 100. */
+  /** Most rooms one user may own to create another (`RATE_LIMITED`). Default 100. */
   roomsOwned: number;
-  /** Most rooms one user may be a member of; adding them to one more is refused (`RATE_LIMITED`). Default 1000. */
+  /** Most rooms one user may be a member of: creating or joining one more is `RATE_LIMITED`; another user adding them is refused (`FORBIDDEN`). Default 1000. */
   roomMemberships: number;
   /** Bytes waiting to be written to one connection over which its signals and presence diffs are dropped. Default 1 MiB. */
   outboundSoftBytes: number;

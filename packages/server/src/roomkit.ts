@@ -7,6 +7,7 @@ import { authMiddleware } from "./auth/authenticate.js";
 import { onConnection } from "./connection.js";
 import type { Context } from "./context.js";
 import { DEFAULT_LIMITS } from "./options.js";
+import { checkLimits } from "./limits/check-limits.js";
 import type { RoomkitOptions } from "./options.js";
 import { memoryStores } from "./stores/memory/index.js";
 import { logger } from "./log.js";
@@ -39,6 +40,7 @@ export function createRoomkit<C extends AnyContract>(io: Server, options: Roomki
   if (unsniffable.length > 0) {
     throw new TypeError(`createRoomkit: attachment types are checked against their bytes; ${unsniffable.join(", ")} cannot be (use ${SNIFFABLE_TYPES.join(", ")})`);
   }
+  const limits = checkLimits({ ...DEFAULT_LIMITS, ...options.limits });
   const defaults = memoryStores();
   const ctx: Context = {
     io,
@@ -46,7 +48,7 @@ export function createRoomkit<C extends AnyContract>(io: Server, options: Roomki
     options: options as unknown as RoomkitOptions<AnyContract>,
     stores: { ...defaults, ...options.stores },
     hooks: options.hooks ?? {},
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    limits,
     graceMs: options.presence?.graceMs ?? 3000,
     maxPage: options.history?.maxPage ?? 100,
     maxReplay: options.history?.maxReplay ?? 1000,

@@ -2,17 +2,16 @@ import { Buffer } from "node:buffer";
 import { afterEach, describe, expect, it } from "vitest";
 import { collect, next, ok, refusal, settled, startServer } from "./support/harness.js";
 import type { Client, Harness } from "./support/harness.js";
+import { png as pngOf } from "../../protocol/test/support/images.js";
 
 let h: Harness;
 afterEach(() => h.close());
 
 const DM = "dm:alice|bob";
 
-/** A PNG: its signature, an IHDR chunk for a 1x1 RGBA image, then `extra` bytes of filler. */
+/** A genuine 2x2 PNG with a text chunk of `extra` bytes, so its size can be chosen. */
 function png(extra = 32): Buffer {
-  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  const ihdr = [0, 0, 0, 13, ...Buffer.from("IHDR"), 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89];
-  return Buffer.concat([Buffer.from([...signature, ...ihdr]), Buffer.alloc(extra, 0xab)]);
+  return pngOf({ comment: "x".repeat(extra) });
 }
 
 async function pair(options: Parameters<typeof startServer>[0] = {}): Promise<[Client, Client]> {
@@ -39,7 +38,7 @@ describe("attachments", () => {
   });
 
   it("an image over limits.attachmentBytes is TOO_LARGE, and one within passes", async () => {
-    const [alice, bob] = await pair({ limits: { attachmentBytes: 100 } });
+    const [alice, bob] = await pair({ limits: { attachmentBytes: 150 } });
     const atBob = collect(bob, "rk:message");
     expect(await sendImage(alice, { type: "image/png", data: png(100) })).toBe("TOO_LARGE");
     await settled(bob);

@@ -79,6 +79,19 @@ describe("limits and configuration", () => {
     ).toThrow(/text\/plain/);
     io.close();
   });
+
+  it("createRoomkit refuses limits.attachments outside 1..10 (a stock parser takes 10 binary parts) and non-positive limits", async () => {
+    const io = new Server(createServer());
+    const start = (limits: Record<string, unknown>) => () => createRoomkit(io, { contract, authenticate: () => null, limits });
+    for (const attachments of [0, 11, 2.5, Number.NaN]) expect(start({ attachments })).toThrow(/limits\.attachments .*1 to 10/);
+    for (const [name, value] of [["depth", 0], ["nodes", -1], ["requestBytes", Number.NaN], ["bodyBytes", "16k"], ["signalBytes", undefined]] as const) {
+      expect(start({ [name]: value }), name).toThrow(new RegExp(`limits\\.${name} must be a positive number`));
+    }
+    expect(start({ publish: { rate: 0, burst: 5 } })).toThrow(/limits\.publish/);
+    expect(start({ userSignal: { rate: 1, burst: 0.5 } })).toThrow(/limits\.userSignal/);
+    for (const attachments of [1, 10]) await start({ attachments })().close();
+    io.close();
+  });
 });
 
 describe("unread counts follow access", () => {

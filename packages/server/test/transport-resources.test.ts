@@ -9,7 +9,7 @@ import { next, ok } from "./support/harness.js";
 import type { Client } from "./support/harness.js";
 import { RawSocket } from "./support/raw-socket.js";
 
-// Resource tests: the server runs in its own process (support/resource-server.ts), so its RSS is
+// Transport resource tests: the server runs in its own process (support/resource-server.ts), so its RSS is
 // the server's alone, not the test's clients'. Too heavy to run on every store; the transport
 // does not depend on the store.
 

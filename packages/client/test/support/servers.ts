@@ -11,6 +11,9 @@ export const UNLIMITED = {
   publish: { rate: 1_000_000, burst: 1_000_000 },
   signal: { rate: 1_000_000, burst: 1_000_000 },
   request: { rate: 1_000_000, burst: 1_000_000 },
+  userPublish: { rate: 1_000_000, burst: 1_000_000 },
+  userSignal: { rate: 1_000_000, burst: 1_000_000 },
+  userRequest: { rate: 1_000_000, burst: 1_000_000 },
 };
 
 /** The server tests' harness (a real Socket.IO + Roomkit server on port 0), with generous limits. */

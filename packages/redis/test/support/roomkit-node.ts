@@ -39,7 +39,7 @@ export async function startRoomkitNode(options: RedisRoomkitOptions & { graceMs?
     },
     stores: redis.stores,
     presence: { graceMs: options.graceMs ?? 300 },
-    limits: { publish: { rate: 1000, burst: 1000 } },
+    limits: { publish: { rate: 1000, burst: 1000 }, userPublish: { rate: 1000, burst: 1000 } },
   });
   await new Promise<void>((done) => http.listen(0, "127.0.0.1", done));
   return {

@@ -1,8 +1,10 @@
 import { RoomkitError, resolveChannel } from "@roomkit/protocol";
-import type { ParseResult, ResolvedChannel, User } from "@roomkit/protocol";
+import type { ParseResult, ResolvedChannel, RoomMember } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
 import type { ChannelRef, FamilyPolicy } from "../options.js";
 import type { AnyContract } from "@roomkit/protocol";
+import { stepsOf } from "./access-table.js";
+import type { Action, Step } from "./access-table.js";
 
 /** Channel ids already resolved, per contract: a busy channel is parsed once, not on every request. */
 const resolvedIds = new WeakMap<AnyContract, Map<string, ResolvedChannel>>();
@@ -47,67 +49,75 @@ export function refOf(ch: ResolvedChannel): ChannelRef {
 
 const forbidden = (message: string) => new RoomkitError("FORBIDDEN", message);
 
-/** Throws unless `user` may subscribe to (and read the history of) `ch`. */
-export async function assertCanSubscribe(ctx: Context, user: User, ch: ResolvedChannel): Promise<void> {
-  const policy = policyOf(ctx, ch);
-  switch (ch.kind) {
-    case "public":
-      break;
-    case "private":
-    case "presence":
-      if (!policy?.authorize) throw forbidden(`${ch.kind} channel "${ch.id}" needs an authorize policy on the server`);
-      break;
-    case "room": {
-      const member = await ctx.stores.rooms.member(ch.id, user.id);
-      if (!member) throw forbidden(`not a member of room "${ch.id}"`);
-      break;
-    }
-    case "dm":
-      if (!ch.parties?.includes(user.id)) throw forbidden(`"${ch.id}" is another pair's conversation`);
-      break;
-  }
-  if (policy?.authorize && !(await policy.authorize(user as never, refOf(ch)))) {
-    throw forbidden(`not authorized for "${ch.id}"`);
-  }
+/** What an access decision learned on the way: a room's stored member, for the room operations that rank by role. */
+export interface Grant {
+  member?: RoomMember;
 }
 
-/**
- * Throws unless the connection may publish to `ch`. Public, private and presence channels take
- * publishers from their subscribers unless a `publish` policy says otherwise; rooms take
- * unmuted members; DMs their two users.
- */
-export async function assertCanPublish(ctx: Context, session: Session, ch: ResolvedChannel): Promise<void> {
-  const { user, socket } = session;
-  const policy = policyOf(ctx, ch);
-  switch (ch.kind) {
-    case "public":
-      if (policy?.publish) break;
-      if (!socket.rooms.has(ch.id)) throw forbidden(`subscribe to "${ch.id}" before publishing`);
-      break;
-    case "private":
-    case "presence":
-      if (!socket.rooms.has(ch.id)) throw forbidden(`subscribe to "${ch.id}" before publishing`);
-      break;
-    case "room": {
-      const member = await ctx.stores.rooms.member(ch.id, user.id);
-      if (!member) throw forbidden(`not a member of room "${ch.id}"`);
-      if (member.muted) throw forbidden(`you are muted in "${ch.id}"`);
-      break;
-    }
-    case "dm":
-      await assertCanSubscribe(ctx, user, ch);
-      break;
-  }
-  if (policy?.publish && !(await policy.publish(user as never, refOf(ch)))) {
-    throw forbidden(`not allowed to publish to "${ch.id}"`);
-  }
+interface Decision {
+  ctx: Context;
+  session: Session;
+  ch: ResolvedChannel;
+  action: Action;
+  policy: FamilyPolicy<AnyContract> | undefined;
+  grant: Grant;
 }
 
-/** Throws unless the connection may send signals on `ch`: its subscribers, and the two users of a DM. */
-export function assertCanSignal(session: Session, ch: ResolvedChannel): void {
-  if (ch.kind === "dm") {
-    if (!ch.parties?.includes(session.user.id)) throw forbidden(`"${ch.id}" is another pair's conversation`);
+const wanted: Record<Action, string> = {
+  subscribe: "subscribing", read: "reading", publish: "publishing", signal: "sending signals",
+  manage: "managing the room", join: "joining", create: "creating the room",
+};
+
+/** Waits for a policy callback only when it answered with a promise; false is `FORBIDDEN`. */
+function ask(verdict: boolean | Promise<boolean>, refusal: string): void | Promise<void> {
+  if (typeof (verdict as Partial<Promise<boolean>> | null)?.then !== "function") {
+    if (!verdict) throw forbidden(refusal);
     return;
   }
-  if (!session.socket.rooms.has(ch.id)) throw forbidden(`subscribe to "${ch.id}" before sending signals`);
+  return Promise.resolve(verdict).then((yes) => {
+    if (!yes) throw forbidden(refusal);
+  });
+}
+
+/** Each step of ACCESS (access-table.ts); a synchronous step returns nothing, so a decision of only those awaits nothing. */
+const STEPS: Record<Step, (d: Decision) => void | Promise<void>> = {
+  subscribed: ({ session, ch, action }) => {
+    if (!session.socket.rooms.has(ch.id)) throw forbidden(`subscribe to "${ch.id}" before ${wanted[action]}`);
+  },
+  policyRequired: ({ ch, policy }) => {
+    if (!policy?.authorize) throw forbidden(`${ch.kind} channel "${ch.id}" needs an authorize policy on the server`);
+  },
+  authorize: ({ session, ch, policy }) => policy?.authorize && ask(policy.authorize(session.user as never, refOf(ch)), `not authorized for "${ch.id}"`),
+  parties: ({ session, ch }) => {
+    if (!ch.parties?.includes(session.user.id)) throw forbidden(`"${ch.id}" is another pair's conversation`);
+  },
+  member: async (d) => {
+    const member = await d.ctx.stores.rooms.member(d.ch.id, d.session.user.id);
+    if (!member) throw forbidden(`not a member of room "${d.ch.id}"`);
+    d.grant.member = member;
+  },
+  unmuted: ({ ch, grant }) => {
+    if (grant.member?.muted) throw forbidden(`you are muted in "${ch.id}"`);
+  },
+  publisher: ({ session, ch, policy }) => policy?.publish && ask(policy.publish(session.user as never, refOf(ch)), `not allowed to publish to "${ch.id}"`),
+};
+
+/**
+ * The one access decision: throws `FORBIDDEN` unless the connection may do `action` on `ch`,
+ * by the steps ACCESS (access-table.ts) gives its kind and family policy, in order. A kind without the
+ * action is `INVALID`. Every request that names a channel calls it; the server API does not.
+ *
+ * @example
+ * await assertAccess(ctx, session, "signal", resolve(ctx, "dm:bob|mallory")); // FORBIDDEN when authorize refuses the pair
+ */
+export async function assertAccess(ctx: Context, session: Session, action: Action, ch: ResolvedChannel): Promise<Grant> {
+  const policy = policyOf(ctx, ch);
+  const steps = stepsOf(ch.kind, action, policy?.publish !== undefined);
+  if (!steps) throw new RoomkitError("INVALID", `"${ch.id}" is a ${ch.kind} channel: it has no ${wanted[action]}`);
+  const d: Decision = { ctx, session, ch, action, policy, grant: {} };
+  for (const step of steps) {
+    const pending = STEPS[step](d);
+    if (pending) await pending;
+  }
+  return d.grant;
 }

@@ -1,27 +1,7 @@
-import { Buffer } from "node:buffer";
-import { RoomkitError, asBytes, isAttachment, isBinary, sniffType } from "@roomkit/protocol";
+import { RoomkitError, asBytes, checkAttachmentBytes } from "@roomkit/protocol";
+import type { Attachment } from "@roomkit/protocol";
 import type { RoomkitLimits } from "../options.js";
-
-const MAX_DEPTH = 32;
-
-interface Walk {
-  binaryBytes: number;
-}
-
-function walk(value: unknown, depth: number, limits: RoomkitLimits, acc: Walk): void {
-  if (value === null || typeof value !== "object") return;
-  if (depth > MAX_DEPTH) throw new RoomkitError("INVALID", `the body nests deeper than ${MAX_DEPTH} levels`);
-  if (isBinary(value)) throw new RoomkitError("INVALID", "binary data must sit in an attachment: { type, data }");
-  if (isAttachment(value)) {
-    checkAttachment(value.type, asBytes(value.data), limits);
-    acc.binaryBytes += value.data.byteLength;
-    if (acc.binaryBytes > limits.attachmentBytes) {
-      throw new RoomkitError("TOO_LARGE", `attachments are over ${limits.attachmentBytes} bytes`, { limit: limits.attachmentBytes });
-    }
-    return;
-  }
-  for (const key in value) walk((value as Record<string, unknown>)[key], depth + 1, limits, acc);
-}
+import type { FieldStats } from "../requests/inspect.js";
 
 function checkAttachment(declared: string, bytes: Uint8Array, limits: RoomkitLimits): void {
   if (!limits.attachmentTypes.includes(declared)) {
@@ -29,41 +9,35 @@ function checkAttachment(declared: string, bytes: Uint8Array, limits: RoomkitLim
       accepted: [...limits.attachmentTypes],
     });
   }
-  const actual = sniffType(bytes);
-  if (actual !== declared) {
-    throw new RoomkitError("INVALID", `attachment says "${declared}" but its bytes are ${actual ? `"${actual}"` : "not a known type"}`);
-  }
-}
-
-// JSON.stringify hands a replacer Buffer#toJSON()'s output, so look at the holder's raw value.
-function withoutBinary(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  return isBinary(this[key]) ? null : value;
-}
-
-function refuseBinary(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  if (isBinary(this[key])) throw new RoomkitError("INVALID", "signals carry no binary data");
-  return value;
+  const framing = checkAttachmentBytes(declared, bytes);
+  if (!framing.ok) throw new RoomkitError("INVALID", `attachment "${declared}" is refused: ${framing.reason}`);
 }
 
 /**
- * Checks a message body before validation: not empty, JSON within `bodyBytes`, binary only in
- * attachments whose declared type matches their bytes and whose total is within `attachmentBytes`.
+ * Checks a message body from its inspection (requests/inspect.ts), in order: present; its JSON
+ * within `bodyBytes`; at most `attachments` attachments, within `attachmentBytes` in all; each
+ * of an accepted type that its bytes match. Returns the attachments.
  */
-export function inspectBody(body: unknown, limits: RoomkitLimits): void {
+export function inspectBody(body: unknown, stats: FieldStats, limits: RoomkitLimits): readonly Attachment[] {
   if (body === undefined) throw new RoomkitError("INVALID", '"body" is required');
-  const acc: Walk = { binaryBytes: 0 };
-  walk(body, 0, limits, acc);
-  const json = JSON.stringify(body, acc.binaryBytes > 0 ? withoutBinary : undefined);
-  if (Buffer.byteLength(json) > limits.bodyBytes) {
+  if (stats.bytes > limits.bodyBytes) {
     throw new RoomkitError("TOO_LARGE", `the body is over ${limits.bodyBytes} bytes`, { limit: limits.bodyBytes });
   }
+  if (stats.attachments.length > limits.attachments) {
+    throw new RoomkitError("TOO_LARGE", `a message carries at most ${limits.attachments} attachments`, { limit: limits.attachments });
+  }
+  if (stats.attachmentBytes > limits.attachmentBytes) {
+    throw new RoomkitError("TOO_LARGE", `attachments are over ${limits.attachmentBytes} bytes`, { limit: limits.attachmentBytes });
+  }
+  for (const attachment of stats.attachments) checkAttachment(attachment.type, asBytes(attachment.data), limits);
+  return stats.attachments;
 }
 
-/** Checks signal data: JSON within `signalBytes`, no binary. */
-export function inspectSignalData(data: unknown, limits: RoomkitLimits): void {
+/** Checks signal data from its inspection: no binary, JSON within `signalBytes`. */
+export function inspectSignalData(data: unknown, stats: FieldStats, limits: RoomkitLimits): void {
   if (data === undefined) return;
-  const json = JSON.stringify(data, refuseBinary);
-  if (json !== undefined && Buffer.byteLength(json) > limits.signalBytes) {
+  if (stats.attachments.length > 0) throw new RoomkitError("INVALID", "signals carry no binary data");
+  if (stats.bytes > limits.signalBytes) {
     throw new RoomkitError("TOO_LARGE", `signal data is over ${limits.signalBytes} bytes`, { limit: limits.signalBytes });
   }
 }

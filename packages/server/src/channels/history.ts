@@ -2,20 +2,27 @@ import type { HistoryResult } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
 import type { Payload } from "../requests/fields.js";
 import { optionalInt } from "../requests/fields.js";
-import { assertCanSubscribe, resolve } from "./access.js";
+import { assertAccess, resolve } from "./access.js";
+import { fitPacket } from "./packet-budget.js";
 
 const DEFAULT_PAGE = 50;
 
-/** `rk:history`: a page of a channel the user may read, in ascending seq order. */
+/**
+ * `rk:history`: a page of a channel the user may read, in ascending seq order. It ends early
+ * where its attachments would not fit in one packet (the far end from `after`, or the oldest
+ * end when paging back), and `hasMore` says so.
+ */
 export async function history(ctx: Context, session: Session, p: Payload): Promise<HistoryResult> {
   const ch = resolve(ctx, p.channel);
   const before = optionalInt(p, "before", 1);
   const after = optionalInt(p, "after", 0);
   const limit = optionalInt(p, "limit", 1, ctx.maxPage) ?? Math.min(DEFAULT_PAGE, ctx.maxPage);
-  await assertCanSubscribe(ctx, session.user, ch);
-  return ctx.stores.messages.range(ch.id, {
+  await assertAccess(ctx, session, "read", ch);
+  const page = await ctx.stores.messages.range(ch.id, {
     limit,
     ...(before === undefined ? {} : { before }),
     ...(after === undefined ? {} : { after }),
   });
+  const { messages, cut } = fitPacket(page.messages, after === undefined ? "newest" : "oldest");
+  return { messages, hasMore: page.hasMore || cut };
 }

@@ -5,8 +5,11 @@ import type { Payload } from "../requests/fields.js";
 import { optionalClientId } from "../requests/fields.js";
 import { logger } from "../log.js";
 import { audience, audienceRooms } from "./audience.js";
-import { assertCanPublish, refOf, resolve } from "./access.js";
+import { assertAccess, refOf, resolve } from "./access.js";
 import { inspectBody } from "./body.js";
+import { verifyAttachments } from "./attachment-hook.js";
+import type { FieldStats, Inspection } from "../requests/inspect.js";
+import { inspectPayload } from "../requests/inspect.js";
 
 const log = logger("publish");
 
@@ -17,6 +20,8 @@ export interface PublishInput {
   clientId?: string;
   /** The sending connection: its ack carries the message, so the broadcast skips it. */
   senderSocket?: string;
+  /** The body's stats from its request's inspection; without them (the server API) the body is inspected here. */
+  inspected?: FieldStats;
 }
 
 async function applyBeforeMessage(ctx: Context, ch: ResolvedChannel, from: string, body: unknown): Promise<unknown> {
@@ -30,17 +35,21 @@ async function applyBeforeMessage(ctx: Context, ch: ResolvedChannel, from: strin
 
 /**
  * The one path every message takes, from a socket or from the server API: check size and
- * attachments, validate against the family's schema, run `beforeMessage`, append (deduplicated
+ * attachments, validate against the family's schema, run `verifyAttachment` on each attachment
+ * and then `beforeMessage`, append (deduplicated
  * by `clientId`), broadcast once, and move the sender's read mark. Policy is the caller's job.
  */
 export async function storeAndBroadcast(ctx: Context, ch: ResolvedChannel, input: PublishInput): Promise<Message> {
-  inspectBody(input.body, ctx.limits);
+  // App code often relays user input: a body from the server API gets the inspection a client's does.
+  const stats = input.inspected ?? inspectPayload({ body: input.body }, ctx.limits).field("body");
+  const attachments = inspectBody(input.body, stats, ctx.limits);
   const checked = await validate(ch.definition.body, input.body);
   if (!checked.ok) {
     throw new RoomkitError("INVALID", `the body does not match "${ch.family}": ${checked.issues[0]?.message ?? "invalid"}`, {
       issues: checked.issues,
     });
   }
+  if (ctx.hooks.verifyAttachment) await verifyAttachments(ctx.hooks.verifyAttachment, ch, input.from, attachments);
   const body = await applyBeforeMessage(ctx, ch, input.from, checked.value);
   const { message, duplicate } = await ctx.stores.messages.append({
     channel: ch.id,
@@ -72,14 +81,15 @@ async function trackReadState(ctx: Context, ch: ResolvedChannel, message: Messag
 }
 
 /** `rk:publish`: policy for the connection's user, then {@link storeAndBroadcast}. A `from` in the payload is ignored. */
-export async function publish(ctx: Context, session: Session, p: Payload): Promise<PublishResult> {
+export async function publish(ctx: Context, session: Session, p: Payload, inspection: Inspection): Promise<PublishResult> {
   const ch = resolve(ctx, p.channel);
   const clientId = optionalClientId(p);
-  await assertCanPublish(ctx, session, ch);
+  await assertAccess(ctx, session, "publish", ch);
   const message = await storeAndBroadcast(ctx, ch, {
     from: session.user.id,
     body: p.body,
     senderSocket: session.socket.id,
+    inspected: inspection.field("body"),
     ...(clientId === undefined ? {} : { clientId }),
   });
   return { message };

@@ -4,32 +4,39 @@ import type { Context, Session } from "../context.js";
 import { enterPresence, hasPresence, leavePresence, presenceMembers } from "../presence/presence.js";
 import type { Payload } from "../requests/fields.js";
 import { optionalInt, optionalString } from "../requests/fields.js";
-import { assertCanSubscribe, resolve } from "./access.js";
-import { SLOW_ROOM } from "../transport/slow-consumers.js";
+import { assertAccess, resolve } from "./access.js";
+import { fitPacket } from "./packet-budget.js";
 
 interface Recovery {
   recovered: boolean;
   messages: Message[];
+  /** The replay stops before `latest` (its attachments would not fit in one packet): page on with `after`. */
+  hasMore: boolean;
 }
 
 /**
  * The messages after `since`, or `recovered: false` when they cannot all be given: the epoch
  * changed, the store knows less than the client (a restarted in-memory server), the gap is
- * older than retention, or longer than `maxReplay`.
+ * older than retention, or longer than `maxReplay`. A replay whose attachments would not fit in
+ * one packet keeps its oldest run and says `hasMore`.
  */
 async function recover(ctx: Context, channel: string, since: number, epoch: string | undefined): Promise<Recovery & { latest: number; epoch: string }> {
   const stream = await ctx.stores.messages.stream(channel);
   const base = { latest: stream.latest, epoch: stream.epoch };
-  const lost = { ...base, recovered: false, messages: [] };
+  const lost = { ...base, recovered: false, messages: [], hasMore: false };
   if (epoch !== undefined && epoch !== stream.epoch) return lost;
   if (since > stream.latest) return lost;
-  if (since === stream.latest) return { ...base, recovered: true, messages: [] };
+  if (since === stream.latest) return { ...base, recovered: true, messages: [], hasMore: false };
   if (since + 1 < stream.oldest || stream.latest - since > ctx.maxReplay) return lost;
   const { messages } = await ctx.stores.messages.range(channel, { after: since, limit: stream.latest - since });
   // Retention may trim between stream() and range(): a page that does not start right after `since` is a gap.
   if (messages[0]?.seq !== since + 1) return lost;
-  return { ...base, recovered: true, messages };
+  const fitted = fitPacket(messages, "oldest");
+  return { ...base, recovered: true, messages: fitted.messages, hasMore: fitted.cut };
 }
+
+/** Channels a connection subscribes to itself count against `limits.subscriptions`; the rooms its user is in do not. */
+const counted = (ch: ResolvedChannel) => ch.kind !== "room" && ch.kind !== "dm";
 
 /**
  * Joins the Socket.IO room of a channel (a DM is heard through the users' personal rooms).
@@ -37,15 +44,20 @@ async function recover(ctx: Context, channel: string, since: number, epoch: stri
  */
 function joinRoom(ctx: Context, session: Session, ch: ResolvedChannel): boolean {
   if (ch.kind === "dm" || session.socket.rooms.has(ch.id)) return false;
-  // Not counted: the socket's own id, its user room, and the slow-consumer room while it is in it.
-  const subscribed = session.socket.rooms.size - (session.socket.rooms.has(SLOW_ROOM) ? 3 : 2);
-  if (subscribed >= ctx.limits.subscriptions) {
+  if (counted(ch) && session.subscriptions >= ctx.limits.subscriptions) {
     throw new RoomkitError("RATE_LIMITED", `a connection may subscribe to at most ${ctx.limits.subscriptions} channels`, {
       limit: ctx.limits.subscriptions,
     });
   }
   session.socket.join(ch.id);
+  if (counted(ch)) session.subscriptions++;
   return true;
+}
+
+/** Leaves a channel's Socket.IO room, uncounting it if this connection had subscribed to it. */
+function leaveRoom(session: Session, ch: ResolvedChannel): void {
+  if (counted(ch) && session.socket.rooms.has(ch.id)) session.subscriptions--;
+  session.socket.leave(ch.id);
 }
 
 async function readStream(ctx: Context, ch: ResolvedChannel, since?: number, epoch?: string): Promise<SubscribeResult> {
@@ -54,7 +66,7 @@ async function readStream(ctx: Context, ch: ResolvedChannel, since?: number, epo
     return { channel: ch.id, kind: ch.kind, seq: stream.latest, epoch: stream.epoch, messages: [] };
   }
   const r = await recover(ctx, ch.id, since, epoch);
-  return { channel: ch.id, kind: ch.kind, seq: r.latest, epoch: r.epoch, recovered: r.recovered, messages: r.messages };
+  return { channel: ch.id, kind: ch.kind, seq: r.latest, epoch: r.epoch, recovered: r.recovered, hasMore: r.hasMore, messages: r.messages };
 }
 
 /**
@@ -66,18 +78,18 @@ export async function subscribe(ctx: Context, session: Session, p: Payload): Pro
   const ch = resolve(ctx, p.channel);
   const since = optionalInt(p, "since", 0);
   const epoch = optionalString(p, "epoch", 64);
-  await assertCanSubscribe(ctx, session.user, ch);
+  await assertAccess(ctx, session, "subscribe", ch);
   const joined = joinRoom(ctx, session, ch);
   try {
     // A kick that landed while the join was pending must not leave the kicked connection in.
-    if (joined && ch.kind === "room") await assertCanSubscribe(ctx, session.user, ch);
+    if (joined && ch.kind === "room") await assertAccess(ctx, session, "subscribe", ch);
     if (hasPresence(ch)) await enterPresence(ctx, session, ch);
     const result = await readStream(ctx, ch, since, epoch);
     if (hasPresence(ch)) result.members = await presenceMembers(ctx, ch.id);
     return result;
   } catch (err) {
     if (joined) {
-      session.socket.leave(ch.id);
+      leaveRoom(session, ch);
       await leavePresence(ctx, session, ch.id).catch(() => undefined);
     }
     throw err;
@@ -87,7 +99,7 @@ export async function subscribe(ctx: Context, session: Session, p: Payload): Pro
 /** `rk:unsubscribe`: leaves the channel and its presence at once. Unsubscribing from a room keeps the membership. */
 export async function unsubscribe(ctx: Context, session: Session, p: Payload): Promise<object> {
   const ch = resolve(ctx, p.channel);
-  session.socket.leave(ch.id);
+  leaveRoom(session, ch);
   await leavePresence(ctx, session, ch.id);
   return {};
 }

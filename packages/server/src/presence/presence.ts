@@ -1,7 +1,7 @@
 import { RoomkitError } from "@roomkit/protocol";
 import type { PresenceMember, PresenceResult, ResolvedChannel, User } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
-import { assertCanSubscribe, policyOf, refOf, resolve, tryResolve } from "../channels/access.js";
+import { assertAccess, policyOf, refOf, resolve, tryResolve } from "../channels/access.js";
 import type { Payload } from "../requests/fields.js";
 import { callHook } from "../hooks.js";
 import { logger } from "../log.js";
@@ -136,6 +136,6 @@ export function presenceMembers(ctx: Context, channel: string): Promise<Presence
 export async function presenceRequest(ctx: Context, session: Session, p: Payload): Promise<PresenceResult> {
   const ch = resolve(ctx, p.channel);
   if (!hasPresence(ch)) throw new RoomkitError("INVALID", `"${ch.id}" is a ${ch.kind} channel, which has no presence`);
-  await assertCanSubscribe(ctx, session.user, ch);
+  await assertAccess(ctx, session, "read", ch);
   return { members: await presenceMembers(ctx, ch.id) };
 }

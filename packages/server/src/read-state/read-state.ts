@@ -1,9 +1,9 @@
 import { PROTOCOL_VERSION, RoomkitError } from "@roomkit/protocol";
 import type {
-  ReadMark, ReadResult, ReceiptPush, ReceiptsResult, ResolvedChannel, UnreadCount, UnreadResult, User,
+  ReadMark, ReadResult, ReceiptPush, ReceiptsResult, ResolvedChannel, UnreadCount, UnreadResult,
 } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
-import { assertCanSubscribe, resolve, tryResolve } from "../channels/access.js";
+import { assertAccess, resolve, tryResolve } from "../channels/access.js";
 import { audience } from "../channels/audience.js";
 import type { Payload } from "../requests/fields.js";
 import { requiredInt } from "../requests/fields.js";
@@ -20,7 +20,7 @@ const MAX_RECEIPTS = 500;
 export async function markRead(ctx: Context, session: Session, p: Payload): Promise<ReadResult> {
   const ch = resolve(ctx, p.channel);
   const seq = requiredInt(p, "seq", 0);
-  await assertCanSubscribe(ctx, session.user, ch);
+  await assertAccess(ctx, session, "read", ch);
   const { latest } = await ctx.stores.messages.stream(ch.id);
   const target = Math.min(seq, latest);
   const before = await ctx.stores.readState.get(session.user.id, ch.id);
@@ -35,11 +35,11 @@ export async function markRead(ctx: Context, session: Session, p: Payload): Prom
 
 /**
  * Unread counts of the given channels, or of every channel the user reads: rooms, DMs, and
- * marked ones. With `user` (a connection asking), marked private channels are re-checked.
+ * marked ones. With `session` (a connection asking), marked private channels are re-checked.
  */
-export async function unreadCounts(ctx: Context, userId: string, channels?: string[], user?: User): Promise<UnreadResult> {
+export async function unreadCounts(ctx: Context, userId: string, channels?: string[], session?: Session): Promise<UnreadResult> {
   const marks = await ctx.stores.readState.all(userId);
-  const list = channels ?? (await readableChannels(ctx, userId, marks, user));
+  const list = channels ?? (await readableChannels(ctx, userId, marks, session));
   const counts: UnreadCount[] = await Promise.all(
     list.map(async (channel) => {
       const { latest } = await ctx.stores.messages.stream(channel);
@@ -51,15 +51,15 @@ export async function unreadCounts(ctx: Context, userId: string, channels?: stri
 }
 
 /** Rooms the user is in, and marked channels other than rooms they have since left. */
-async function readableChannels(ctx: Context, userId: string, marks: Map<string, number>, user?: User): Promise<string[]> {
+async function readableChannels(ctx: Context, userId: string, marks: Map<string, number>, session?: Session): Promise<string[]> {
   const rooms = new Set(await ctx.stores.rooms.roomsOf(userId));
   const marked = await Promise.all(
     [...marks.keys()].map(async (id) => {
       const ch = tryResolve(ctx, id);
       if (!ch) return undefined;
       if (ch.kind === "room") return rooms.has(id) ? id : undefined;
-      if (!user || (ch.kind !== "private" && ch.kind !== "presence")) return id;
-      return assertCanSubscribe(ctx, user, ch).then(() => id, () => undefined);
+      if (!session || (ch.kind !== "private" && ch.kind !== "presence")) return id;
+      return assertAccess(ctx, session, "read", ch).then(() => id, () => undefined);
     }),
   );
   return [...new Set([...marked.filter((id): id is string => id !== undefined), ...rooms])];
@@ -67,12 +67,12 @@ async function readableChannels(ctx: Context, userId: string, marks: Map<string,
 
 /** `rk:unread`: the user's counts; explicitly named channels must be readable by them. */
 export async function unread(ctx: Context, session: Session, p: Payload): Promise<UnreadResult> {
-  if (p.channels === undefined) return unreadCounts(ctx, session.user.id, undefined, session.user);
+  if (p.channels === undefined) return unreadCounts(ctx, session.user.id, undefined, session);
   if (!Array.isArray(p.channels) || p.channels.length > MAX_CHANNELS) {
     throw new RoomkitError("INVALID", `"channels" must be an array of at most ${MAX_CHANNELS} channel ids`);
   }
   const resolved = p.channels.map((id) => resolve(ctx, id));
-  await Promise.all(resolved.map((ch) => assertCanSubscribe(ctx, session.user, ch)));
+  await Promise.all(resolved.map((ch) => assertAccess(ctx, session, "read", ch)));
   return unreadCounts(ctx, session.user.id, [...new Set(resolved.map((ch) => ch.id))]);
 }
 
@@ -104,6 +104,6 @@ export function readMarks(ctx: Context, channel: unknown): Promise<ReadMark[]> {
 /** `rk:receipts`: the read marks of a room or DM the user may subscribe to, for a client that (re)loads. */
 export async function receipts(ctx: Context, session: Session, p: Payload): Promise<ReceiptsResult> {
   const ch = receiptChannel(ctx, p.channel);
-  await assertCanSubscribe(ctx, session.user, ch);
+  await assertAccess(ctx, session, "read", ch);
   return { receipts: await marksOf(ctx, ch) };
 }

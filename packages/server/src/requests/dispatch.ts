@@ -5,12 +5,17 @@ import type { Context, Session } from "../context.js";
 import { logger } from "../log.js";
 import type { Payload } from "./fields.js";
 import { asPayload } from "./fields.js";
+import type { Inspection } from "./inspect.js";
+import { inspectPayload } from "./inspect.js";
 import { userBuckets } from "../limits/user-quotas.js";
 
 const log = logger("requests");
 
-/** A request handler: a checked payload in, the ack's fields out; refusals are thrown `RoomkitError`s. */
-export type Handler = (ctx: Context, session: Session, payload: Payload) => Promise<object>;
+/**
+ * A request handler: a payload already inspected (bounded, no forbidden keys) and its
+ * inspection's per-field stats in, the ack's fields out; refusals are thrown `RoomkitError`s.
+ */
+export type Handler = (ctx: Context, session: Session, payload: Payload, inspection: Inspection) => Promise<object>;
 export type Handlers = Partial<Record<RequestName, Handler>>;
 
 type BucketName = "publish" | "signal" | "request";
@@ -28,7 +33,9 @@ async function run(ctx: Context, session: Session, event: string, handler: Handl
     if (ctx.closing) throw new RoomkitError("UNAVAILABLE", "the server is shutting down");
     const wait = charge(ctx, session, event);
     if (wait > 0) throw new RoomkitError("RATE_LIMITED", `too many ${event} requests`, { retryAfterMs: wait });
-    const result = await handler(ctx, session, asPayload(raw));
+    // Before anything reads the payload: one bounded walk, whose stats the handler reuses.
+    const inspection = inspectPayload(raw, ctx.limits);
+    const result = await handler(ctx, session, asPayload(raw), inspection);
     return { ok: true, ...result };
   } catch (err) {
     if (err instanceof RoomkitError) return { ok: false, error: err.toPayload() };

@@ -21,10 +21,12 @@ function muted(value: unknown): boolean {
   return value;
 }
 
-/** The `rk:room:*` requests: payload checks, then the room operations as the connection's user. */
+/** The `rk:room:*` requests: payload checks, then the room operations as the connection (access decision, room caps and all). */
 export const roomHandlers: Handlers = {
   "rk:room:create": async (ctx, s, p) => {
     const channel = optionalString(p, "channel");
+    // A client that picks ids could learn which are taken; only an app that allows it lets them.
+    if (channel !== undefined && !ctx.options.rooms?.clientIds) throw new RoomkitError("INVALID", "this server chooses room ids");
     const family = optionalString(p, "family", 32);
     const name = optionalString(p, "name", 100);
     const members = optionalUserIds(p, "members", 100);
@@ -36,21 +38,21 @@ export const roomHandlers: Handlers = {
       ...(name === undefined ? {} : { name }),
       ...(members === undefined ? {} : { members }),
       ...(open === undefined ? {} : { open }),
-    });
+    }, s);
     return { room };
   },
-  "rk:room:invite": async (ctx, s, p) => ({ member: await inviteMember(ctx, me(s), requiredString(p, "channel"), userId(p)) }),
-  "rk:room:join": async (ctx, s, p) => ({ room: await joinRoom(ctx, me(s), requiredString(p, "channel")) }),
+  "rk:room:invite": async (ctx, s, p) => ({ member: await inviteMember(ctx, s, requiredString(p, "channel"), userId(p)) }),
+  "rk:room:join": async (ctx, s, p) => ({ room: await joinRoom(ctx, s, requiredString(p, "channel")) }),
   "rk:room:leave": async (ctx, s, p) => {
     await leaveRoom(ctx, me(s), requiredString(p, "channel"));
     return {};
   },
   "rk:room:kick": async (ctx, s, p) => {
-    await kickMember(ctx, me(s), requiredString(p, "channel"), userId(p));
+    await kickMember(ctx, s, requiredString(p, "channel"), userId(p));
     return {};
   },
-  "rk:room:role": async (ctx, s, p) => ({ member: await setRole(ctx, me(s), requiredString(p, "channel"), userId(p), role(p.role)) }),
-  "rk:room:mute": async (ctx, s, p) => ({ member: await setMuted(ctx, me(s), requiredString(p, "channel"), userId(p), muted(p.muted)) }),
+  "rk:room:role": async (ctx, s, p) => ({ member: await setRole(ctx, s, requiredString(p, "channel"), userId(p), role(p.role)) }),
+  "rk:room:mute": async (ctx, s, p) => ({ member: await setMuted(ctx, s, requiredString(p, "channel"), userId(p), muted(p.muted)) }),
   "rk:room:list": async (ctx, s) => ({ rooms: await listRooms(ctx, me(s)) }),
-  "rk:room:members": async (ctx, s, p) => ({ members: await roomMembers(ctx, me(s), requiredString(p, "channel")) }),
+  "rk:room:members": async (ctx, s, p) => ({ members: await roomMembers(ctx, s, requiredString(p, "channel")) }),
 };

@@ -1,12 +1,21 @@
 import { randomBytes } from "node:crypto";
 import { RoomkitError, isValidFamily } from "@roomkit/protocol";
 import type { ResolvedChannel, RoomInfo, RoomMember, RoomRole, RoomSummary } from "@roomkit/protocol";
-import type { Context } from "../context.js";
-import { resolve } from "../channels/access.js";
+import type { Context, Session } from "../context.js";
+import { assertAccess, refOf, resolve } from "../channels/access.js";
+import { askHook } from "../hooks.js";
 import { announceRoomChange, connectMember, disconnectMember } from "./effects.js";
+import { assertCanBeAdded, assertRoomsLeft, chargeRoomCreate } from "./room-quotas.js";
 
-/** Who acts on a room: a user id, or `undefined` for the app's own server code (all rights). */
-export type Actor = string | undefined;
+/**
+ * Who acts on a room: a connection (the access decision and the per-user room caps apply), a
+ * user id from the app's server code (that user's role applies), or `undefined` for the app's
+ * own server code (all rights).
+ */
+export type Actor = Session | string | undefined;
+
+const idOf = (actor: Actor): string | undefined => (typeof actor === "object" ? actor.user.id : actor);
+const byOf = (actor: Actor) => (actor === undefined ? {} : { by: idOf(actor)! });
 
 const RANK: Record<RoomRole, number> = { member: 1, admin: 2, owner: 3 };
 const SYSTEM_RANK = 4;
@@ -43,16 +52,24 @@ async function existing(ctx: Context, channel: string): Promise<RoomInfo> {
 
 /**
  * The actor's rank in the room. A user who is not a member is refused with `FORBIDDEN` whether
- * or not the room exists, so room ids cannot be probed; the server gets `NOT_FOUND`.
+ * or not the room exists, so room ids cannot be probed; the server gets `NOT_FOUND`. A
+ * connection goes through the access decision (`manage`), which finds its member.
  */
-async function rankOf(ctx: Context, channel: string, actor: Actor): Promise<number> {
+async function rankOf(ctx: Context, ch: ResolvedChannel, actor: Actor): Promise<number> {
   if (actor === undefined) {
-    await existing(ctx, channel);
+    await existing(ctx, ch.id);
     return SYSTEM_RANK;
   }
-  const member = await ctx.stores.rooms.member(channel, actor);
-  if (!member) throw new RoomkitError("FORBIDDEN", `not a member of room "${channel}"`);
+  const member = typeof actor === "object"
+    ? (await assertAccess(ctx, actor, "manage", ch)).member
+    : await ctx.stores.rooms.member(ch.id, actor);
+  if (!member) throw new RoomkitError("FORBIDDEN", `not a member of room "${ch.id}"`);
   return RANK[member.role];
+}
+
+/** Asks `hooks.canAddMember` whether `userId` may be added; a refusal is `FORBIDDEN` with its reason. */
+function askCanAdd(ctx: Context, ch: ResolvedChannel, userId: string, actor: Actor, via: "create" | "invite"): Promise<void> {
+  return askHook(ctx.hooks.canAddMember, { channel: refOf(ch), userId, by: idOf(actor), via }, "FORBIDDEN", `"${userId}" may not be added to this room`);
 }
 
 async function target(ctx: Context, channel: string, userId: string): Promise<RoomMember> {
@@ -65,10 +82,10 @@ async function target(ctx: Context, channel: string, userId: string): Promise<Ro
  * The actor must outrank the member they act on (an owner over admins, an admin over members).
  * Nobody, the server included, kicks, demotes or mutes the owner: a room always has one.
  */
-async function assertOutranks(ctx: Context, channel: string, actor: Actor, userId: string): Promise<RoomMember> {
-  if (actor === userId) throw new RoomkitError("INVALID", "this cannot be done to yourself");
-  const rank = await rankOf(ctx, channel, actor);
-  const member = await target(ctx, channel, userId);
+async function assertOutranks(ctx: Context, ch: ResolvedChannel, actor: Actor, userId: string): Promise<RoomMember> {
+  if (idOf(actor) === userId) throw new RoomkitError("INVALID", "this cannot be done to yourself");
+  const rank = await rankOf(ctx, ch, actor);
+  const member = await target(ctx, ch.id, userId);
   if (member.role === "owner") throw new RoomkitError("FORBIDDEN", "the owner cannot be kicked, demoted or muted; they can leave");
   if (rank <= RANK[member.role]) throw new RoomkitError("FORBIDDEN", `only a higher role can do this to a ${member.role}`);
   return member;
@@ -76,18 +93,32 @@ async function assertOutranks(ctx: Context, channel: string, actor: Actor, userI
 
 const summary = (room: RoomInfo, member: RoomMember): RoomSummary => ({ ...room, role: member.role, muted: member.muted });
 
-/** Creates a room owned by `input.owner` with its first members, and connects them all. */
-export async function createRoom(ctx: Context, input: CreateRoomInput): Promise<RoomSummary> {
+/**
+ * Creates a room owned by `input.owner` with its first members, and connects them all. A
+ * connection creating it must be under its room caps, and so must each member it adds; every
+ * added member passes `hooks.canAddMember`. A taken id and one used before get the same answer.
+ */
+export async function createRoom(ctx: Context, input: CreateRoomInput, actor: Actor = undefined): Promise<RoomSummary> {
   const ch = input.channel === undefined ? newRoomChannel(ctx, input.family) : roomChannel(ctx, input.channel);
   const now = Date.now();
   const others = (input.members ?? []).filter((m) => m !== input.owner);
   if (others.length > MAX_INITIAL_MEMBERS) throw new RoomkitError("INVALID", `at most ${MAX_INITIAL_MEMBERS} initial members`);
+  if (typeof actor === "object") {
+    chargeRoomCreate(ctx, actor.user.id);
+    await assertAccess(ctx, actor, "create", ch);
+  }
+  if (actor !== undefined) {
+    await assertRoomsLeft(ctx, input.owner, true);
+    await assertCanBeAdded(ctx, others);
+  }
+  for (const m of others) await askCanAdd(ctx, ch, m, actor, "create");
   const room: RoomInfo = { channel: ch.id, name: input.name ?? ch.name, owner: input.owner, open: input.open ?? false, createdAt: now };
   const owner: RoomMember = { userId: input.owner, role: "owner", muted: false, joinedAt: now };
   const members = [owner, ...others.map((userId): RoomMember => ({ userId, role: "member", muted: false, joinedAt: now }))];
-  // A deleted room's history stays; its id is not handed to someone else with it.
-  if ((await ctx.stores.messages.stream(ch.id)).latest > 0) throw new RoomkitError("CONFLICT", `room id "${ch.id}" was used before`);
-  if (!(await ctx.stores.rooms.create(room, members))) throw new RoomkitError("CONFLICT", `room "${ch.id}" already exists`);
+  // A deleted room's history stays; its id is not handed to someone else with it. One answer for both, so neither is told apart.
+  const unavailable = () => new RoomkitError("CONFLICT", "room id is not available");
+  if ((await ctx.stores.messages.stream(ch.id)).latest > 0) throw unavailable();
+  if (!(await ctx.stores.rooms.create(room, members))) throw unavailable();
   for (const m of members) await connectMember(ctx, ch, m.userId);
   announceRoomChange(ctx, ch.id, { type: "created", userId: input.owner, room });
   for (const m of others) announceRoomChange(ctx, ch.id, { type: "joined", userId: m, by: input.owner, room });
@@ -97,28 +128,34 @@ export async function createRoom(ctx: Context, input: CreateRoomInput): Promise<
 /** Adds a member; owners and admins may invite (or every member, with `rooms.invite: "members"`). */
 export async function inviteMember(ctx: Context, actor: Actor, channel: string, userId: string): Promise<RoomMember> {
   const ch = roomChannel(ctx, channel);
-  const rank = await rankOf(ctx, ch.id, actor);
+  const rank = await rankOf(ctx, ch, actor);
   const room = await existing(ctx, ch.id);
   const needed = ctx.options.rooms?.invite === "members" ? RANK.member : RANK.admin;
   if (rank < needed) throw new RoomkitError("FORBIDDEN", "only owners and admins may invite");
   if (await ctx.stores.rooms.member(room.channel, userId)) throw new RoomkitError("CONFLICT", `"${userId}" is already a member`);
+  if (actor !== undefined) await assertCanBeAdded(ctx, [userId]);
+  await askCanAdd(ctx, ch, userId, actor, "invite");
   const member: RoomMember = { userId, role: "member", muted: false, joinedAt: Date.now() };
   await ctx.stores.rooms.putMember(room.channel, member);
   await connectMember(ctx, ch, userId);
-  announceRoomChange(ctx, room.channel, { type: "joined", userId, ...(actor ? { by: actor } : {}), room });
+  announceRoomChange(ctx, room.channel, { type: "joined", userId, ...byOf(actor), room });
   return member;
 }
 
 /**
  * Joins an open room; joining one you are in already is a no-op. A missing room and a closed
- * one get the same answer, so room ids cannot be probed.
+ * one get the same answer, so room ids cannot be probed. A connection joining must be under
+ * its `roomMemberships` cap.
  */
-export async function joinRoom(ctx: Context, userId: string, channel: string): Promise<RoomSummary> {
+export async function joinRoom(ctx: Context, who: Exclude<Actor, undefined>, channel: string): Promise<RoomSummary> {
+  const userId = idOf(who)!;
   const ch = roomChannel(ctx, channel);
+  if (typeof who === "object") await assertAccess(ctx, who, "join", ch);
   const room = await ctx.stores.rooms.get(ch.id);
   const current = room && (await ctx.stores.rooms.member(room.channel, userId));
   if (room && current) return summary(room, current);
   if (!room?.open) throw new RoomkitError("FORBIDDEN", `room "${ch.id}" is invitation-only or does not exist`);
+  if (typeof who === "object") await assertRoomsLeft(ctx, userId, false);
   const member: RoomMember = { userId, role: "member", muted: false, joinedAt: Date.now() };
   await ctx.stores.rooms.putMember(room.channel, member);
   await connectMember(ctx, ch, userId);
@@ -146,9 +183,10 @@ export async function leaveRoom(ctx: Context, userId: string, channel: string): 
 
 /** Removes a member, who loses the room on every device at once. */
 export async function kickMember(ctx: Context, actor: Actor, channel: string, userId: string): Promise<void> {
-  const id = roomChannel(ctx, channel).id;
-  await assertOutranks(ctx, id, actor, userId);
-  announceRoomChange(ctx, id, { type: "kicked", userId, ...(actor ? { by: actor } : {}) });
+  const ch = roomChannel(ctx, channel);
+  const id = ch.id;
+  await assertOutranks(ctx, ch, actor, userId);
+  announceRoomChange(ctx, id, { type: "kicked", userId, ...byOf(actor) });
   await ctx.stores.rooms.removeMember(id, userId);
   await disconnectMember(ctx, id, userId);
 }
@@ -156,22 +194,24 @@ export async function kickMember(ctx: Context, actor: Actor, channel: string, us
 /** Makes a member an admin or a member again; only the owner (or the server) may. */
 export async function setRole(ctx: Context, actor: Actor, channel: string, userId: string, role: RoomRole): Promise<RoomMember> {
   if (role === "owner") throw new RoomkitError("INVALID", 'role must be "admin" or "member"');
-  const id = roomChannel(ctx, channel).id;
-  const member = await assertOutranks(ctx, id, actor, userId);
-  if (actor !== undefined && (await rankOf(ctx, id, actor)) < RANK.owner) throw new RoomkitError("FORBIDDEN", "only the owner may change roles");
+  const ch = roomChannel(ctx, channel);
+  const id = ch.id;
+  const member = await assertOutranks(ctx, ch, actor, userId);
+  if (actor !== undefined && (await rankOf(ctx, ch, actor)) < RANK.owner) throw new RoomkitError("FORBIDDEN", "only the owner may change roles");
   const updated = { ...member, role };
   await ctx.stores.rooms.putMember(id, updated);
-  announceRoomChange(ctx, id, { type: "role", userId, role, ...(actor ? { by: actor } : {}) });
+  announceRoomChange(ctx, id, { type: "role", userId, role, ...byOf(actor) });
   return updated;
 }
 
 /** Mutes or unmutes a member: a muted member still reads but may not publish. */
 export async function setMuted(ctx: Context, actor: Actor, channel: string, userId: string, muted: boolean): Promise<RoomMember> {
-  const id = roomChannel(ctx, channel).id;
-  const member = await assertOutranks(ctx, id, actor, userId);
+  const ch = roomChannel(ctx, channel);
+  const id = ch.id;
+  const member = await assertOutranks(ctx, ch, actor, userId);
   const updated = { ...member, muted };
   await ctx.stores.rooms.putMember(id, updated);
-  announceRoomChange(ctx, id, { type: muted ? "muted" : "unmuted", userId, ...(actor ? { by: actor } : {}) });
+  announceRoomChange(ctx, id, { type: muted ? "muted" : "unmuted", userId, ...byOf(actor) });
   return updated;
 }
 
@@ -189,7 +229,7 @@ export async function listRooms(ctx: Context, userId: string): Promise<RoomSumma
 
 /** The stored members of a room; only its members (or the server) may look. */
 export async function roomMembers(ctx: Context, actor: Actor, channel: string): Promise<RoomMember[]> {
-  const id = roomChannel(ctx, channel).id;
-  await rankOf(ctx, id, actor);
-  return ctx.stores.rooms.members(id);
+  const ch = roomChannel(ctx, channel);
+  await rankOf(ctx, ch, actor);
+  return ctx.stores.rooms.members(ch.id);
 }

@@ -90,6 +90,14 @@ export interface PresenceStore {
   close?(): Promise<void>;
 }
 
+/** How many rooms one user is in, for the per-user room caps. */
+export interface RoomCounts {
+  /** Rooms where the user's role is `owner`. */
+  owned: number;
+  /** Rooms the user is a member of, in any role (owned ones included). */
+  member: number;
+}
+
 /** Stored rooms and their members. */
 export interface RoomStore {
   /** Stores a new room with its first members; false (and nothing stored) when the channel is taken. */
@@ -107,6 +115,8 @@ export interface RoomStore {
   removeMember(channel: string, userId: string): Promise<boolean>;
   /** The room channels the user is a member of. */
   roomsOf(userId: string): Promise<string[]>;
+  /** How many rooms the user owns and is a member of, without listing them (one round trip on a remote store). */
+  countRooms(userId: string): Promise<RoomCounts>;
   close?(): Promise<void>;
 }
 

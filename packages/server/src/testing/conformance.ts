@@ -327,6 +327,28 @@ export function describeStoreConformance(
         expect(await stores.rooms.roomsOf(ch("nobody"))).toEqual([]);
       });
 
+      it("counts the rooms a user owns and is in, through create, role changes, removal and delete", async () => {
+        const [first, second, third] = [ch("room:c1"), ch("room:c2"), ch("room:c3")];
+        expect(await stores.rooms.countRooms(alice)).toEqual({ owned: 0, member: 0 });
+        expect(await stores.rooms.create(room(first), [owner, member(bob, 2)])).toBe(true);
+        await stores.rooms.create(room(second), [owner]);
+        await stores.rooms.create(room(third, { owner: bob }), [member(bob, 3, { role: "owner" }), member(alice, 4)]);
+        expect(await stores.rooms.create(room(first), [member(bob, 5, { role: "owner" })])).toBe(false);
+        expect(await stores.rooms.countRooms(alice)).toEqual({ owned: 2, member: 3 });
+        expect(await stores.rooms.countRooms(bob)).toEqual({ owned: 1, member: 2 });
+        await stores.rooms.putMember(first, member(bob, 2, { role: "owner" }));
+        await stores.rooms.putMember(first, member(alice, 1, { role: "admin" }));
+        expect(await stores.rooms.countRooms(alice)).toEqual({ owned: 1, member: 3 });
+        expect(await stores.rooms.countRooms(bob)).toEqual({ owned: 2, member: 2 });
+        await stores.rooms.putMember(ch("room:none"), member(bob, 6, { role: "owner" }));
+        expect(await stores.rooms.removeMember(third, bob)).toBe(true);
+        expect(await stores.rooms.countRooms(bob)).toEqual({ owned: 1, member: 1 });
+        await stores.rooms.delete(second);
+        await stores.rooms.delete(first);
+        expect(await stores.rooms.countRooms(alice)).toEqual({ owned: 0, member: 1 });
+        expect(await stores.rooms.countRooms(bob)).toEqual({ owned: 0, member: 0 });
+      });
+
       it("deletes a room with all its members, after which the channel can be created again", async () => {
         const [gone, kept] = [ch("room:gone"), ch("room:kept")];
         await stores.rooms.create(room(gone), [owner, member(bob, 2)]);

@@ -4,6 +4,7 @@ import { startServer } from "../support/harness.js";
 import type { Harness } from "../support/harness.js";
 import type { TestContract } from "../support/contract.js";
 import { expectServing } from "../support/refusals.js";
+import { prototypeGuard } from "./prototypes.js";
 
 /**
  * Where an attack runs: the same cases on every store, because a hole in one store's encoding
@@ -13,12 +14,6 @@ export interface AttackEnv {
   name: string;
   /** Fresh stores for one server; the env cleans them up after the file. */
   stores(): Stores | Promise<Stores>;
-}
-
-/** What a victim relies on after any attack: nobody's objects changed, and a DM still round-trips. */
-function snapshotPrototypes(): string {
-  const describe = (proto: object) => Reflect.ownKeys(proto).map(String).sort().join(",");
-  return [Object.prototype, Array.prototype, Function.prototype, String.prototype].map(describe).join("|");
 }
 
 /**
@@ -31,12 +26,14 @@ function snapshotPrototypes(): string {
  * it("...", async () => { const h = await servers.start(); ... });
  */
 export function attackServers(env: AttackEnv) {
-  const before = snapshotPrototypes();
+  const prototypes = prototypeGuard();
   const running: Harness[] = [];
   afterEach(async () => {
     try {
-      expect(snapshotPrototypes(), "built-in prototypes after the attack").toBe(before);
-      expect(({} as Record<string, unknown>).data, "Object.prototype.data").toBeUndefined();
+      const changed = prototypes.changes();
+      // Undone at once, so a polluting case fails alone rather than every later test in the process.
+      prototypes.restore();
+      expect(changed, "built-in prototype keys changed by the attack").toEqual([]);
       for (const h of running) await expectServing(h.client);
     } finally {
       await Promise.all(running.splice(0).map((h) => h.close()));

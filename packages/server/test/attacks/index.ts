@@ -1,6 +1,12 @@
 import { describe } from "vitest";
 import type { AttackEnv } from "./env.js";
 import { connectionAttacks } from "./connections.js";
+import { packetAttacks } from "./packets.js";
+import { accessAttacks } from "./access.js";
+import { quotaAttacks } from "./quotas.js";
+import { fuzzAttacks } from "./fuzz.js";
+import { attachmentAttacks } from "./attachments.js";
+import { valueAttacks } from "./values.js";
 import { transportAttacks } from "./transport.js";
 
 /**
@@ -9,6 +15,12 @@ import { transportAttacks } from "./transport.js";
  */
 const classes: [string, (env: AttackEnv) => void][] = [
   ["connections", connectionAttacks],
+  ["packets", packetAttacks],
+  ["access", accessAttacks],
+  ["quotas", quotaAttacks],
+  ["fuzz", fuzzAttacks],
+  ["attachments", attachmentAttacks],
+  ["values", valueAttacks],
   ["transport", transportAttacks],
 ];
 

@@ -16,8 +16,8 @@ export const contract = defineContract({
     room: { kind: "room", body: text, signals: { typing: type<undefined>() } },
     news: { kind: "public", body: z.object({ headline: z.string() }), signals: { react: z.object({ emoji: z.string().max(8) }) } },
     chat: { kind: "public", body: text },
-    team: { kind: "private", body: text },
-    lobby: { kind: "presence", body: text, member: type<{ name: string }>() },
+    team: { kind: "private", body: text, signals: { typing: type<undefined>() } },
+    lobby: { kind: "presence", body: text, member: type<{ name: string }>(), signals: { typing: type<undefined>() } },
   },
 });
 

@@ -55,6 +55,8 @@ export async function startServer(options: Partial<RoomkitOptions<TestContract>>
     },
     presence: { graceMs: 0 },
     ...options,
+    // The tests name their rooms; a test of the default (server-chosen ids) passes `clientIds: false`.
+    rooms: { clientIds: true, ...options.rooms },
   });
   await new Promise<void>((done) => http.listen(0, "127.0.0.1", done));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

@@ -4,6 +4,42 @@ import { WebSocket } from "ws";
 export type Frame = string | Buffer;
 
 /**
+ * A value sent as this JSON text, verbatim: nesting deeper than `JSON.stringify` can write, or
+ * a huge string, with a short `label` for fast-check's counterexamples and assertion messages.
+ */
+export class RawJson {
+  constructor(readonly text: string, readonly label: string) {}
+  toJSON(): string {
+    return this.label;
+  }
+  /** How fast-check prints it in a counterexample. */
+  [Symbol.for("fast-check/toStringMethod")](): string {
+    return `RawJson(${this.label})`;
+  }
+}
+
+const RAW_MARK = "\u0000raw-json:";
+
+/**
+ * The frames of one EVENT `[name, ...args]` (an ack id makes it a request), as a hostile client
+ * writes them: every `Uint8Array` (a `Buffer`) anywhere in it becomes a binary attachment of a
+ * BINARY_EVENT (Socket.IO's placeholders), a {@link RawJson} is spliced in as its text, and own
+ * `__proto__` keys stay on the wire as keys.
+ */
+export function eventFrames(data: unknown[], id?: number): (string | Uint8Array)[] {
+  const binaries: Uint8Array[] = [];
+  const raws: string[] = [];
+  const json = JSON.stringify(data, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const original = this[key];
+    if (original instanceof Uint8Array) return { _placeholder: true, num: binaries.push(original) - 1 };
+    if (original instanceof RawJson) return `${RAW_MARK}${raws.push(original.text) - 1}`;
+    return value;
+  }).replace(/"\\u0000raw-json:(\d+)"/g, (_, i: string) => raws[Number(i)]!);
+  const ack = id === undefined ? "" : String(id);
+  return binaries.length === 0 ? [`42${ack}${json}`] : [`45${binaries.length}-${ack}${json}`, ...binaries];
+}
+
+/**
  * A Socket.IO client written by hand over `ws`, the way an attacker talks to a server: it
  * sends exactly the frames it is given (Engine.IO v4 / Socket.IO v5 framing, see
  * docs/protocol.md §1), answers pings only when told to, and records what arrives.
@@ -65,10 +101,30 @@ export class RawSocket {
     this.ws.resume();
   }
 
-  /** Sends an EVENT with ack id `id` and resolves with the ACK's first argument. */
-  async request(id: number, event: string, payload: unknown): Promise<unknown> {
-    this.send(`42${id}${JSON.stringify([event, payload])}`);
-    const ack = await this.until((f) => typeof f === "string" && f.startsWith(`43${id}[`));
+  /**
+   * Sends an EVENT with ack id `id` (binary values as attachments, see {@link eventFrames}) and
+   * resolves with the ACK's first argument; a binary ACK's attachments stay placeholders.
+   */
+  async request(id: number, event: string, payload: unknown, timeoutMs?: number): Promise<unknown> {
+    this.send(...eventFrames([event, payload], id));
+    const head = new RegExp(`^(?:43|46\\d+-)${id}\\[`);
+    const ack = (await this.until((f) => typeof f === "string" && head.test(f), timeoutMs)) as string;
+    return (JSON.parse(ack.slice(ack.indexOf("["))) as unknown[])[0];
+  }
+
+  /**
+   * Sends a BINARY_EVENT with ack id `id`: `payload` marks where each of `parts` goes with
+   * `{ "_placeholder": true, "num": i }`, and each part follows as its own binary frame.
+   * Resolves with the ACK's first argument.
+   */
+  requestBinary(id: number, event: string, payload: unknown, parts: Uint8Array[]): Promise<unknown> {
+    this.send(`45${parts.length}-${id}${JSON.stringify([event, payload])}`, ...parts);
+    return this.ack(id);
+  }
+
+  /** Resolves with the first argument of the next (non-binary) ACK of `id`: call it right after sending. */
+  async ack(id: number, timeoutMs?: number): Promise<unknown> {
+    const ack = await this.until((f) => typeof f === "string" && f.startsWith(`43${id}[`), timeoutMs);
     return (JSON.parse((ack as string).slice(`43${id}`.length)) as unknown[])[0];
   }
 

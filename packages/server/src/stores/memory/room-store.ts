@@ -1,5 +1,5 @@
 import type { RoomInfo, RoomMember } from "@roomkit/protocol";
-import type { RoomStore } from "../types.js";
+import type { RoomCounts, RoomStore } from "../types.js";
 
 interface Room {
   info: RoomInfo;
@@ -18,6 +18,7 @@ interface Room {
 export class MemoryRoomStore implements RoomStore {
   readonly #rooms = new Map<string, Room>();
   readonly #roomsByUser = new Map<string, Set<string>>();
+  readonly #ownedByUser = new Map<string, Set<string>>();
 
   async create(room: RoomInfo, members: RoomMember[]): Promise<boolean> {
     assertChannel(room?.channel);
@@ -73,24 +74,36 @@ export class MemoryRoomStore implements RoomStore {
     return [...(this.#roomsByUser.get(userId) ?? [])];
   }
 
+  async countRooms(userId: string): Promise<RoomCounts> {
+    return { owned: this.#ownedByUser.get(userId)?.size ?? 0, member: this.#roomsByUser.get(userId)?.size ?? 0 };
+  }
+
   #put(channel: string, member: RoomMember): void {
     if (typeof member?.userId !== "string" || member.userId === "") throw new TypeError("member.userId must be a non-empty string");
     const room = this.#rooms.get(channel);
     if (!room) return;
     room.members.set(member.userId, { ...member });
-    let channels = this.#roomsByUser.get(member.userId);
-    if (!channels) {
-      channels = new Set();
-      this.#roomsByUser.set(member.userId, channels);
-    }
-    channels.add(channel);
+    index(this.#roomsByUser, member.userId, channel);
+    if (member.role === "owner") index(this.#ownedByUser, member.userId, channel);
+    else unindex(this.#ownedByUser, member.userId, channel);
   }
 
   #unindex(userId: string, channel: string): void {
-    const channels = this.#roomsByUser.get(userId);
-    channels?.delete(channel);
-    if (channels?.size === 0) this.#roomsByUser.delete(userId);
+    unindex(this.#roomsByUser, userId, channel);
+    unindex(this.#ownedByUser, userId, channel);
   }
+}
+
+function index(byUser: Map<string, Set<string>>, userId: string, channel: string): void {
+  let channels = byUser.get(userId);
+  if (!channels) byUser.set(userId, (channels = new Set()));
+  channels.add(channel);
+}
+
+function unindex(byUser: Map<string, Set<string>>, userId: string, channel: string): void {
+  const channels = byUser.get(userId);
+  channels?.delete(channel);
+  if (channels?.size === 0) byUser.delete(userId);
 }
 
 function assertChannel(channel: unknown): asserts channel is string {
