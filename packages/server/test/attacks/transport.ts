@@ -45,8 +45,8 @@ async function stream(h: Harness, pacer: Client, from: number, max: number, done
   while (seq < from + max && !done()) {
     const target = seq + 10;
     const arrived = next<MessagePush>(pacer, "rk:message", (p) => p.message.seq === target);
-    for (let i = seq + 1; i <= target; i++) void h.rk.publish(FEED, { headline: headline(i, size) });
-    await arrived;
+    const sent = Array.from({ length: 10 }, (_, i) => h.rk.publish(FEED, { headline: headline(seq + i + 1, size) }));
+    await Promise.all([arrived, ...sent]);
     seq = target;
   }
   return seq;
@@ -172,7 +172,7 @@ export function transportAttacks(env: AttackEnv): void {
 
   it("the SDK on a connection that stops reading is closed, reconnects after it reads again, and recovers every message once, in order", async () => {
     // Messages of 100 KB, so the kernel's buffers fill within the history a reconnect replays.
-    const h = await servers.start({ limits: { bodyBytes: 128 * KiB, outboundSoftBytes: 256 * KiB, outboundHardBytes: 4 * MB, outboundStallMs: 2000 } });
+    const h = await servers.start({ limits: { bodyBytes: 128 * KiB, requestBytes: 256 * KiB, outboundSoftBytes: 256 * KiB, outboundHardBytes: 4 * MB, outboundStallMs: 2000 } });
     const bob = await h.client("bob");
     await ok(bob, "rk:subscribe", { channel: FEED });
     const agent = new TappedAgent();
