@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { Message, RoomInfo, RoomMember } from "@roomkit/protocol";
+import type { Message } from "@roomkit/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppendInput, RangeQuery, Stores } from "../stores/types.js";
+import { describeRoomConformance } from "./conformance-rooms.js";
 
 export interface StoreConformanceOptions {
   /** Runs after every test with that test's stores: delete what they wrote, close clients. */
@@ -263,125 +264,7 @@ export function describeStoreConformance(
       });
     });
 
-    describe("rooms", () => {
-      let alice: string;
-      let bob: string;
-      let owner: RoomMember;
-      const room = (channel: string, extra: Partial<RoomInfo> = {}): RoomInfo => ({
-        channel, name: "Design", owner: alice, open: false, createdAt: 1_700_000_000_000, ...extra,
-      });
-      const member = (userId: string, joinedAt: number, extra: Partial<RoomMember> = {}): RoomMember => ({
-        userId, role: "member", muted: false, joinedAt, ...extra,
-      });
-      beforeEach(() => {
-        alice = ch("alice");
-        bob = ch("bob");
-        owner = member(alice, 1, { role: "owner" });
-      });
-
-      it("creates a room once: a taken channel is refused and nothing of the second create is stored", async () => {
-        const channel = ch("room:create");
-        expect(await stores.rooms.get(channel)).toBeUndefined();
-        expect(await stores.rooms.create(room(channel), [owner])).toBe(true);
-        expect(await stores.rooms.get(channel)).toEqual(room(channel));
-        expect(await stores.rooms.create(room(channel, { name: "Other", owner: bob }), [member(bob, 2, { role: "owner" })])).toBe(false);
-        expect(await stores.rooms.get(channel)).toEqual(room(channel));
-        expect(await stores.rooms.members(channel)).toEqual([owner]);
-        expect(await stores.rooms.roomsOf(bob)).toEqual([]);
-      });
-
-      it("updates a room's info", async () => {
-        const channel = ch("room:update");
-        await stores.rooms.create(room(channel), [owner]);
-        await stores.rooms.update(room(channel, { name: "Renamed", open: true }));
-        expect(await stores.rooms.get(channel)).toEqual(room(channel, { name: "Renamed", open: true }));
-        expect(await stores.rooms.members(channel)).toEqual([owner]);
-      });
-
-      it("lists members in join order; replacing a member changes them in place", async () => {
-        const channel = ch("room:members");
-        const [carol, dave] = [ch("carol"), ch("dave")];
-        await stores.rooms.create(room(channel), [owner, member(bob, 2)]);
-        await stores.rooms.putMember(channel, member(carol, 3));
-        await stores.rooms.putMember(channel, member(dave, 4));
-        const promoted = member(bob, 2, { role: "admin", muted: true });
-        await stores.rooms.putMember(channel, promoted);
-        expect(await stores.rooms.members(channel)).toEqual([owner, promoted, member(carol, 3), member(dave, 4)]);
-        expect(await stores.rooms.member(channel, bob)).toEqual(promoted);
-        expect(await stores.rooms.member(channel, ch("erin"))).toBeUndefined();
-        expect(await stores.rooms.roomsOf(bob)).toEqual([channel]);
-      });
-
-      it("removes a member once and keeps roomsOf in sync", async () => {
-        const [first, second] = [ch("room:one"), ch("room:two")];
-        await stores.rooms.create(room(first), [owner, member(bob, 2)]);
-        await stores.rooms.create(room(second), [owner]);
-        await stores.rooms.putMember(second, member(bob, 3));
-        expect([...(await stores.rooms.roomsOf(bob))].sort()).toEqual([first, second].sort());
-        expect(await stores.rooms.removeMember(first, bob)).toBe(true);
-        expect(await stores.rooms.removeMember(first, bob)).toBe(false);
-        expect(await stores.rooms.removeMember(ch("room:none"), bob)).toBe(false);
-        expect(await stores.rooms.member(first, bob)).toBeUndefined();
-        expect(await stores.rooms.members(first)).toEqual([owner]);
-        expect(await stores.rooms.roomsOf(bob)).toEqual([second]);
-        expect(await stores.rooms.roomsOf(ch("nobody"))).toEqual([]);
-      });
-
-      it("counts the rooms a user owns and is in, through create, role changes, removal and delete", async () => {
-        const [first, second, third] = [ch("room:c1"), ch("room:c2"), ch("room:c3")];
-        expect(await stores.rooms.countRooms(alice)).toEqual({ owned: 0, member: 0 });
-        expect(await stores.rooms.create(room(first), [owner, member(bob, 2)])).toBe(true);
-        await stores.rooms.create(room(second), [owner]);
-        await stores.rooms.create(room(third, { owner: bob }), [member(bob, 3, { role: "owner" }), member(alice, 4)]);
-        expect(await stores.rooms.create(room(first), [member(bob, 5, { role: "owner" })])).toBe(false);
-        expect(await stores.rooms.countRooms(alice)).toEqual({ owned: 2, member: 3 });
-        expect(await stores.rooms.countRooms(bob)).toEqual({ owned: 1, member: 2 });
-        await stores.rooms.putMember(first, member(bob, 2, { role: "owner" }));
-        await stores.rooms.putMember(first, member(alice, 1, { role: "admin" }));
-        expect(await stores.rooms.countRooms(alice)).toEqual({ owned: 1, member: 3 });
-        expect(await stores.rooms.countRooms(bob)).toEqual({ owned: 2, member: 2 });
-        await stores.rooms.putMember(ch("room:none"), member(bob, 6, { role: "owner" }));
-        expect(await stores.rooms.removeMember(third, bob)).toBe(true);
-        expect(await stores.rooms.countRooms(bob)).toEqual({ owned: 1, member: 1 });
-        await stores.rooms.delete(second);
-        await stores.rooms.delete(first);
-        expect(await stores.rooms.countRooms(alice)).toEqual({ owned: 0, member: 1 });
-        expect(await stores.rooms.countRooms(bob)).toEqual({ owned: 0, member: 0 });
-      });
-
-      it("deletes a room with all its members, after which the channel can be created again", async () => {
-        const [gone, kept] = [ch("room:gone"), ch("room:kept")];
-        await stores.rooms.create(room(gone), [owner, member(bob, 2)]);
-        await stores.rooms.create(room(kept), [owner]);
-        await stores.rooms.delete(gone);
-        expect(await stores.rooms.get(gone)).toBeUndefined();
-        expect(await stores.rooms.members(gone)).toEqual([]);
-        expect(await stores.rooms.member(gone, bob)).toBeUndefined();
-        expect(await stores.rooms.roomsOf(bob)).toEqual([]);
-        expect(await stores.rooms.roomsOf(alice)).toEqual([kept]);
-        await stores.rooms.delete(gone);
-        const newOwner = member(bob, 5, { role: "owner" });
-        expect(await stores.rooms.create(room(gone, { owner: bob }), [newOwner])).toBe(true);
-        expect(await stores.rooms.members(gone)).toEqual([newOwner]);
-        expect(await stores.rooms.roomsOf(bob)).toEqual([gone]);
-      });
-
-      it("hands out rooms and members that callers can mutate without changing what is stored", async () => {
-        const channel = ch("room:copies");
-        const info = room(channel);
-        const members = [{ ...owner }];
-        await stores.rooms.create(info, members);
-        info.name = "mutated input";
-        members[0]!.role = "member";
-        Object.assign((await stores.rooms.get(channel))!, { name: "mutated output" });
-        Object.assign((await stores.rooms.members(channel))[0]!, { muted: true });
-        Object.assign((await stores.rooms.member(channel, alice))!, { role: "admin" });
-        (await stores.rooms.roomsOf(alice)).push("room:fake");
-        expect(await stores.rooms.get(channel)).toEqual(room(channel));
-        expect(await stores.rooms.members(channel)).toEqual([owner]);
-        expect(await stores.rooms.roomsOf(alice)).toEqual([channel]);
-      });
-    });
+    describeRoomConformance({ get stores() { return stores; }, ch });
 
     describe("read state", () => {
       it("raises the last read seq and never lowers it", async () => {
