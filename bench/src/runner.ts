@@ -1,5 +1,6 @@
 // `npm run bench [-- --full] [--only dm,fanout] [--pairs 5] [--no-pin] [--profile]`: runs the suite, writes bench/results/<mode>.json and the docs.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { choosePlacement, describeMachine, pin } from "./machine.js";
@@ -40,8 +41,9 @@ const results = await runSuite({
   log,
 });
 
-const out = values.out ?? bench(`results/${only ? `${mode}.${only.join("+")}` : mode}.json`);
-mkdirSync(bench("results"), { recursive: true });
+// `--out` is relative to where `npm run bench` was called, not to the bench workspace npm runs in.
+const out = values.out ? resolve(process.env.INIT_CWD ?? process.cwd(), values.out) : bench(`results/${only ? `${mode}.${only.join("+")}` : mode}.json`);
+mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 log(`wrote ${out}`);
 if (!values["no-report"] && !only && !values.out) log(writeReport(mode));
