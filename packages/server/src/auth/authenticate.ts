@@ -22,24 +22,29 @@ async function establish(ctx: Context, socket: Socket): Promise<User> {
   return { id: user.id, profile: user.profile };
 }
 
-/** The socket each Engine.IO connection last admitted to the default namespace. */
-const claimed = new WeakMap<object, Socket>();
-
-/** Connected, or still being admitted (Socket.IO 4.8 keeps those in `_preConnectSockets`). */
-function live(socket: Socket): boolean {
-  const nsp = socket.nsp as unknown as { sockets: Map<string, Socket>; _preConnectSockets?: Map<string, Socket> };
-  return nsp.sockets.has(socket.id) || (nsp._preConnectSockets?.has(socket.id) ?? false);
-}
+/**
+ * The Engine.IO connections with a socket being authenticated on the default namespace. Once
+ * that socket is connected Socket.IO itself closes a connection that sends another CONNECT, so
+ * an entry lives only while a handshake is pending.
+ */
+const pending = new WeakMap<object, Socket>();
 
 /**
- * One socket on the default namespace per Engine.IO connection: Socket.IO itself makes a new
- * one for every CONNECT packet, each of which would hear the user's messages again.
+ * One socket on the default namespace per Engine.IO connection: without this, every CONNECT
+ * sent while the first is still being authenticated would make a socket that hears the user's
+ * messages again.
  */
 function claim(socket: Socket): boolean {
-  const holder = claimed.get(socket.client);
-  if (holder && holder !== socket && live(holder)) return false;
-  claimed.set(socket.client, socket);
+  if (pending.has(socket.client)) return false;
+  pending.set(socket.client, socket);
   return true;
+}
+
+/** Ends the claim once Socket.IO has connected the socket or dropped it (it does so on a later tick). */
+function release(socket: Socket, now = false): void {
+  const done = () => pending.get(socket.client) === socket && pending.delete(socket.client);
+  if (now) done();
+  else setImmediate(done);
 }
 
 /**
@@ -55,14 +60,17 @@ export function authMiddleware(ctx: Context) {
     establish(ctx, socket).then(
       (user) => {
         if (!admitConnection(ctx, user.id)) {
+          release(socket, true);
           const { connectionsPerUser } = ctx.limits;
           const message = `a user may hold at most ${connectionsPerUser} connections`;
           return next(refusal({ code: "RATE_LIMITED", message, details: { limit: connectionsPerUser } }));
         }
         socket.data.user = user;
         next();
+        release(socket);
       },
       (err: unknown) => {
+        release(socket, true);
         if (err instanceof RoomkitError) return next(refusal(err.toPayload()));
         log("authenticate threw: %O", err);
         next(refusal({ code: "UNAUTHENTICATED", message: "authentication failed" }));

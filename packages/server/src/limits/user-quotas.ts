@@ -11,7 +11,8 @@ export interface UserBuckets {
 }
 
 interface UserQuota {
-  buckets: UserBuckets;
+  /** Made on the user's first request, not at the handshake: an idle connection costs nothing here. */
+  buckets?: UserBuckets;
   /** Handshakes admitted but not yet connected, so concurrent ones count against the cap. */
   admitting: number;
   /** Forgets the user once their buckets are full again; armed while they have no connection. */
@@ -29,26 +30,22 @@ function quotasOf(ctx: Context): Map<string, UserQuota> {
 function quotaOf(ctx: Context, userId: string): UserQuota {
   const byUser = quotasOf(ctx);
   let quota = byUser.get(userId);
-  if (!quota) {
-    const { limits } = ctx;
-    quota = {
-      buckets: {
-        publish: new TokenBucket(limits.userPublish),
-        signal: new TokenBucket(limits.userSignal),
-        request: new TokenBucket(limits.userRequest),
-        roomCreate: new TokenBucket(limits.roomCreate),
-      },
-      admitting: 0,
-    };
-    byUser.set(userId, quota);
-  }
+  if (!quota) byUser.set(userId, (quota = { admitting: 0 }));
   if (quota.forget) quota.forget = void clearTimeout(quota.forget);
   return quota;
 }
 
 /** The user's buckets on this node. */
 export function userBuckets(ctx: Context, userId: string): UserBuckets {
-  return quotaOf(ctx, userId).buckets;
+  const quota = quotaOf(ctx, userId);
+  if (quota.buckets) return quota.buckets;
+  const { limits } = ctx;
+  return (quota.buckets = {
+    publish: new TokenBucket(limits.userPublish),
+    signal: new TokenBucket(limits.userSignal),
+    request: new TokenBucket(limits.userRequest),
+    roomCreate: new TokenBucket(limits.roomCreate),
+  });
 }
 
 /**
@@ -77,11 +74,15 @@ function refillMs(limits: RoomkitLimits): number {
   return Math.ceil(Math.max(...all.map((l) => (l.burst / l.rate) * 1000)));
 }
 
-/** Called when a user may have no connection left on this node: forgets them once their buckets refilled. */
+/**
+ * Called when a user may have no connection left on this node: a user with no buckets is
+ * forgotten now, one with buckets once they have refilled.
+ */
 export function idle(ctx: Context, userId: string): void {
   const byUser = quotasOf(ctx);
   const quota = byUser.get(userId);
   if (!quota || quota.forget || quota.admitting > 0 || ctx.sessions.has(userId)) return;
+  if (!quota.buckets) return void byUser.delete(userId);
   quota.forget = setTimeout(() => byUser.delete(userId), refillMs(ctx.limits));
   quota.forget.unref();
 }

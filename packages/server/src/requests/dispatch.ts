@@ -20,11 +20,13 @@ export type Handlers = Partial<Record<RequestName, Handler>>;
 
 type BucketName = "publish" | "signal" | "request";
 const bucketName = (event: string): BucketName => (event === "rk:publish" ? "publish" : event === "rk:signal" ? "signal" : "request");
+const USER_LIMIT = { publish: "userPublish", signal: "userSignal", request: "userRequest" } as const;
 
 /** Charges the connection's bucket, then the user's; returns 0, or the ms until a token is free. */
 function charge(ctx: Context, session: Session, event: string): number {
   const name = bucketName(event);
-  return session.buckets[name].take() || userBuckets(ctx, session.user.id)[name].take();
+  const now = Date.now();
+  return session.buckets[name].take(ctx.limits[name], now) || userBuckets(ctx, session.user.id)[name].take(ctx.limits[USER_LIMIT[name]], now);
 }
 
 /** Runs one request to its ack. Nothing a client sends escapes as an exception. */

@@ -37,15 +37,26 @@ function announcedParts(frame: string): number {
 export class PartialBinaryPackets {
   readonly #limits: RoomkitLimits;
   readonly #pending = new Map<EngineConnection, PartialPacket>();
+  // One pair of listeners for every connection (`this` is the connection): a closure per
+  // connection would cost heap on each of them.
+  readonly #onData: (this: EngineConnection, data: unknown) => void;
+  readonly #onClose: (this: EngineConnection) => void;
 
   constructor(limits: RoomkitLimits) {
     this.#limits = limits;
+    const watcher = this;
+    this.#onData = function (data) {
+      watcher.#frame(this, data);
+    };
+    this.#onClose = function () {
+      watcher.#pending.delete(this);
+    };
   }
 
   /** Follows the frames of one Engine.IO connection (before or after it connects a namespace). */
   watch(conn: EngineConnection): void {
-    conn.on("data", (data) => this.#frame(conn, data));
-    conn.once("close", () => this.#pending.delete(conn));
+    conn.on("data", this.#onData);
+    conn.on("close", this.#onClose);
   }
 
   /** Closes the connections whose pending packet is older than `limits.binaryPacketMs`. */

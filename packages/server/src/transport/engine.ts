@@ -12,8 +12,8 @@ export interface EngineConnection {
   /** The WebSocket transport holds the `ws` socket here; polling has no such socket. */
   readonly transport: { socket?: { readonly bufferedAmount?: number; terminate?: () => void } };
   close(discard?: boolean): void;
-  on(event: "data", listener: (data: unknown) => void): unknown;
-  once(event: "close", listener: () => void): unknown;
+  on(event: "data", listener: (this: EngineConnection, data: unknown) => void): unknown;
+  on(event: "close", listener: (this: EngineConnection) => void): unknown;
 }
 
 /** The Engine.IO connection under a Socket.IO socket. */
