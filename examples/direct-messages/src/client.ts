@@ -6,7 +6,8 @@ import type { BodyOf } from "@roomkit/protocol";
 import { appBase, signIn, signOut } from "@roomkit/example-kit/sign-in";
 import { fieldForm, messageComposer } from "@roomkit/example-kit/forms";
 import { emptyState, sidebar } from "@roomkit/example-kit/layout";
-import { TypingList, avatar, clock, connectionBanner, errorText, fill, h, imageUrl, showMessages } from "@roomkit/example-kit/ui";
+import { screens } from "@roomkit/example-kit/screens";
+import { TypingList, avatar, clock, connectionBanner, fill, h, imageUrl, showMessages } from "@roomkit/example-kit/ui";
 import type { Profile, contract } from "./contract.js";
 
 type Body = BodyOf<typeof contract, "dm">;
@@ -126,17 +127,18 @@ function changed(c: Conversation): void {
 
 const people = h("ul", { class: "list", "aria-label": "People" });
 const pane = h("section", { class: "pane", "aria-label": "Conversation" });
-document.body.replaceChildren(
-  connectionBanner(rk.connection),
-  h("div", { class: "layout" },
-    sidebar({ icon: "💬", title: "Direct messages", label: "Conversations" }, { id: me.id, name: me.profile.name },
-      h("h2", { class: "section-title" }, "People"),
-      people,
-      newConversationForm(),
-    ),
-    pane,
-  ),
+const side = sidebar({ icon: "💬", title: "Direct messages", label: "Conversations" }, { id: me.id, name: me.profile.name },
+  h("h2", { class: "section-title" }, "People"),
+  people,
+  newConversationForm(),
 );
+const layout = h("div", { class: "layout" }, side, pane);
+// On a phone: the people list and the conversation are two screens, with tabs between them.
+const nav = screens(layout, [
+  { id: "people", label: "People", icon: "👥", panel: side },
+  { id: "chat", label: "Chat", icon: "💬", panel: pane },
+]);
+document.body.replaceChildren(connectionBanner(rk.connection), layout);
 
 /** Anyone, online or not, by their name (their user id). */
 function newConversationForm(): HTMLElement {
@@ -170,6 +172,7 @@ function renderPeople(): void {
       }));
   if (focused) people.querySelector<HTMLElement>(`[data-peer="${CSS.escape(focused)}"]`)?.focus();
   const total = [...conversations.values()].reduce((sum, c) => sum + unreadOf(c), 0);
+  nav.count("people", total);
   document.title = `${total > 0 ? `(${total}) ` : ""}Direct messages · Roomkit`;
 }
 
@@ -187,7 +190,7 @@ function renderHeader(): void {
 }
 
 function showEmptyPane(): void {
-  fill(pane, emptyState("💬", `Hi ${me.profile.name}!`, "Pick someone on the left to start a conversation."));
+  fill(pane, emptyState("💬", `Hi ${me.profile.name}!`, "Pick someone in the list of people to start a conversation."));
 }
 
 async function open(peer: string): Promise<void> {
@@ -198,6 +201,7 @@ async function open(peer: string): Promise<void> {
   composer.reset(peer);
   clearImage();
   fill(pane, header, h("div", { class: "scroller" }, older, list), composer.form);
+  nav.show("chat");
   renderHeader();
   renderPeople();
   renderMessages(c);
@@ -297,6 +301,7 @@ const composer = messageComposer({
     file,
   ],
   above: [preview],
+  sentences: { INVALID: "The server could not accept it: a picture it cannot read, or more than 4,000 characters of text." },
   send: async (text) => {
     const c = openPeer ? conversations.get(openPeer) : undefined;
     if (!c) return;
@@ -318,9 +323,8 @@ function clearImage(): void {
 
 file.addEventListener("change", async () => {
   const picked = file.files?.[0];
-  composer.error.textContent = "";
   if (!picked) return;
-  try {
+  await composer.said.run(async () => {
     const fitted = await fitImage(picked);
     clearImage();
     image = fitted;
@@ -330,9 +334,7 @@ file.addEventListener("change", async () => {
       h("span", { class: "file-name" }, fitted.name),
       h("button", { type: "button", class: "ghost", "aria-label": "Remove the image", onclick: clearImage }, "✕"),
     );
-  } catch (err) {
-    composer.error.textContent = errorText(err);
-  }
+  });
 });
 
 // ---- Start: who is online, the conversations I have, and their unread counts ----

@@ -3,10 +3,12 @@ import { createClient } from "@roomkit/client";
 import { appBase, signIn, signOut } from "@roomkit/example-kit/sign-in";
 import { fieldForm, messageComposer } from "@roomkit/example-kit/forms";
 import { emptyState, sidebar } from "@roomkit/example-kit/layout";
+import { screens } from "@roomkit/example-kit/screens";
 import { avatar, clock, connectionBanner, fill, h, showMessages, typingText } from "@roomkit/example-kit/ui";
+import { SYSTEM_SENDER } from "@roomkit/protocol";
 import type { Profile, contract } from "./contract.js";
 import { memberPanel, myMember } from "./members.js";
-import { RoomStore, unreadOf } from "./rooms.js";
+import { RoomStore, describe, unreadOf } from "./rooms.js";
 import type { Entry, Room } from "./rooms.js";
 
 // The page and its start-up; the rooms' state is in rooms.ts, the members panel in members.ts.
@@ -31,19 +33,20 @@ const { rooms } = store;
 
 const roomList = h("ul", { class: "list", "aria-label": "Rooms" });
 const pane = h("section", { class: "pane", "aria-label": "Room" });
-const members = memberPanel(me.id, (r, line) => store.note(r, line));
-document.body.replaceChildren(
-  connectionBanner(rk.connection),
-  h("div", { class: "layout with-aside" },
-    sidebar({ icon: "👥", title: "Group chat", label: "Rooms" }, { id: me.id, name: me.profile.name },
-      h("h2", { class: "section-title" }, "Rooms"),
-      newRoomForm(),
-      roomList,
-    ),
-    pane,
-    members.element,
-  ),
+const members = memberPanel(me.id);
+const side = sidebar({ icon: "👥", title: "Group chat", label: "Rooms" }, { id: me.id, name: me.profile.name },
+  h("h2", { class: "section-title" }, "Rooms"),
+  newRoomForm(),
+  roomList,
 );
+const layout = h("div", { class: "layout with-aside" }, side, pane, members.element);
+// On a phone: the rooms, the open room and its members are three screens, with tabs between them.
+const nav = screens(layout, [
+  { id: "rooms", label: "Rooms", icon: "🗂️", panel: side },
+  { id: "chat", label: "Chat", icon: "💬", panel: pane },
+  { id: "members", label: "Members", icon: "👥", panel: members.element },
+]);
+document.body.replaceChildren(connectionBanner(rk.connection), layout);
 
 function newRoomForm(): HTMLElement {
   return fieldForm({
@@ -70,14 +73,16 @@ function renderRooms(): void {
         ));
       }));
   const total = [...rooms.values()].reduce((sum, r) => sum + unreadOf(r), 0);
+  nav.count("rooms", total);
   document.title = `${total > 0 ? `(${total}) ` : ""}Group chat · Roomkit`;
 }
 
 function showEmptyPane(notice?: string): void {
   members.hide();
+  nav.offer("members", false);
   fill(pane,
     notice ? h("p", { class: "toast", role: "alert" }, notice) : null,
-    emptyState("👥", `Hi ${me.profile.name}!`, "Create a private room on the left and invite people, or open one you were added to."),
+    emptyState("👥", `Hi ${me.profile.name}!`, "Create a private room in the list of rooms and invite people, or open one you were added to."),
   );
 }
 
@@ -85,6 +90,7 @@ function showEmptyPane(notice?: string): void {
 function roomClosed(notice?: string): void {
   history.replaceState(null, "", location.pathname);
   showEmptyPane(notice);
+  nav.show(notice ? "chat" : "rooms"); // on a phone, where the notice is
 }
 
 // ---- The open room ----
@@ -103,6 +109,8 @@ async function open(channel: string): Promise<void> {
   showMuted(r);
   fill(pane, header, h("div", { class: "scroller" }, list), typingLine, composer.form);
   members.show();
+  nav.offer("members", true);
+  nav.show("chat");
   renderRooms();
   renderHeader(r);
   renderTimeline(r);
@@ -120,8 +128,12 @@ function renderHeader(r: Room): void {
       h("h2", { class: "name" }, r.name),
       h("span", { class: "sub" }, r.members.length > 0 ? `${r.members.length} members · ${online} online` : "private room"),
     ),
-    h("div", { class: "actions" }, h("button", { class: "ghost", onclick: () => void r.room.leave().then(() => store.forget(r.channel)) }, "Leave room")),
+    h("div", { class: "actions" }, h("button", { class: "ghost", onclick: () => void leave(r) }, "Leave room")),
   );
+}
+
+async function leave(r: Room): Promise<void> {
+  if (await composer.said.run(() => r.room.leave(), { prefix: "Not left: " })) store.forget(r.channel);
 }
 
 /** The members list, the header's counts, and what the user may do: invite, moderate, write. */
@@ -133,22 +145,23 @@ function renderMembers(r: Room): void {
 
 const views = new Map<Entry, HTMLElement>();
 
-function entryView(entry: Entry, previous: Entry | undefined): HTMLElement {
-  const known = views.get(entry);
+function entryView(m: Entry, previous: Entry | undefined): HTMLElement {
+  const known = views.get(m);
   if (known) return known;
   let view: HTMLElement;
-  if ("event" in entry) view = h("li", { class: "system" }, entry.event);
+  const body = m.body;
+  // Membership lines count only from the server (which refuses them from members anyway).
+  if ("event" in body) view = h("li", { class: "system", "data-seq": m.seq }, m.from === SYSTEM_SENDER ? describe(body.event, me.id) : "");
   else {
-    const { message: m } = entry;
     const mine = m.from === me.id;
-    const continued = previous !== undefined && "message" in previous && previous.message.from === m.from;
+    const continued = previous !== undefined && "text" in previous.body && previous.from === m.from;
     view = h("li", { class: `message ${mine ? "mine" : "theirs"}`, "data-seq": m.seq },
       !mine && !continued && h("span", { class: "from" }, m.from),
-      h("div", { class: "bubble" }, h("p", { class: "text" }, m.body.text)),
+      h("div", { class: "bubble" }, h("p", { class: "text" }, body.text)),
       h("span", { class: "meta" }, h("time", { datetime: new Date(m.sentAt).toISOString() }, clock(m.sentAt))),
     );
   }
-  views.set(entry, view);
+  views.set(m, view);
   return view;
 }
 
@@ -166,6 +179,7 @@ const composer = messageComposer({
     void store.openRoom?.room.signal("typing", { on });
   },
   above: [mutedNote],
+  sentences: { FORBIDDEN: "You are muted in this room, or no longer in it." },
   send: async (text) => {
     // It appears when it comes back as a `message` event, in seq order with everyone's.
     await store.openRoom?.room.send({ text });
@@ -184,7 +198,7 @@ function showMuted(r: Room): void {
 rk.rooms.on("change", (e) => {
   if (e.userId !== me.id) return;
   if (e.type === "created" || e.type === "joined") {
-    if (!rooms.has(e.channel)) store.track(e.channel, e.room?.name ?? e.channel.slice(5));
+    if (!rooms.has(e.channel)) store.loadUnread(store.track(e.channel, e.room?.name ?? e.channel.slice(5)));
     renderRooms();
   } else if (e.type === "kicked") {
     store.forget(e.channel, `You were removed from “${rooms.get(e.channel)?.name ?? e.channel}” by ${e.by ?? "the server"}.`);

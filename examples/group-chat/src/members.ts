@@ -1,6 +1,8 @@
 import type { RoomMember, RoomRole } from "@roomkit/client";
+import { feedback } from "@roomkit/example-kit/errors";
+import type { Sentences } from "@roomkit/example-kit/errors";
 import { fieldForm } from "@roomkit/example-kit/forms";
-import { avatar, errorText, fill, h } from "@roomkit/example-kit/ui";
+import { avatar, fill, h } from "@roomkit/example-kit/ui";
 import type { Room } from "./rooms.js";
 
 const RANK: Record<RoomRole, number> = { owner: 3, admin: 2, member: 1 };
@@ -18,26 +20,35 @@ export interface MemberPanel {
   render(r: Room): void;
 }
 
-/** `note` puts a line in the room's conversation: here, why a mute or a removal was refused. */
-export function memberPanel(me: string, note: (r: Room, line: string) => void): MemberPanel {
+/** What the server's refusals of an invitation mean, for `name`. */
+const inviteSentences = (name: string): Sentences => ({
+  INVALID: `“${name}” is not a name here: letters, digits and . _ - @ + = ~, no spaces.`,
+  CONFLICT: `${name} is in this room already.`,
+  FORBIDDEN: (err) => (err.details?.userId ? `${name} is in as many rooms as a person may be.` : "Only the owner and admins can invite."),
+  RATE_LIMITED: (err) => (err.details?.limit !== undefined ? `${name} is in as many rooms as a person may be.` : "Too many invitations at once. Try again in a moment."),
+});
+
+/** What the server's refusals of a mute or a removal mean, for `name`. */
+const moderationSentences = (name: string): Sentences => ({
+  FORBIDDEN: `Only someone above ${name} in this room can do that.`,
+  NOT_FOUND: `${name} is not in this room any more.`,
+});
+
+/** The open room's members panel; why an invitation, a mute or a removal failed is said under the list, until the next one succeeds. */
+export function memberPanel(me: string): MemberPanel {
   const memberList = h("ul", { class: "list members", "aria-label": "Members" });
   const inviteSlot = h("div", { class: "invite" });
+  const said = feedback("form-error panel-error");
   const aside = h("aside", { class: "aside", "aria-label": "Members", hidden: true });
-
-  async function moderate(r: Room, action: () => Promise<unknown>): Promise<void> {
-    try {
-      await action();
-    } catch (err) {
-      note(r, `Not done: ${errorText(err)}`);
-    }
-  }
+  const moderate = (name: string, action: () => Promise<unknown>) => void said.run(action, { sentences: moderationSentences(name) });
 
   return {
     element: aside,
     show() {
       aside.hidden = false;
       inviteSlot.replaceChildren();
-      fill(aside, h("h2", { class: "section-title" }, "Members"), memberList, inviteSlot);
+      said.clear();
+      fill(aside, h("h2", { class: "section-title" }, "Members"), memberList, said.element, inviteSlot);
     },
     hide() {
       aside.hidden = true;
@@ -51,7 +62,10 @@ export function memberPanel(me: string, note: (r: Room, line: string) => void): 
       if (inviteSlot.dataset.canInvite !== String(canInvite) || !inviteSlot.firstChild) {
         inviteSlot.dataset.canInvite = String(canInvite);
         inviteSlot.replaceChildren(canInvite
-          ? fieldForm({ id: "invite-name", label: "Invite someone", placeholder: "Their name", button: "Invite", primary: true, submit: (userId) => r.room.invite(userId) })
+          ? fieldForm({
+            id: "invite-name", label: "Invite someone", placeholder: "Their name", button: "Invite", primary: true,
+            submit: (userId) => r.room.invite(userId), said, sentences: inviteSentences,
+          })
           : h("p", { class: "hint" }, "The owner and admins can invite people."));
       }
       fill(memberList, sorted.map((m) => {
@@ -68,8 +82,8 @@ export function memberPanel(me: string, note: (r: Room, line: string) => void): 
             ),
           ),
           canModerate && h("span", { class: "actions" },
-            h("button", { class: "small", "aria-label": `${m.muted ? "Unmute" : "Mute"} ${m.userId}`, onclick: () => void moderate(r, () => r.room.mute(m.userId, !m.muted)) }, m.muted ? "Unmute" : "Mute"),
-            h("button", { class: "small danger", "aria-label": `Remove ${m.userId}`, onclick: () => void moderate(r, () => r.room.kick(m.userId)) }, "Remove"),
+            h("button", { class: "small", "aria-label": `${m.muted ? "Unmute" : "Mute"} ${m.userId}`, onclick: () => moderate(m.userId, () => r.room.mute(m.userId, !m.muted)) }, m.muted ? "Unmute" : "Mute"),
+            h("button", { class: "small danger", "aria-label": `Remove ${m.userId}`, onclick: () => moderate(m.userId, () => r.room.kick(m.userId)) }, "Remove"),
           ),
         );
       }));

@@ -1,16 +1,17 @@
-import type { Message, RoomChannel, RoomEvent, RoomMember, RoomkitClient } from "@roomkit/client";
+import type { Message, RoomChannel, RoomMember, RoomkitClient } from "@roomkit/client";
 import type { BodyOf } from "@roomkit/protocol";
 import { TypingList } from "@roomkit/example-kit/ui";
-import type { contract } from "./contract.js";
+import type { MembershipLine, contract } from "./contract.js";
 
-export type Entry = { message: Message<BodyOf<typeof contract, "room">> } | { event: string };
+/** A message of a room: what a member wrote, or a membership line from `$system`. */
+export type Entry = Message<BodyOf<typeof contract, "room">>;
 
 /** One room the user is in: its handle, what the page shows, and the unread count. */
 export interface Room {
   channel: string;
   name: string;
   room: RoomChannel<typeof contract, "room">;
-  /** Messages and membership changes, oldest first: the history, then what came live. */
+  /** Messages and membership lines, oldest first: the history, then what came live. */
   timeline: Entry[];
   /** The first page of history, asked for when the room is first opened. */
   loaded?: Promise<void>;
@@ -31,17 +32,17 @@ export interface RoomsView {
   roomClosed(notice?: string): void;
 }
 
-/** A membership change as a line in the conversation. */
-function describe(e: RoomEvent, me: string): string | undefined {
+/** A membership line from the server, as the user reads it ("alice added you"). */
+export function describe(e: MembershipLine, me: string): string {
   const who = e.userId === me ? "you" : e.userId;
   switch (e.type) {
+    case "created": return `${who} created the room`;
     case "joined": return e.by ? `${e.by} added ${who}` : `${who} joined`;
     case "left": return `${who} left`;
     case "kicked": return `${e.by ?? "the server"} removed ${who}`;
     case "role": return `${who} ${e.userId === me ? "are" : "is"} now ${e.role}`;
     case "muted": return `${e.by ?? "the server"} muted ${who}`;
     case "unmuted": return `${e.by ?? "the server"} unmuted ${who}`;
-    default: return undefined;
   }
 }
 
@@ -91,7 +92,7 @@ export class RoomStore {
       view.renderRooms();
     });
     r.room.on("message", (message) => {
-      r.timeline.push({ message });
+      r.timeline.push(message);
       r.latest = Math.max(r.latest, message.seq);
       if (message.from === me) r.myRead = Math.max(r.myRead, message.seq);
       r.typing.set(message.from, false);
@@ -105,15 +106,13 @@ export class RoomStore {
       if (s.name === "typing") r.typing.set(s.from, s.data.on);
     });
     r.room.on("reset", ({ messages }) => {
-      r.timeline = messages.map((message) => ({ message }));
+      r.timeline = messages;
       r.loaded = Promise.resolve();
       this.#changed(r);
     });
-    r.room.on("room", (event) => {
-      const line = describe(event, me);
-      if (line) r.timeline.push({ event: line });
+    // A membership change: its line comes as a `$system` message; here, the members list follows.
+    r.room.on("room", () => {
       if (this.openChannel === channel) void this.loadMembers(r);
-      this.#changed(r);
     });
     r.room.presence.on("change", () => {
       if (this.openChannel === channel) view.renderMembers(r);
@@ -134,24 +133,26 @@ export class RoomStore {
     this.view.renderRooms();
   }
 
+  /** Where the user has read to in a room they were just added to (the server's lines before that are read). */
+  loadUnread(r: Room): void {
+    r.room.unread().then(({ latest, lastRead }) => {
+      Object.assign(r, { latest: Math.max(r.latest, latest), myRead: Math.max(r.myRead, lastRead) });
+      this.#changed(r);
+    }, () => undefined); // dropped: the next connection's loadRooms has it
+  }
+
   markRead(r: Room): void {
     if (this.openChannel !== r.channel || document.visibilityState !== "visible" || r.latest <= r.myRead) return;
     r.myRead = r.latest;
     void r.room.markRead(r.latest);
   }
 
-  /** A line from the page itself in the room's conversation, such as why an action was refused. */
-  note(r: Room, line: string): void {
-    r.timeline.push({ event: line });
-    this.view.renderTimeline(r);
-  }
-
   /** The first page of history, once (and again when asking for it failed, e.g. on a drop). */
   loadHistory(r: Room): Promise<void> {
     // The page ends exactly where the live messages begin: no gap, no duplicate.
     r.loaded ??= r.room.history({ untilSubscribed: true, limit: 50 }).then((page) => {
-      const shown = r.timeline.find((e): e is Extract<Entry, { message: unknown }> => "message" in e)?.message.seq ?? Infinity;
-      r.timeline = [...page.messages.filter((m) => m.seq < shown).map((message) => ({ message })), ...r.timeline];
+      const shown = r.timeline[0]?.seq ?? Infinity;
+      r.timeline = [...page.messages.filter((m) => m.seq < shown), ...r.timeline];
       if (this.openChannel === r.channel) this.view.renderTimeline(r);
     }, () => {
       r.loaded = undefined;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { redisRoomkit } from "@roomkit/redis";
+import { SYSTEM_SENDER } from "@roomkit/protocol";
 import { createRoomkit, isValidUserId, jwtAuth, signToken } from "@roomkit/server";
 import { HttpError, appHandler } from "@roomkit/example-kit/http";
 import type { ExampleApp, MountOptions } from "@roomkit/example-kit/http";
@@ -28,6 +29,19 @@ export async function mountGroupChat(http: HttpServer, { base = "/", redisUrl, n
     contract,
     authenticate: jwtAuth<Profile>({ key: secret }),
     ...(redis ? { stores: redis.stores } : {}),
+    hooks: {
+      // `rk:room` pushes are live only: each change also goes into the room's history, from
+      // `$system`, so "alice added bob" is still there after a reload (and counts as unread, as a
+      // message does). It runs once per change, on the node that made it.
+      roomChanged: ({ channel, type, userId, by, role }) => {
+        const event = { type, userId, ...(by ? { by } : {}), ...(role ? { role } : {}) };
+        rk.publish(channel as `room:${string}`, { event }).catch((err: unknown) => console.error("group-chat: no history line for", channel, err));
+      },
+      // Only the server posts membership lines: a member who sends one is refused.
+      beforeMessage: ({ from, body }) => (from !== SYSTEM_SENDER && typeof body === "object" && body !== null && "event" in body
+        ? { reject: "only the server posts membership changes", code: "FORBIDDEN" }
+        : undefined),
+    },
   });
 
   const handle = appHandler({

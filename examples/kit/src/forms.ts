@@ -1,30 +1,29 @@
-import { errorText, h, typingSender } from "./ui.js";
+import { feedback } from "./errors.js";
+import type { Feedback, Sentences } from "./errors.js";
+import { h, typingSender } from "./ui.js";
 
 /**
- * A one-field form: a label, a text box and a button. `submit` gets the trimmed value; what it
- * throws is shown under the box, and the box empties when it succeeds.
+ * A one-field form: a label, a text box and a button. `submit` gets the trimmed value; why it
+ * failed is said in `said` (its own line under the box unless given one to share), as a
+ * sentence (`sentences` for this form's codes), and the box empties when it succeeds.
  */
 export function fieldForm(options: {
   id: string; label: string; placeholder: string; button: string; primary?: boolean; submit: (value: string) => unknown;
+  said?: Feedback; sentences?: Sentences | ((value: string) => Sentences);
 }): HTMLFormElement {
   const input = h("input", { id: options.id, placeholder: options.placeholder, autocomplete: "off", maxlength: 80 });
-  const error = h("p", { class: "form-error", role: "alert" });
+  const said = options.said ?? feedback();
   const form = h("form", { class: "field-form" },
     h("label", { for: options.id }, options.label),
     h("div", { class: "row" }, input, h("button", { class: options.primary ? "primary" : null, type: "submit" }, options.button)),
-    error,
+    options.said ? null : said.element,
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const value = input.value.trim();
-    error.textContent = "";
     if (!value) return;
-    try {
-      await options.submit(value);
-      input.value = "";
-    } catch (err) {
-      error.textContent = errorText(err);
-    }
+    const sentences = typeof options.sentences === "function" ? options.sentences(value) : options.sentences;
+    if (await said.run(() => options.submit(value), { ...(sentences ? { sentences } : {}) })) input.value = "";
   });
   return form;
 }
@@ -35,7 +34,7 @@ export interface Composer {
   /** The row with the text box and the button (hidden, e.g., for a muted member). */
   row: HTMLElement;
   /** Where a failure is said. */
-  error: HTMLElement;
+  said: Feedback;
   /** Empties the box for a new conversation, labelled `Message <name>`. */
   reset(name: string): void;
   focus(): void;
@@ -54,11 +53,13 @@ export function messageComposer(options: {
   /** Controls before the text box (an attach button), and above the row (a preview, a note). */
   before?: Node[];
   above?: Node[];
+  /** This app's sentences for a refused send (a muted member's `FORBIDDEN`...). */
+  sentences?: Sentences;
 }): Composer {
   const text = h("textarea", { id: "message", rows: 1, "aria-label": "Message", placeholder: "Write a message" });
-  const error = h("p", { class: "form-error", role: "alert" });
+  const said = feedback();
   const row = h("div", { class: "composer-row" }, options.before ?? [], text, h("button", { class: "primary", type: "submit" }, "Send"));
-  const form = h("form", { class: "composer" }, options.above ?? [], row, error);
+  const form = h("form", { class: "composer" }, options.above ?? [], row, said.element);
   const typing = typingSender(options.typing);
   text.addEventListener("input", () => typing.input());
   text.addEventListener("keydown", (event) => {
@@ -72,23 +73,18 @@ export function messageComposer(options: {
     const draft = text.value.trim();
     if (!draft && !options.ready?.()) return;
     typing.stop();
-    error.textContent = "";
     text.value = "";
-    try {
-      await options.send(draft);
-    } catch (err) {
-      error.textContent = `Not sent: ${errorText(err)}`;
-      text.value ||= draft;
-    }
+    const sent = await said.run(() => options.send(draft), { prefix: "Not sent: ", ...(options.sentences ? { sentences: options.sentences } : {}) });
+    if (!sent) text.value ||= draft;
   });
   return {
     form,
     row,
-    error,
+    said,
     reset(name) {
       typing.stop();
       text.value = "";
-      error.textContent = "";
+      said.clear();
       text.placeholder = `Message ${name}`;
       text.setAttribute("aria-label", `Message ${name}`);
     },

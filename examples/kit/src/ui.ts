@@ -116,18 +116,41 @@ export function imageUrl(image: { type: string; data: Uint8Array }): string {
   return URL.createObjectURL(new Blob([image.data as Uint8Array<ArrayBuffer>], { type: image.type }));
 }
 
+/** Scrollers kept at their end: a conversation opens there and stays there until the reader scrolls up. */
+const pinned = new WeakSet<Element>();
+const watched = new WeakSet<Element>();
+// Content grows after it is shown (an image decodes, "Seen" appears): a pinned scroller follows.
+const growing = typeof ResizeObserver === "undefined" ? undefined : new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    const scroller = target.parentElement;
+    if (scroller && pinned.has(scroller)) scroller.scrollTop = scroller.scrollHeight;
+  }
+});
+
+function pinToEnd(scroller: HTMLElement, list: HTMLElement): void {
+  if (watched.has(scroller)) return;
+  watched.add(scroller);
+  pinned.add(scroller);
+  scroller.addEventListener("scroll", () => {
+    if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80) pinned.add(scroller);
+    else pinned.delete(scroller);
+  });
+  growing?.observe(list);
+}
+
 /**
- * Shows a conversation's items, oldest first, kept scrolled to the end as new ones come (unless
- * the reader scrolled up). New items at the end are appended, so screen readers announce just those.
+ * Shows a conversation's items, oldest first. A new scroller starts at the end, and stays there
+ * as items come and as they grow (images loading), unless the reader scrolled up. New items at
+ * the end are appended, so screen readers announce just those.
  */
 export function showMessages(list: HTMLElement, items: HTMLElement[], empty: string): void {
   const scroller = list.parentElement ?? list;
-  const atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  pinToEnd(scroller, list);
   const shown = [...list.children];
   if (shown.every((el, i) => el === items[i])) list.append(...items.slice(shown.length));
   else list.replaceChildren(...items);
   if (items.length === 0) list.append(h("li", { class: "empty-hint" }, empty));
-  if (atEnd) scroller.scrollTop = scroller.scrollHeight;
+  if (pinned.has(scroller)) scroller.scrollTop = scroller.scrollHeight;
 }
 
 /** A banner that says when the connection is down, and why. */
@@ -144,9 +167,4 @@ export function connectionBanner(connection: Observable<ConnectionState>): HTMLE
   show(connection.current);
   connection.subscribe(show);
   return banner;
-}
-
-/** The message of an error, for the page. */
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -4,19 +4,23 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { buildExamples } from "../src/build.js";
 import { startExamples } from "../src/examples.js";
-import { launchBrowser, needChromium } from "../test/browser.js";
+import { SIZES, launchBrowser, needChromium, screen } from "../test/browser.js";
+import type { Size } from "../test/browser.js";
 import { directMessagesFlow } from "../test/flows/direct-messages.js";
 import { groupChatFlow } from "../test/flows/group-chat.js";
 import { liveBroadcastFlow } from "../test/flows/live-broadcast.js";
 
-// `npm run screenshots`: drives the browser tests' flows and saves one view of each app (1200x800)
-// to docs/images/, for the README.
+// `npm run screenshots`: drives the browser tests' flows at each size and saves one person's view
+// of each app to docs/images/: `<name>.png` (desktop, 1200x800) and `<name>-phone.png` (390x844),
+// for the READMEs. On a phone the view is the conversation (the screen the flow ends on there).
 const images = fileURLToPath(new URL("../../../docs/images/", import.meta.url));
-const shots: { name: string; take: (browser: Browser, url: string) => Promise<Page> }[] = [
-  { name: "direct-messages", take: async (browser, url) => (await directMessagesFlow(browser, url)).alice },
-  { name: "live-broadcast", take: async (browser, url) => (await liveBroadcastFlow(browser, url)).leo },
-  { name: "group-chat", take: async (browser, url) => (await groupChatFlow(browser, url)).alice },
+const shots: { name: string; take: (browser: Browser, url: string, size: Size) => Promise<Page> }[] = [
+  { name: "direct-messages", take: async (browser, url, size) => (await directMessagesFlow(browser, url, size)).alice },
+  { name: "live-broadcast", take: async (browser, url, size) => (await liveBroadcastFlow(browser, url, size)).leo },
+  { name: "group-chat", take: async (browser, url, size) => (await groupChatFlow(browser, url, size)).alice },
 ];
+/** The screen each phone shot shows: the conversation, or the feed. */
+const PHONE_SCREEN: Record<string, string> = { "direct-messages": "chat", "live-broadcast": "feed", "group-chat": "members" };
 
 if (!needChromium()) process.exit(1);
 try {
@@ -27,21 +31,29 @@ try {
   // no fontconfig: nothing to check
 }
 await buildExamples();
-const examples = await startExamples();
 const browser = await launchBrowser();
 try {
   await mkdir(images, { recursive: true });
-  for (const { name, take } of shots) {
-    const page = await take(browser, `${examples.url}/${name}/`);
-    await page.evaluate(async () => {
-      (document.activeElement as HTMLElement | null)?.blur();
-      await document.fonts.ready;
-    });
-    await page.screenshot({ path: `${images}${name}.png` });
-    console.log(`docs/images/${name}.png`);
-    for (const context of browser.contexts()) await context.close();
+  for (const size of SIZES) {
+    // Fresh apps for each size: the flows use the same names and rooms.
+    const examples = await startExamples();
+    try {
+      for (const { name, take } of shots) {
+        const page = await take(browser, `${examples.url}/${name}/`, size);
+        if (size.name === "phone") await screen(page, PHONE_SCREEN[name]!);
+        await page.evaluate(async () => {
+          (document.activeElement as HTMLElement | null)?.blur();
+          await document.fonts.ready;
+        });
+        const file = `${name}${size.name === "phone" ? "-phone" : ""}.png`;
+        await page.screenshot({ path: `${images}${file}` });
+        console.log(`docs/images/${file}`);
+        for (const context of browser.contexts()) await context.close();
+      }
+    } finally {
+      await examples.close();
+    }
   }
 } finally {
   await browser.close();
-  await examples.close();
 }

@@ -30,8 +30,21 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
+/** A screen size the apps are tested and shown at. */
+export interface Size {
+  name: string;
+  width: number;
+  height: number;
+}
+
+export const DESKTOP: Size = { name: "desktop", width: 1200, height: 800 };
+export const PHONE: Size = { name: "phone", width: 390, height: 844 };
+/** Every flow runs at both: side-by-side panels, and one screen at a time with a tab bar. */
+export const SIZES = [DESKTOP, PHONE];
+
 /** A browser context for one person: their own storage, so each signs in on their own. */
-export async function person(browser: Browser, viewport = { width: 1200, height: 800 }): Promise<BrowserContext> {
+export async function person(browser: Browser, { width, height }: Size = DESKTOP): Promise<BrowserContext> {
+  const viewport = { width, height };
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "UTC" });
   // Playwright's auto-waiting bounds every step; a step that waits this long has failed.
   context.setDefaultTimeout(10_000);
@@ -49,6 +62,37 @@ export async function signIn(context: BrowserContext, url: string, name: string,
   await page.locator(".layout, .stage").waitFor();
   return page;
 }
+
+/**
+ * Shows one of the app's screens on a phone (taps its tab: `rooms`, `chat`, `members`...). On a
+ * desktop the tab bar is hidden and every panel is on the page already: nothing to do.
+ */
+export async function screen(page: Page, id: string): Promise<void> {
+  const tab = page.locator(`.tabbar button[data-screen="${id}"]`);
+  if (await tab.isVisible()) await tab.click();
+}
+
+/**
+ * What does not fit a phone: elements that reach past the page's sides, and controls smaller
+ * than a fingertip (under 40 px tall). Every screen is checked at once: they share one place.
+ */
+export function misfits(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().replace(/\s+/g, ".")}` : ""} "${(el.textContent ?? "").trim().slice(0, 30)}"`;
+    for (const el of document.body.querySelectorAll("*")) {
+      if (el.closest("[hidden], .visually-hidden, .reaction-stream")) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      if (box.left < -1 || box.right > innerWidth + 1) found.push(`${name(el)} spans ${Math.round(box.left)}..${Math.round(box.right)} of ${innerWidth}`);
+      if (el.matches("button, input:not([type=file]):not([type=radio]), textarea, .icon-button") && box.height < 40) found.push(`${name(el)} is ${Math.round(box.height)} px tall`);
+    }
+    return found;
+  });
+}
+
+/** Every error code, as a word that must never reach the page: people see sentences. */
+export const RAW_CODE = /\b(UNAUTHENTICATED|FORBIDDEN|NOT_FOUND|INVALID|TOO_LARGE|RATE_LIMITED|CONFLICT|UNAVAILABLE|INTERNAL)\b/;
 
 /** The text of every element `selector` matches, trimmed. */
 export async function texts(page: Page, selector: string): Promise<string[]> {

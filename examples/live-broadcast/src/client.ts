@@ -1,9 +1,11 @@
 import "@roomkit/example-kit/style.css";
-import { RoomkitError, createClient } from "@roomkit/client";
+import { createClient } from "@roomkit/client";
 import type { Message } from "@roomkit/client";
 import type { BodyOf, SignalData } from "@roomkit/protocol";
 import { appBase, signIn, signOut } from "@roomkit/example-kit/sign-in";
-import { avatar, clock, connectionBanner, errorText, fill, h } from "@roomkit/example-kit/ui";
+import { feedback } from "@roomkit/example-kit/errors";
+import { screens } from "@roomkit/example-kit/screens";
+import { avatar, clock, connectionBanner, fill, h } from "@roomkit/example-kit/ui";
 import type { Profile, contract } from "./contract.js";
 
 type Emoji = SignalData<typeof contract, "live", "react">["emoji"];
@@ -40,8 +42,20 @@ const livePill = h("span", { class: "live-pill" }, "OFF AIR");
 const count = h("span", { class: "count", "aria-live": "polite" });
 const watching = h("ul", { class: "list", "aria-label": "Watching now" });
 const tallies = new Map(REACTIONS.map((emoji) => [emoji, h("small", null, "0")]));
-const column = h("section", { class: "feed-column" });
+const column = h("section", { class: "feed-column", "aria-label": "Broadcast" });
 const stream = h("div", { class: "reaction-stream", "aria-hidden": "true" });
+const audience = h("aside", { class: "side", "aria-label": "Audience" },
+  h("h2", { class: "section-title" }, "Watching now"),
+  watching,
+  h("h2", { class: "section-title" }, "Reactions"),
+  h("div", { class: "tally" }, REACTIONS.map((emoji) => h("div", null, h("span", { "aria-hidden": "true" }, emoji), tallies.get(emoji)!))),
+);
+const broadcast = h("div", { class: "broadcast" }, column, audience);
+// On a phone: the feed and the audience are two screens, with tabs between them.
+const nav = screens(broadcast, [
+  { id: "feed", label: "Broadcast", icon: "📣", panel: column },
+  { id: "audience", label: "Audience", icon: "👀", panel: audience },
+]);
 
 document.body.replaceChildren(
   connectionBanner(rk.connection),
@@ -52,19 +66,13 @@ document.body.replaceChildren(
       livePill,
       h("span", { class: "spacer" }),
       count,
-      avatar(me.id, { size: "s" }),
-      h("span", null, h("strong", null, me.profile.name), h("span", { class: "muted" }, ` · ${announcer ? "announcer" : "viewer"}`)),
-      h("button", { class: "ghost", onclick: () => signOut() }, "Sign out"),
-    ),
-    h("div", { class: "broadcast" },
-      column,
-      h("aside", { class: "side", "aria-label": "Audience" },
-        h("h2", { class: "section-title" }, "Watching now"),
-        watching,
-        h("h2", { class: "section-title" }, "Reactions"),
-        h("div", { class: "tally" }, REACTIONS.map((emoji) => h("div", null, h("span", { "aria-hidden": "true" }, emoji), tallies.get(emoji)!))),
+      h("span", { class: "identity" },
+        avatar(me.id, { size: "s" }),
+        h("span", null, h("strong", null, me.profile.name), h("span", { class: "muted" }, ` · ${announcer ? "announcer" : "viewer"}`)),
+        h("button", { class: "ghost", onclick: () => signOut() }, "Sign out"),
       ),
     ),
+    broadcast,
   ),
 );
 column.append(
@@ -105,11 +113,12 @@ live.on("reset", ({ messages }) => {
 
 function renderAudience(): void {
   const members = live.presence.members;
-  const viewers = members.filter((m) => m.info.role === "viewer").length;
   const onAir = members.some((m) => m.info.role === "announcer");
   livePill.textContent = onAir ? "LIVE" : "OFF AIR";
   livePill.classList.toggle("on", onAir);
-  fill(count, h("span", { "aria-hidden": "true" }, "👀"), `${viewers} watching`);
+  // The same people as the list below: everyone on the channel, announcers included.
+  fill(count, h("span", { "aria-hidden": "true" }, "👀"), `${members.length} watching`);
+  nav.count("audience", members.length);
   fill(watching, [...members]
     .sort((a, b) => Number(b.info.role === "announcer") - Number(a.info.role === "announcer") || a.userId.localeCompare(b.userId))
     .map((m) => h("li", { class: "member" },
@@ -137,23 +146,17 @@ live.on("signal", (s) => {
 
 function publisher(): HTMLElement {
   const text = h("textarea", { id: "announcement", placeholder: "What's happening?", maxlength: 2000 });
-  const error = h("p", { class: "form-error", role: "alert" });
+  const said = feedback();
   const form = h("form", { class: "card publisher" },
     h("label", { for: "announcement" }, "Announce to everyone watching"),
     text,
     h("div", { class: "row" }, h("span", { class: "hint" }, "Viewers get it live, and late-comers in the history."), h("button", { class: "primary", type: "submit" }, "Publish")),
-    error,
+    said.element,
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!text.value.trim()) return;
-    error.textContent = "";
-    try {
-      await live.send({ text: text.value });
-      text.value = "";
-    } catch (err) {
-      error.textContent = `Not published: ${errorText(err)}`;
-    }
+    if (await said.run(() => live.send({ text: text.value }), { prefix: "Not published: " })) text.value = "";
   });
   return form;
 }
@@ -162,7 +165,7 @@ function publisher(): HTMLElement {
 
 function viewerBar(): HTMLElement {
   const input = h("input", { id: "comment", placeholder: "Say something to everyone…", maxlength: 2000, autocomplete: "off" });
-  const refusal = h("p", { class: "refusal", role: "alert" });
+  const refusal = feedback("refusal");
   const form = h("form", { class: "comment-row" },
     h("label", { for: "comment", class: "visually-hidden" }, "Post to the broadcast"),
     input,
@@ -171,15 +174,9 @@ function viewerBar(): HTMLElement {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!input.value.trim()) return;
-    refusal.textContent = "";
-    try {
-      await live.send({ text: input.value });
-      input.value = "";
-    } catch (err) {
-      refusal.textContent = err instanceof RoomkitError && err.code === "FORBIDDEN"
-        ? `Not posted: only announcers can post in this broadcast. The server refused it (${err.code}: ${err.message}). You can react instead.`
-        : `Not posted: ${errorText(err)}`;
-    }
+    // The server refuses a viewer's post (FORBIDDEN, from the publish policy): the page says so in words.
+    const sentences = { FORBIDDEN: "Only announcers can post in this broadcast. You can react instead." };
+    if (await refusal.run(() => live.send({ text: input.value }), { prefix: "Not posted: ", sentences })) input.value = "";
   });
   return h("div", { class: "viewer-bar" },
     h("div", { class: "card" },
@@ -194,7 +191,7 @@ function viewerBar(): HTMLElement {
         }, emoji)),
       ),
       form,
-      refusal,
+      refusal.element,
     ),
   );
 }

@@ -1,7 +1,7 @@
 export { createRoomkit } from "./roomkit.js";
 export type { ActAs, PublishOptions, Roomkit } from "./api.js";
 export type {
-  AddMemberEvent, AttachmentCheck, AuthUser, BeforeMessageResult, ChannelRef, FamilyPolicy, Handshake, MessageDraft, RateLimit, RoomkitHooks,
+  AddMemberEvent, AttachmentCheck, AuthUser, BeforeMessageResult, ChannelRef, FamilyPolicy, Handshake, MessageDraft, RateLimit, RoomChange, RoomkitHooks,
   RoomkitLimits, RoomkitOptions,
 } from "./options.js";
 export { DEFAULT_LIMITS } from "./options.js";

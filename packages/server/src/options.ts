@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io";
 import type {
-  AnyContract, ErrorCode, FamilyName, FamilyOfKind, MemberInfoOf, ProfileOf, ResolvedChannel, User,
+  AnyContract, ErrorCode, FamilyName, FamilyOfKind, MemberInfoOf, ProfileOf, ResolvedChannel, RoomPush, User,
 } from "@roomkit/protocol";
 import type { Stores } from "./stores/types.js";
 
@@ -77,11 +77,25 @@ export interface RoomkitHooks {
   verifyAttachment?: (attachment: AttachmentCheck) => MaybePromise<boolean | { reject: string }>;
   /** A user left a presence or room channel (their last connection, after the grace period). */
   memberLeft?: (event: { channel: string; userId: string; info: unknown }) => void;
+  /**
+   * A room's membership changed: created, someone joined, was added, left or was removed, got a
+   * role, was muted or unmuted. Called once per change, on the node that made it, with what the
+   * room's members get in their `rk:room` push: the place to keep a durable record of it, e.g. a
+   * line in the room's history from `rk.publish(channel, ...)`.
+   * @example
+   * roomChanged: ({ channel, type, userId, by }) => {
+   *   if (type === "joined") void rk.publish(channel, { text: `${by ?? userId} added ${userId}` }).catch(console.error);
+   * }
+   */
+  roomChanged?: (event: RoomChange) => void;
   /** The channel got its first subscriber on this node. */
   channelOccupied?: (event: { channel: string }) => void;
   /** The channel lost its last subscriber on this node. */
   channelVacated?: (event: { channel: string }) => void;
 }
+
+/** A change of a room's membership, told to {@link RoomkitHooks.roomChanged}: the `rk:room` push without `v`. */
+export type RoomChange = Omit<RoomPush, "v">;
 
 /** What {@link RoomkitHooks.canAddMember} is asked about. */
 export interface AddMemberEvent {

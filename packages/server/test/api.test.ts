@@ -130,6 +130,29 @@ describe("hooks", () => {
     expect((await h.rk.history(DM)).messages).toEqual([]);
   });
 
+  it("roomChanged hears each membership change once, and what it publishes is in the room's history", async () => {
+    const changes: string[] = [];
+    h = await startServer({
+      hooks: {
+        roomChanged: ({ channel, type, userId, by }) => {
+          changes.push(`${type} ${userId}${by ? ` by ${by}` : ""}`);
+          void h.rk.publish(channel as typeof ROOM, { text: `${type} ${userId}` });
+        },
+      },
+    });
+    const [alice, bob, carol] = await users("alice", "bob", "carol");
+    await ok(alice, "rk:room:create", { channel: ROOM, members: ["bob"] });
+    await ok(alice, "rk:room:invite", { channel: ROOM, userId: "carol" });
+    await ok(alice, "rk:room:mute", { channel: ROOM, userId: "bob", muted: true });
+    await ok(alice, "rk:room:kick", { channel: ROOM, userId: "bob" });
+    await ok(carol, "rk:room:leave", { channel: ROOM });
+    await refusal(bob, "rk:room:leave", { channel: ROOM }); // a refused request changes nothing, and tells no hook
+    const expected = ["created alice", "joined bob by alice", "joined carol by alice", "muted bob by alice", "kicked bob by alice", "left carol"];
+    expect(changes).toEqual(expected);
+    await expect.poll(async () => (await h.rk.history(ROOM)).messages.map((m) => `${m.from} ${(m.body as { text: string }).text}`))
+      .toEqual(expected.map((line) => `$system ${line.replace(/ by alice$/, "")}`));
+  });
+
   it("channelOccupied and channelVacated follow a channel's first and last subscriber", async () => {
     const events: string[] = [];
     const hooks: RoomkitHooks = {

@@ -1,5 +1,6 @@
 import type { Browser, Page } from "playwright-core";
-import { person, signIn, sunset } from "../browser.js";
+import { DESKTOP, person, screen, signIn, sunset } from "../browser.js";
+import type { Size } from "../browser.js";
 
 /** The people of the direct-messages flow, each a page signed in as them (bob has two tabs). */
 export interface DirectMessagesScene {
@@ -12,13 +13,20 @@ export interface DirectMessagesScene {
 /** `page`'s entry for `peer` in the people list. */
 export const personItem = (page: Page, peer: string) => page.locator(`.item[data-peer="${peer}"]`);
 
+/** What alice and bob say before her picture: enough for the conversation to scroll. */
+export const chatter = [
+  ["bob", "Yes! Just got back from the beach 🌊"], ["alice", "Nice! Which one?"], ["bob", "The bay north of town."],
+  ["alice", "How was it?"], ["bob", "Windy, but the water was warm."], ["bob", "We stayed until the sun went down."],
+] as const;
+
 /**
- * The one-to-one flow: alice writes to bob; bob (two tabs) sees an unread badge, opens the
- * conversation, types and answers; alice sends a picture; bob sees it; alice sees "Seen";
- * carol writes to alice. Each step waits for what the person should see next.
+ * The one-to-one flow, everyone at `size`: alice writes to bob; bob (two tabs) sees an unread
+ * badge, opens the conversation, types and answers; alice sends a picture; bob sees it; alice
+ * sees "Seen"; carol writes to alice. Each step waits for what the person should see next; on a
+ * phone, people move between the list and the conversation with the tab bar.
  */
-export async function directMessagesFlow(browser: Browser, appUrl: string): Promise<DirectMessagesScene> {
-  const [aliceContext, bobContext, carolContext] = await Promise.all([person(browser), person(browser), person(browser)]);
+export async function directMessagesFlow(browser: Browser, appUrl: string, size: Size = DESKTOP): Promise<DirectMessagesScene> {
+  const [aliceContext, bobContext, carolContext] = await Promise.all([person(browser, size), person(browser, size), person(browser, size)]);
   const alice = await signIn(aliceContext, appUrl, "alice");
   const bob = await signIn(bobContext, appUrl, "bob");
   const carol = await signIn(carolContext, appUrl, "carol");
@@ -44,9 +52,12 @@ export async function directMessagesFlow(browser: Browser, appUrl: string): Prom
   // bob types: alice sees it; then he answers.
   await bob.getByLabel("Message alice").pressSequentially("Yes");
   await alice.locator(".pane-head .sub", { hasText: "typing…" }).waitFor();
-  await bob.getByLabel("Message alice").fill("Yes! Just got back from the beach 🌊");
-  await bob.getByLabel("Message alice").press("Enter");
-  await alice.locator(".message.theirs").filter({ hasText: "Just got back" }).waitFor();
+  for (const [who, text] of chatter) {
+    const [from, to] = who === "bob" ? [bob, alice] : [alice, bob];
+    await from.getByLabel(`Message ${who === "bob" ? "alice" : "bob"}`).fill(text);
+    await from.getByLabel(`Message ${who === "bob" ? "alice" : "bob"}`).press("Enter");
+    await to.locator(".message.theirs").filter({ hasText: text }).waitFor();
+  }
   await alice.locator(".pane-head .sub", { hasText: "online" }).waitFor();
 
   // alice sends a picture: a preview first, then the message with the image.
@@ -61,6 +72,7 @@ export async function directMessagesFlow(browser: Browser, appUrl: string): Prom
   await personItem(carol, "alice").click();
   await carol.getByLabel("Message alice").fill("Lunch at 1?");
   await carol.getByLabel("Message alice").press("Enter");
+  await screen(alice, "people");
   await personItem(alice, "carol").locator(".badge", { hasText: "1" }).waitFor();
   return { alice, bob, bobSecondTab, carol };
 }

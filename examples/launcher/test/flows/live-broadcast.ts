@@ -1,5 +1,6 @@
 import type { Browser, Page } from "playwright-core";
-import { person, signIn } from "../browser.js";
+import { DESKTOP, person, screen, signIn } from "../browser.js";
+import type { Size } from "../browser.js";
 
 /** The people of the live-broadcast flow: one announcer and two viewers. */
 export interface LiveBroadcastScene {
@@ -12,17 +13,18 @@ export interface LiveBroadcastScene {
 export const tally = (page: Page, emoji: string) => page.locator(".tally div", { hasText: emoji }).locator("small");
 
 /**
- * The one-to-many flow: maya announces; the viewers leo and sam get it live and are counted;
- * leo tries to post and is refused, with the reason on his page; sam reacts and everyone sees it.
+ * The one-to-many flow, everyone at `size`: maya announces; the viewers leo and sam get it live
+ * and are counted; leo tries to post and is refused, with the reason on his page; sam reacts and
+ * everyone sees it (on a phone, on the Audience screen).
  */
-export async function liveBroadcastFlow(browser: Browser, appUrl: string): Promise<LiveBroadcastScene> {
-  const [mayaContext, leoContext, samContext] = await Promise.all([person(browser), person(browser), person(browser)]);
+export async function liveBroadcastFlow(browser: Browser, appUrl: string, size: Size = DESKTOP): Promise<LiveBroadcastScene> {
+  const [mayaContext, leoContext, samContext] = await Promise.all([person(browser, size), person(browser, size), person(browser, size)]);
   const maya = await signIn(mayaContext, appUrl, "maya", "Announcer");
   const leo = await signIn(leoContext, appUrl, "leo");
   const sam = await signIn(samContext, appUrl, "sam");
 
-  // maya sees her audience; the viewers see that she is on air.
-  await maya.locator(".count", { hasText: "2 watching" }).waitFor();
+  // maya sees her audience (herself included, as in the list); the viewers see that she is on air.
+  await maya.locator(".count", { hasText: "3 watching" }).waitFor();
   await leo.locator(".live-pill.on", { hasText: "LIVE" }).waitFor();
 
   await maya.getByLabel("Announce to everyone watching").fill("Welcome to the launch! Doors open in 5 minutes.");
@@ -36,13 +38,14 @@ export async function liveBroadcastFlow(browser: Browser, appUrl: string): Promi
   // leo tries to post: the server refuses, and his page says why.
   await leo.getByLabel("Post to the broadcast").fill("Can I say something?");
   await leo.getByRole("button", { name: "Post", exact: true }).click();
-  await leo.getByRole("alert").filter({ hasText: "only announcers can post" }).waitFor();
+  await leo.getByRole("alert").filter({ hasText: "Only announcers can post" }).waitFor();
 
   // sam reacts: maya and leo see it counted.
   await sam.getByRole("button", { name: "React 🎉" }).click();
   await sam.getByRole("button", { name: "React ❤️" }).click();
   await sam.getByRole("button", { name: "React 🎉" }).click();
   for (const page of [maya, leo]) {
+    await screen(page, "audience");
     await tally(page, "🎉").filter({ hasText: "2" }).waitFor();
     await tally(page, "❤️").filter({ hasText: "1" }).waitFor();
   }

@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION, userRoom } from "@roomkit/protocol";
 import type { ResolvedChannel, RoomPush } from "@roomkit/protocol";
 import type { Context } from "../context.js";
+import { callHook } from "../hooks.js";
 import { logger } from "../log.js";
 import { enterPresence, evictFromPresence } from "../presence/presence.js";
 import { sessionsOf } from "../sessions.js";
@@ -9,10 +10,11 @@ const log = logger("rooms");
 
 type Change = Omit<RoomPush, "v" | "channel">;
 
-/** Tells a room's subscribers and every device of the affected user about a membership change. */
+/** Tells a room's subscribers, every device of the affected user, and `hooks.roomChanged` about a membership change. */
 export function announceRoomChange(ctx: Context, channel: string, change: Change): void {
   const push: RoomPush = { v: PROTOCOL_VERSION, channel, ...change };
   ctx.io.to([channel, userRoom(change.userId)]).emit("rk:room", push);
+  callHook("roomChanged", ctx.hooks.roomChanged, { channel, ...change });
   log("%s %s %s by %s", channel, change.type, change.userId, change.by ?? "-");
 }
 
