@@ -10,7 +10,6 @@ import { run } from "./run-command.js";
 // attw's bundled TypeScript (5.6) predates require(esm) in `nodenext` (TypeScript 5.8), so it
 // flags every CommonJS `require` of these ESM packages: that rule is off here, and
 // scripts/install-test.ts typechecks and runs a CommonJS app against the tarballs instead.
-// node10 resolution (`moduleResolution: "node"`) cannot see `exports` subpaths and is not checked.
 
 const ALLOWED = [/^package\/package\.json$/, /^package\/README\.md$/, /^package\/LICENSE$/, /^package\/dist\//, /^package\/src\//];
 const REQUIRED = ["package/package.json", "package/README.md", "package/LICENSE", "package/dist/index.js", "package/dist/index.d.ts"];
@@ -32,7 +31,7 @@ try {
     console.log(`\n-- ${name}`);
     checkFiles(name, tarball);
     await run(bin("publint"), ["run", "--strict", tarball], { cwd: dest, timeoutMs: 60_000 });
-    await run(bin("attw"), [tarball, "--profile", "node16", "--ignore-rules", "cjs-resolves-to-esm", "--format", "table-flipped"], {
+    await run(bin("attw"), [tarball, "--ignore-rules", "cjs-resolves-to-esm", "--format", "table-flipped", "--no-color"], {
       cwd: dest, timeoutMs: 60_000,
     });
   }
