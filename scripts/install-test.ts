@@ -1,0 +1,95 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { packPackages, repoRoot } from "./pack-packages.js";
+import type { PackedPackage } from "./pack-packages.js";
+import { cleanEnv, run } from "./run-command.js";
+import { runDm } from "./install-test/run-dm.js";
+import { deleteKeys, testClient, uniquePrefix } from "../packages/redis/test/support/redis.js";
+
+// The path of a new user: pack every package, install the tarballs into a fresh app outside the
+// workspace, typecheck it strictly (nodenext, then bundler), and run a server and two clients that
+// exchange a DM, from ESM and from CommonJS. `npm run test:install`; CI runs it after the build.
+
+const started = Date.now();
+const step = (what: string) => console.log(`\n== install test: ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+const work = mkdtempSync(join(tmpdir(), "roomkit-install-"));
+const removeWork = () => rmSync(work, { recursive: true, force: true });
+process.on("exit", removeWork);
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(1));
+
+/** The app's package.json: the tarballs, socket.io, and the workspace's TypeScript and Node types. */
+function appManifest(packed: PackedPackage[]): string {
+  const { devDependencies: dev } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+    devDependencies: Record<string, string>;
+  };
+  const dependencies = Object.fromEntries(packed.map(({ name, tarball }) => [name, `file:${tarball}`]));
+  return JSON.stringify({
+    name: "roomkit-install-test-app",
+    private: true,
+    type: "module",
+    dependencies: { ...dependencies, "socket.io": dev["socket.io"] },
+    devDependencies: { typescript: dev.typescript, "@types/node": dev["@types/node"] },
+  }, null, 2);
+}
+
+/** Removes what the ESM server stored in Redis. */
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const client = await testClient(url);
+  try {
+    await deleteKeys(client, prefix);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Every installed copy of `name` under `dir`'s node_modules, nested ones included. */
+function copiesOf(dir: string, name: string): string[] {
+  const modules = join(dir, "node_modules");
+  if (!existsSync(modules)) return [];
+  const here = existsSync(join(modules, name, "package.json")) ? [join(modules, name)] : [];
+  const installed = readdirSync(modules).flatMap((entry) =>
+    entry.startsWith("@") ? readdirSync(join(modules, entry)).map((sub) => join(modules, entry, sub)) : [join(modules, entry)]);
+  return [...here, ...installed.flatMap((pkg) => copiesOf(pkg, name))];
+}
+
+try {
+  step(`packing every package into ${work}`);
+  const packed = await packPackages(work);
+
+  step("a fresh app outside the workspace, installing the tarballs with npm install");
+  const app = join(work, "app");
+  cpSync(join(repoRoot, "scripts", "install-test", "app"), app, { recursive: true });
+  writeFileSync(join(app, "package.json"), `${appManifest(packed)}\n`);
+  const env = cleanEnv();
+  await run("npm", ["install", "--no-audit", "--no-fund"], { cwd: app, env, timeoutMs: 100_000 });
+  for (const name of ["@roomkit/protocol", "@roomkit/server", "socket.io"]) {
+    const copies = copiesOf(app, name);
+    if (copies.length !== 1) throw new Error(`${name}: ${copies.length} copies installed (${copies.join(", ")}), expected one`);
+  }
+  console.log("one copy each of @roomkit/protocol, @roomkit/server and socket.io");
+
+  step("typecheck, strict: nodenext (and emit), then bundler");
+  const tsc = join(app, "node_modules", "typescript", "bin", "tsc");
+  await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app, env, timeoutMs: 60_000 });
+  await run(process.execPath, [tsc, "-p", "tsconfig.bundler.json"], { cwd: app, env, timeoutMs: 60_000 });
+
+  const redisUrl = process.env.REDIS_URL;
+  const prefix = uniquePrefix("install");
+  const appEnv = cleanEnv(redisUrl ? { REDIS_URL: redisUrl, REDIS_PREFIX: prefix } : {});
+  step(`ESM: a server (${redisUrl ? `Redis stores at REDIS_URL under ${prefix}` : "memory stores: REDIS_URL is unset"}) and two clients`);
+  try {
+    await runDm({ app, env: appEnv, server: "dist/server.mjs", clients: "dist/dm.mjs" });
+  } finally {
+    if (redisUrl) await deleteRedisKeys(redisUrl, prefix);
+  }
+  step("CommonJS (require): a server and two clients");
+  await runDm({ app, env: appEnv, server: "dist/server.cjs", clients: "dist/dm.cjs" });
+
+  step("passed");
+} catch (err) {
+  console.error(`\ninstall test FAILED: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+} finally {
+  removeWork();
+}

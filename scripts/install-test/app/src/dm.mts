@@ -1,0 +1,27 @@
+import { createClient } from "@roomkit/client";
+import { signToken } from "@roomkit/server";
+import type { contract } from "./contract.mjs";
+
+// Two ESM clients: bob subscribes to his DM with alice, alice sends, bob must receive it.
+const secret = process.env.JWT_SECRET ?? "";
+const url = `http://127.0.0.1:${process.env.PORT ?? ""}`;
+const connect = async (id: string) =>
+  createClient<typeof contract>(url, { auth: { token: await signToken(secret, { id, profile: { name: id } }) } });
+
+const alice = await connect("alice");
+const bob = await connect("bob");
+try {
+  await Promise.all([alice.ready(), bob.ready()]);
+  const inbox = bob.dm("alice");
+  const received = new Promise<string>((resolve) => inbox.on("message", (m) => resolve(m.body.text)));
+  await inbox.subscribe();
+  // @ts-expect-error: the dm body is { text: string }: the contract's types reached this app
+  void ({ txt: 1 } satisfies Parameters<typeof inbox.send>[0]);
+  const sent = await alice.dm("bob").send({ text: "hello from ESM" });
+  const text = await received;
+  if (text !== sent.body.text) throw new Error(`bob received "${text}", alice sent "${sent.body.text}"`);
+  console.log(`ESM: bob received "${text}" from ${sent.from} on ${sent.channel}`);
+} finally {
+  alice.close();
+  bob.close();
+}

@@ -1,0 +1,11 @@
+import { RoomkitError, dmChannel } from "@roomkit/protocol";
+import { describeStoreConformance } from "@roomkit/server/testing";
+import { createClient as createBundledClient } from "@roomkit/client/bundle";
+import type { RedisRoomkitOptions } from "@roomkit/redis";
+
+// Every other entry point resolves with types (no implicit any: this file fails strict checks otherwise).
+export const channel: string = dmChannel("alice", "bob");
+export const error: RoomkitError = new RoomkitError("INVALID", "example");
+export type Conformance = typeof describeStoreConformance;
+export type BundledClient = ReturnType<typeof createBundledClient>;
+export const redisOptions: RedisRoomkitOptions = { prefix: "app:" };
