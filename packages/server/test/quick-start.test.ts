@@ -49,10 +49,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const until = (what: Run, text: string) => expect.poll(what.output, { timeout: 15_000, interval: 50 }).toContain(text);
+const until = (what: Run, text: string) => expect.poll(what.output, { timeout: 25_000, interval: 50 }).toContain(text);
 
 describe("the quick start (docs/quick-start)", () => {
-  it("runs as written: two clients sign in through the login route and exchange a DM", async () => {
+  it("runs as written: two clients sign in through the login route and exchange a DM", { timeout: 90_000 }, async () => {
     const port = await freePort();
     const server = run("server.ts", [], { PORT: String(port), JWT_SECRET: "a quick-start secret" });
     await until(server, `listening on http://localhost:${port}`);
@@ -66,7 +66,7 @@ describe("the quick start (docs/quick-start)", () => {
     expect(server.output()).not.toMatch(/error/i);
   });
 
-  it("refuses to start without JWT_SECRET, saying so", async () => {
+  it("refuses to start without JWT_SECRET, saying so", { timeout: 60_000 }, async () => {
     const server = run("server.ts", [], { PORT: String(await freePort()), JWT_SECRET: undefined });
     expect(await server.exited).not.toBe(0);
     expect(server.output()).toMatch(/TypeError: jwtAuth: the key is missing; set it from your configuration \(e\.g\. the JWT_SECRET environment variable\)/);
