@@ -15,6 +15,7 @@ export type {
   FamilyOfKind, KindOf, MemberInfoOf, ProfileOf, ResolvedChannel, SignalData, SignalName,
 } from "./contract.js";
 export { defineContract, resolveChannel } from "./contract.js";
+export type { CheckedChannelId, JoinNames, UnknownFamily } from "./type-errors.js";
 
 export type {
   Attachment, Message, PresenceMember, ReadMark, RoomInfo, RoomMember, RoomRole, RoomSummary, UnreadCount, User,

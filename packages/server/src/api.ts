@@ -1,6 +1,6 @@
 import { RoomkitError, SYSTEM_SENDER, dmChannel, isValidUserId } from "@roomkit/protocol";
 import type {
-  AnyContract, BodyInputOf, BodyOf, ChannelId, FamilyName, FamilyOfKind, HistoryResult, Message, PresenceMember,
+  AnyContract, BodyInputOf, BodyOf, ChannelId, CheckedChannelId, FamilyName, FamilyOfKind, HistoryResult, Message, PresenceMember,
   ReadMark, RoomMember, RoomRole, RoomSummary, UnreadResult,
 } from "@roomkit/protocol";
 import type { Server } from "socket.io";
@@ -45,11 +45,12 @@ export interface Roomkit<C extends AnyContract> {
    */
   sendDirect<F extends FamilyOfKind<C, "dm">>(from: string, to: string, body: BodyInputOf<C, F>, options?: { family?: F; clientId?: string }): Promise<Message<BodyOf<C, F>>>;
   /**
-   * Who is present in a presence or room channel.
+   * Who is present in a presence or room channel; a channel of another kind does not compile
+   * (and is `INVALID` at run time).
    * @example
    * const members = await rk.presence("lobby:main");
    */
-  presence(channel: ChannelId<C>): Promise<PresenceMember[]>;
+  presence<const Id extends string>(channel: CheckedChannelId<C, Id, FamilyOfKind<C, "presence" | "room">, "presence">): Promise<PresenceMember[]>;
   /**
    * A page of history, ascending.
    * @example

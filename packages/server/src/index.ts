@@ -1,13 +1,14 @@
 export { createRoomkit } from "./roomkit.js";
 export type { ActAs, PublishOptions, Roomkit } from "./api.js";
 export type {
-  AddMemberEvent, AttachmentCheck, AuthUser, BeforeMessageResult, ChannelRef, FamilyPolicy, Handshake, MessageDraft, RateLimit, RoomChange, RoomkitHooks,
+  AddMemberEvent, AttachmentCheck, AuthUser, BeforeMessageResult, ChannelPolicies, ChannelRef, CheckedPolicies, FamilyPolicy, Handshake, MessageDraft, RateLimit, RoomChange,
+  RoomkitHooks,
   RoomkitLimits, RoomkitOptions,
 } from "./options.js";
 export { DEFAULT_LIMITS } from "./options.js";
 export type { CreateRoomInput } from "./rooms/rooms.js";
 export { bearerToken, jwtAuth, signToken } from "./auth/jwt.js";
-export type { JwtAuthOptions } from "./auth/jwt.js";
+export type { JwtAuthOptions, JwtKey, NonEmptyKey } from "./auth/jwt.js";
 export type {
   AppendInput, AppendResult, MessageStore, PresenceChange, PresenceEntry, PresenceStore, RangeQuery, RangeResult, ReadStateStore,
   RoomCounts, RoomStore, Stores, StreamInfo,

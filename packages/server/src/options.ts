@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io";
 import type {
-  AnyContract, ErrorCode, FamilyName, FamilyOfKind, MemberInfoOf, ProfileOf, ResolvedChannel, RoomPush, User,
+  AnyContract, ErrorCode, FamilyName, FamilyOfKind, MemberInfoOf, ProfileOf, ResolvedChannel, RoomPush, UnknownFamily, User,
 } from "@roomkit/protocol";
 import type { Stores } from "./stores/types.js";
 
@@ -14,22 +14,35 @@ export type AuthUser<C extends AnyContract> = User<ProfileOf<C>>;
 /** What policy callbacks learn about the channel being asked for. */
 export type ChannelRef = Pick<ResolvedChannel, "id" | "family" | "name" | "kind">;
 
-/** Server-side policy of one family. Kinds without a callback use the defaults of docs/concepts.md. */
+/**
+ * Server-side policy of one family. Kinds without a callback use the defaults of docs/concepts.md.
+ * (Callbacks take `User<ProfileOf<C>>`, the same type as {@link AuthUser}, spelt out so that type
+ * errors print the profile rather than the whole contract.)
+ */
 export interface FamilyPolicy<C extends AnyContract, F extends FamilyName<C> = FamilyName<C>> {
   /**
    * May this user use the channel? Required for private and presence (else all are refused); an
    * extra condition for the other kinds. Asked by every request on the channel except those that
    * rely on a subscription, which it admitted (docs/protocol.md §4.2, the access table).
    */
-  authorize?: (user: AuthUser<C>, channel: ChannelRef) => MaybePromise<boolean>;
+  authorize?: (user: User<ProfileOf<C>>, channel: ChannelRef) => MaybePromise<boolean>;
   /**
    * Who may publish. Default: subscribers (public, private, presence). Return false to refuse.
    * For a one-to-many feed: `publish: (user) => user.profile.role === "announcer"`.
    */
-  publish?: (user: AuthUser<C>, channel: ChannelRef) => MaybePromise<boolean>;
+  publish?: (user: User<ProfileOf<C>>, channel: ChannelRef) => MaybePromise<boolean>;
   /** presence and room: the info other members see for this user (default: the profile). */
-  memberInfo?: (user: AuthUser<C>, channel: ChannelRef) => MaybePromise<MemberInfoOf<C, F>>;
+  memberInfo?: (user: User<ProfileOf<C>>, channel: ChannelRef) => MaybePromise<MemberInfoOf<C, F>>;
 }
+
+/** The `channels` option: a policy per declared family. */
+export type ChannelPolicies<C extends AnyContract> = { [F in FamilyName<C>]?: FamilyPolicy<C, F> };
+
+/**
+ * `P` with each key that is not a family of `C` typed as a message naming it and the declared
+ * families, so a misspelt family is a short compile error instead of a silently unused policy.
+ */
+export type CheckedPolicies<C extends AnyContract, P> = P & { [K in Exclude<keyof P, FamilyName<C>>]: UnknownFamily<C, K & string> };
 
 /** A draft message offered to `hooks.beforeMessage`. */
 export interface MessageDraft {
@@ -184,8 +197,8 @@ export interface RoomkitOptions<C extends AnyContract> {
    * cookie...). Return `null` (or throw a `RoomkitError`) to refuse it. See also `jwtAuth`.
    */
   authenticate: (handshake: Handshake) => MaybePromise<AuthUser<C> | null | undefined>;
-  /** Policy per family. */
-  channels?: { [F in FamilyName<C>]?: FamilyPolicy<C, F> };
+  /** Policy per family; a family the contract does not declare is an error (at compile time too). */
+  channels?: ChannelPolicies<NoInfer<C>>;
   /** Defaults to in-memory stores (one process). */
   stores?: Partial<Stores>;
   hooks?: RoomkitHooks;

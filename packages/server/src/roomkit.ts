@@ -8,7 +8,8 @@ import { onConnection } from "./connection.js";
 import type { Context } from "./context.js";
 import { DEFAULT_LIMITS } from "./options.js";
 import { checkLimits } from "./limits/check-limits.js";
-import type { RoomkitOptions } from "./options.js";
+import type { ChannelPolicies, CheckedPolicies, RoomkitOptions } from "./options.js";
+import { checkPolicies } from "./channels/check-policies.js";
 import { memoryStores } from "./stores/memory/index.js";
 import { logger } from "./log.js";
 import { callHook } from "./hooks.js";
@@ -31,11 +32,14 @@ const log = logger("server");
  *   channels: { news: { publish: (user) => user.profile.role === "editor" } },
  * });
  */
-export function createRoomkit<C extends AnyContract>(io: Server, options: RoomkitOptions<C>): Roomkit<C> {
+export function createRoomkit<C extends AnyContract, const P extends object = ChannelPolicies<C>>(
+  io: Server, options: RoomkitOptions<C> & { channels?: CheckedPolicies<C, P> },
+): Roomkit<C> {
   if (!options?.contract?.channels) throw new TypeError("createRoomkit: options.contract is required (see defineContract)");
   if (typeof options.authenticate !== "function") throw new TypeError("createRoomkit: options.authenticate is required");
   // A contract written as a plain object gets the checks of defineContract too (an unknown kind would be unguarded).
   defineContract(options.contract);
+  checkPolicies(options.contract, options.channels);
   const unsniffable = (options.limits?.attachmentTypes ?? []).filter((t) => !(SNIFFABLE_TYPES as readonly string[]).includes(t));
   if (unsniffable.length > 0) {
     throw new TypeError(`createRoomkit: attachment types are checked against their bytes; ${unsniffable.join(", ")} cannot be (use ${SNIFFABLE_TYPES.join(", ")})`);
