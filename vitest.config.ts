@@ -10,6 +10,7 @@ const alias = [
   { find: /^@roomkit\/server$/, replacement: src("server/src/index.ts") },
   { find: /^@roomkit\/client$/, replacement: src("client/src/index.ts") },
   { find: /^@roomkit\/redis$/, replacement: src("redis/src/index.ts") },
+  { find: /^@roomkit\/testing$/, replacement: src("testing/src/index.ts") },
 ];
 
 const project = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -30,6 +31,7 @@ export default defineConfig({
       project("server"),
       project("client"),
       project("redis"),
+      project("testing"),
       { extends: true, test: { name: "bench", include: ["bench/test/**/*.test.ts"], testTimeout: 30_000 } },
       // The example apps, driven in Chromium; their pages are built once per run (examples/README.md).
       {
