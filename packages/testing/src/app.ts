@@ -68,6 +68,17 @@ export interface TestApp<C extends AnyContract> {
   close(): Promise<void>;
 }
 
+/** Makes `stop` and `kill` resolve once every kit client that was on the node has seen its connection go. */
+function awaitingClients<C extends AnyContract>(node: TestNode<C>, clients: Set<TestClient<C>>): TestNode<C> {
+  const { stop, kill } = node;
+  const waiting = (end: () => Promise<void>) => async () => {
+    const on = [...clients].filter((c) => c.isOn(node.port));
+    await end();
+    await Promise.all(on.map((c) => c.disconnected()));
+  };
+  return Object.assign(node, { stop: waiting(stop), kill: waiting(kill) });
+}
+
 function batchMsOf(setup: RoomkitSetup<AnyContract>): number | undefined {
   return typeof setup === "function" ? undefined : setup.presence?.batchMs;
 }
@@ -102,7 +113,7 @@ export async function startApp<C extends AnyContract>(options: TestAppOptions<C>
   })());
   const untrack = opened(close);
   try {
-    for (let i = 0; i < count; i++) nodes.push(await startNode({ name: `n${i}`, app: options.app, io: options.io ?? {}, source }));
+    for (let i = 0; i < count; i++) nodes.push(awaitingClients(await startNode({ name: `n${i}`, app: options.app, io: options.io ?? {}, source }), clients));
   } catch (err) {
     await close();
     throw err;

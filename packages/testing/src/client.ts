@@ -5,7 +5,7 @@ import type { Link } from "./link.js";
 import { Mailbox } from "./mailbox.js";
 import type { Match } from "./match.js";
 import type { PushName, Pushes, Received } from "./pushes.js";
-import { pushOf } from "./pushes.js";
+import { pushOf, replayOf } from "./pushes.js";
 import { recordingParser } from "./recording-parser.js";
 
 /** How long a wait may take; every wait of the kit takes one. */
@@ -57,6 +57,10 @@ export interface TestClientControls<C extends AnyContract> {
    * await alice.connected();
    */
   connected(options?: WaitOptions): Promise<void>;
+  /** Resolves once the SDK is not connected (at once if it is not); rejects after the timeout. */
+  disconnected(options?: WaitOptions): Promise<void>;
+  /** Whether its connection goes to the node on `port` now. */
+  isOn(port: number): boolean;
   /**
    * Breaks the connection as a network failure would (no goodbye either way); resolves once the
    * SDK has seen it. The SDK reconnects by itself, to the same node while it is up.
@@ -154,15 +158,20 @@ export async function connectClient<C extends AnyContract>(setup: ClientSetup): 
       transports: ["websocket"],
       ...setup.options.socket,
       forceNew: true,
-      parser: recordingParser((event, payload) => {
-        const received = pushOf(event, payload);
-        if (received) mailbox.add(received);
+      parser: recordingParser({
+        event(event, payload) {
+          const received = pushOf(event, payload);
+          if (received) mailbox.add(received);
+        },
+        reply(request, payload) {
+          for (const received of replayOf(request, payload)) mailbox.add(received);
+        },
       }),
     },
   });
   const any = sdk as unknown as RoomkitClient<AnyContract>;
   const isUp = (s: ConnectionState) => s.status === "connected";
-  const down = () => until(any, (s) => !isUp(s), timeoutMs, `${name}'s SDK did not notice its connection break`);
+  const down = (options?: WaitOptions) => until(any, (s) => !isUp(s), options?.timeoutMs ?? timeoutMs, `${name}'s SDK did not notice its connection break`);
   const closeAll = async () => {
     sdk.close();
     await link.close();
@@ -186,6 +195,8 @@ export async function connectClient<C extends AnyContract>(setup: ClientSetup): 
       await sdk.unread();
     },
     connected: (options) => until(any, isUp, options?.timeoutMs ?? timeoutMs, `${name} did not connect`),
+    disconnected: down,
+    isOn: (port) => link.reaches(port),
     async drop() {
       link.cut();
       await down();

@@ -14,14 +14,15 @@ export interface Link {
   block(blocked: boolean): void;
   /** Stops forwarding bytes either way, for open and new connections, until `pause(false)`. */
   pause(paused: boolean): void;
-  /** How many connections are open through it. */
-  readonly open: number;
+  /** Whether a connection is open through it to `port`. */
+  reaches(port: number): boolean;
   close(): Promise<void>;
 }
 
 interface Pair {
   client: Socket;
   server: Socket;
+  port: number;
 }
 
 /** Where a link forwards to. */
@@ -53,7 +54,7 @@ export async function startLink(target: () => Target | undefined): Promise<Link>
     client.pause();
     pending.add(client);
     const server = connect(to);
-    const pair = { client, server };
+    const pair = { client, server, port: to.port };
     const end = () => {
       pending.delete(client);
       pairs.delete(pair);
@@ -86,9 +87,7 @@ export async function startLink(target: () => Target | undefined): Promise<Link>
       paused = value;
       for (const pair of pairs) flow(pair);
     },
-    get open() {
-      return pairs.size;
-    },
+    reaches: (port) => [...pairs].some((pair) => pair.port === port),
     close() {
       link.cut();
       return new Promise((done) => listener.close(() => done()));

@@ -8,7 +8,8 @@ type Unversioned<T> = Omit<T, "v">;
 /**
  * What a test client can wait for: every push the server sends (docs/protocol.md), by its name
  * without the `rk:` prefix, as it arrived on the wire, without the envelope's `v`. A `message`
- * is the message itself (the `message` field of `rk:message`).
+ * is the message itself: the `message` of an `rk:message` push, or one of the `messages` a
+ * resubscription replayed (recovery after a reconnect, in the `rk:subscribe` reply).
  */
 export type Pushes<C extends AnyContract> = {
   message: AnyMessage<C>;
@@ -36,4 +37,11 @@ export function pushOf(event: unknown, payload: unknown): Received | undefined {
   if (payload === null || typeof payload !== "object") return { event: name, push: payload };
   const { v: _v, ...rest } = payload as Record<string, unknown>;
   return { event: name, push: name === "message" ? rest.message : rest };
+}
+
+/** The messages a reply delivers as received: those an `rk:subscribe` with `since` replayed. */
+export function replayOf(request: string, reply: unknown): Received[] {
+  if (request !== "rk:subscribe" || reply === null || typeof reply !== "object") return [];
+  const { ok, messages } = reply as { ok?: unknown; messages?: unknown };
+  return ok === true && Array.isArray(messages) ? messages.map((message: unknown) => ({ event: "message", push: message })) : [];
 }
