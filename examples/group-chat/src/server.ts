@@ -3,6 +3,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { redisRoomkit } from "@roomkit/redis";
 import { createRoomkit, isValidUserId, jwtAuth, signToken } from "@roomkit/server";
+import type { RoomkitOptions } from "@roomkit/server";
 import { HttpError, appHandler } from "@roomkit/example-kit/http";
 import type { ExampleApp, MountOptions } from "@roomkit/example-kit/http";
 import { contract } from "./contract.js";
@@ -22,13 +23,7 @@ export async function mountGroupChat(http: HttpServer, { base = "/", redisUrl, n
   // issuer, audience }) or a JWKS from your identity provider, or look up a session cookie yourself.
   const secret = randomBytes(32);
 
-  // Rooms need no policy: Roomkit keeps their members and roles. The owner and admins invite,
-  // kick and mute (rooms: { invite: "members" } would let every member invite).
-  const rk = createRoomkit(io, {
-    contract,
-    authenticate: jwtAuth<Profile>({ key: secret }),
-    ...(redis ? { stores: redis.stores } : {}),
-  });
+  const rk = createRoomkit(io, { ...groupChatRoomkit(secret), ...(redis ? { stores: redis.stores } : {}) });
 
   const handle = appHandler({
     base,
@@ -52,4 +47,14 @@ export async function mountGroupChat(http: HttpServer, { base = "/", redisUrl, n
       io.close();
     },
   };
+}
+
+/**
+ * The app's Roomkit configuration, given the secret its tokens are signed with: what
+ * `createRoomkit` gets here, and what its tests start with `@roomkit/testing` (test/server.test.ts).
+ * Rooms need no policy: Roomkit keeps their members and roles. The owner and admins invite,
+ * kick and mute (rooms: { invite: "members" } would let every member invite).
+ */
+export function groupChatRoomkit(secret: Uint8Array): RoomkitOptions<typeof contract> {
+  return { contract, authenticate: jwtAuth<Profile>({ key: secret }) };
 }
