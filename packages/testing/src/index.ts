@@ -5,4 +5,4 @@ export type { TestClient, TestClientControls, WaitOptions } from "./client.js";
 export type { AppSetup, RoomkitSetup, SetupEnv, TestNode } from "./node.js";
 export type { RedisTestOptions } from "./redis-source.js";
 export type { Match, Pattern } from "./match.js";
-export type { PushName, Pushes, Received } from "./pushes.js";
+export type { MessageOf, PushName, Pushes, Received } from "./pushes.js";

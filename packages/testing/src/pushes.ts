@@ -1,9 +1,12 @@
 import type {
-  AnyContract, ByePush, FamilyName, PresencePush, ProfileOf, ReceiptPush, RoomPush, WelcomePush,
+  AnyContract, BodyOf, ByePush, ChannelId, FamilyName, Message, PresencePush, ProfileOf, ReceiptPush, RoomPush, WelcomePush,
 } from "@roomkit/protocol";
-import type { AnyMessage, SignalEvent } from "@roomkit/client";
+import type { SignalEvent } from "@roomkit/client";
 
 type Unversioned<T> = Omit<T, "v">;
+
+/** A message of any family of the contract, its channel id and body typed together. */
+export type MessageOf<C extends AnyContract> = { [F in FamilyName<C>]: Message<BodyOf<C, F>> & { channel: ChannelId<C, F> } }[FamilyName<C>];
 
 /**
  * What a test client can wait for: every push the server sends (docs/protocol.md), by its name
@@ -12,7 +15,7 @@ type Unversioned<T> = Omit<T, "v">;
  * resubscription replayed (recovery after a reconnect, in the `rk:subscribe` reply).
  */
 export type Pushes<C extends AnyContract> = {
-  message: AnyMessage<C>;
+  message: MessageOf<C>;
   signal: { [F in FamilyName<C>]: SignalEvent<C, F> }[FamilyName<C>];
   presence: Unversioned<PresencePush>;
   receipt: Unversioned<ReceiptPush>;
