@@ -23,7 +23,7 @@ export function matches(value: unknown, pattern: unknown): boolean {
 }
 
 /** A short, readable form of a push or pattern for failure messages: binary as its size, long text cut. */
-export function brief(value: unknown, max = 160): string {
+export function brief(value: unknown, max = 240): string {
   if (typeof value === "function") return `a predicate (${value.name || "anonymous"})`;
   const text = JSON.stringify(value, (_key, v: unknown) => {
     if (ArrayBuffer.isView(v)) return `<${v.byteLength} bytes>`;
