@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 
@@ -10,7 +10,11 @@ const alias = [
   { find: /^@roomkit\/server$/, replacement: src("server/src/index.ts") },
   { find: /^@roomkit\/client$/, replacement: src("client/src/index.ts") },
   { find: /^@roomkit\/redis$/, replacement: src("redis/src/index.ts") },
+  { find: /^@roomkit\/testing$/, replacement: src("testing/src/index.ts") },
 ];
+
+/** Each example's own `test/` folder (not the launcher's browser tests, not the kit's): server tests, run without Chromium. */
+const EXAMPLE_SERVER_TESTS = "{direct-messages,live-broadcast,group-chat}/test/**/*.test.ts";
 
 const project = (name: string, extra: Record<string, unknown> = {}) => ({
   extends: true as const,
@@ -30,13 +34,17 @@ export default defineConfig({
       project("server"),
       project("client"),
       project("redis"),
+      project("testing"),
       { extends: true, test: { name: "bench", include: ["bench/test/**/*.test.ts"], testTimeout: 30_000 } },
+      // The example apps' servers, tested with @roomkit/testing: no browser, no page build.
+      { extends: true, test: { name: "example-servers", include: [`examples/${EXAMPLE_SERVER_TESTS}`] } },
       // The example apps, driven in Chromium; their pages are built once per run (examples/README.md).
       {
         extends: true,
         test: {
           name: "examples",
           include: ["examples/*/test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, `examples/${EXAMPLE_SERVER_TESTS}`],
           globalSetup: ["examples/launcher/test/global-setup.ts"],
           testTimeout: 60_000,
         },

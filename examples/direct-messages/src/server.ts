@@ -3,6 +3,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { redisRoomkit } from "@roomkit/redis";
 import { createRoomkit, isValidUserId, jwtAuth, signToken } from "@roomkit/server";
+import type { RoomkitOptions } from "@roomkit/server";
 import { HttpError, appHandler } from "@roomkit/example-kit/http";
 import { DECODED_IMAGE_TYPES, verifyImage } from "@roomkit/example-kit/images";
 import type { ExampleApp, MountOptions } from "@roomkit/example-kit/http";
@@ -24,16 +25,7 @@ export async function mountDirectMessages(http: HttpServer, { base = "/", redisU
   // issuer, audience }) or a JWKS from your identity provider, or look up a session cookie yourself.
   const secret = randomBytes(32);
 
-  const rk = createRoomkit(io, {
-    contract,
-    authenticate: jwtAuth<Profile>({ key: secret }),
-    ...(redis ? { stores: redis.stores } : {}),
-    // Anyone signed in may see who is online. DMs need no policy: only their two users get in.
-    channels: { online: { authorize: () => true } },
-    // Pictures: only types a decoder here reads, and each one decoded before it is stored.
-    limits: { attachmentTypes: DECODED_IMAGE_TYPES },
-    hooks: { verifyAttachment: verifyImage },
-  });
+  const rk = createRoomkit(io, { ...directMessagesRoomkit(secret), ...(redis ? { stores: redis.stores } : {}) });
 
   const handle = appHandler({
     base,
@@ -56,5 +48,21 @@ export async function mountDirectMessages(http: HttpServer, { base = "/", redisU
       await redis?.close();
       io.close();
     },
+  };
+}
+
+/**
+ * The app's Roomkit configuration, given the secret its tokens are signed with: what
+ * `createRoomkit` gets here, and what its tests start with `@roomkit/testing` (test/server.test.ts).
+ */
+export function directMessagesRoomkit(secret: Uint8Array): RoomkitOptions<typeof contract> {
+  return {
+    contract,
+    authenticate: jwtAuth<Profile>({ key: secret }),
+    // Anyone signed in may see who is online. DMs need no policy: only their two users get in.
+    channels: { online: { authorize: () => true } },
+    // Pictures: only types a decoder here reads, and each one decoded before it is stored.
+    limits: { attachmentTypes: DECODED_IMAGE_TYPES },
+    hooks: { verifyAttachment: verifyImage },
   };
 }

@@ -4,6 +4,7 @@ import { Server } from "socket.io";
 import { redisRoomkit } from "@roomkit/redis";
 import { SYSTEM_SENDER } from "@roomkit/protocol";
 import { createRoomkit, isValidUserId, jwtAuth, signToken } from "@roomkit/server";
+import type { Roomkit, Stores } from "@roomkit/server";
 import { HttpError, appHandler } from "@roomkit/example-kit/http";
 import type { ExampleApp, MountOptions } from "@roomkit/example-kit/http";
 import { contract } from "./contract.js";
@@ -23,26 +24,7 @@ export async function mountGroupChat(http: HttpServer, { base = "/", redisUrl, n
   // issuer, audience }) or a JWKS from your identity provider, or look up a session cookie yourself.
   const secret = randomBytes(32);
 
-  // Rooms need no policy: Roomkit keeps their members and roles. The owner and admins invite,
-  // kick and mute (rooms: { invite: "members" } would let every member invite).
-  const rk = createRoomkit(io, {
-    contract,
-    authenticate: jwtAuth<Profile>({ key: secret }),
-    ...(redis ? { stores: redis.stores } : {}),
-    hooks: {
-      // `rk:room` pushes are live only: each change also goes into the room's history, from
-      // `$system`, so "alice added bob" is still there after a reload (and counts as unread, as a
-      // message does). It runs once per change, on the node that made it.
-      roomChanged: ({ channel, type, userId, by, role }) => {
-        const event = { type, userId, ...(by ? { by } : {}), ...(role ? { role } : {}) };
-        rk.publish(channel as `room:${string}`, { event }).catch((err: unknown) => console.error("group-chat: no history line for", channel, err));
-      },
-      // Only the server posts membership lines: a member who sends one is refused.
-      beforeMessage: ({ from, body }) => (from !== SYSTEM_SENDER && typeof body === "object" && body !== null && "event" in body
-        ? { reject: "only the server posts membership changes", code: "FORBIDDEN" }
-        : undefined),
-    },
-  });
+  const rk = groupChatRoomkit(io, secret, redis?.stores);
 
   const handle = appHandler({
     base,
@@ -66,4 +48,32 @@ export async function mountGroupChat(http: HttpServer, { base = "/", redisUrl, n
       io.close();
     },
   };
+}
+
+/**
+ * The app's Roomkit server on `io`, given the secret its tokens are signed with: what the mount
+ * above runs, and what its tests start with `@roomkit/testing` (test/server.test.ts).
+ * Rooms need no policy: Roomkit keeps their members and roles. The owner and admins invite,
+ * kick and mute (rooms: { invite: "members" } would let every member invite).
+ */
+export function groupChatRoomkit(io: Server, secret: Uint8Array, stores?: Partial<Stores>): Roomkit<typeof contract> {
+  const rk: Roomkit<typeof contract> = createRoomkit(io, {
+    contract,
+    authenticate: jwtAuth<Profile>({ key: secret }),
+    ...(stores ? { stores } : {}),
+    hooks: {
+      // `rk:room` pushes are live only: each change also goes into the room's history, from
+      // `$system`, so "alice added bob" is still there after a reload (and counts as unread, as a
+      // message does). It runs once per change, on the node that made it.
+      roomChanged: ({ channel, type, userId, by, role }) => {
+        const event = { type, userId, ...(by ? { by } : {}), ...(role ? { role } : {}) };
+        rk.publish(channel as `room:${string}`, { event }).catch((err: unknown) => console.error("group-chat: no history line for", channel, err));
+      },
+      // Only the server posts membership lines: a member who sends one is refused.
+      beforeMessage: ({ from, body }) => (from !== SYSTEM_SENDER && typeof body === "object" && body !== null && "event" in body
+        ? { reject: "only the server posts membership changes", code: "FORBIDDEN" }
+        : undefined),
+    },
+  });
+  return rk;
 }

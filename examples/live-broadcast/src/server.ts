@@ -3,6 +3,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { redisRoomkit } from "@roomkit/redis";
 import { createRoomkit, isValidUserId, jwtAuth, signToken } from "@roomkit/server";
+import type { RoomkitOptions } from "@roomkit/server";
 import { HttpError, appHandler } from "@roomkit/example-kit/http";
 import type { ExampleApp, MountOptions } from "@roomkit/example-kit/http";
 import { contract } from "./contract.js";
@@ -22,18 +23,7 @@ export async function mountLiveBroadcast(http: HttpServer, { base = "/", redisUr
   // issuer, audience }) or a JWKS from your identity provider, or look up a session cookie yourself.
   const secret = randomBytes(32);
 
-  const rk = createRoomkit(io, {
-    contract,
-    authenticate: jwtAuth<Profile>({ key: secret }),
-    ...(redis ? { stores: redis.stores } : {}),
-    channels: {
-      live: {
-        authorize: () => true, // anyone signed in may watch
-        publish: (user) => user.profile.role === "announcer", // only announcers post: viewers get FORBIDDEN
-        // Reactions are signals: any viewer may send them (the publish policy is for messages).
-      },
-    },
-  });
+  const rk = createRoomkit(io, { ...liveBroadcastRoomkit(secret), ...(redis ? { stores: redis.stores } : {}) });
 
   const handle = appHandler({
     base,
@@ -56,6 +46,24 @@ export async function mountLiveBroadcast(http: HttpServer, { base = "/", redisUr
       await rk.close();
       await redis?.close();
       io.close();
+    },
+  };
+}
+
+/**
+ * The app's Roomkit configuration, given the secret its tokens are signed with: what
+ * `createRoomkit` gets here, and what its tests start with `@roomkit/testing` (test/server.test.ts).
+ */
+export function liveBroadcastRoomkit(secret: Uint8Array): RoomkitOptions<typeof contract> {
+  return {
+    contract,
+    authenticate: jwtAuth<Profile>({ key: secret }),
+    channels: {
+      live: {
+        authorize: () => true, // anyone signed in may watch
+        publish: (user) => user.profile.role === "announcer", // only announcers post: viewers get FORBIDDEN
+        // Reactions are signals: any viewer may send them (the publish policy is for messages).
+      },
     },
   };
 }

@@ -104,7 +104,8 @@ export async function redisRoomkit(io: Server, options: RedisRoomkitOptions = {}
     close: () => (closed ??= (async () => {
       await stores.close();
       await Promise.resolve(io.of("/").adapter.close()).catch(() => undefined);
-      await Promise.all(clients.map((c) => (c.isOpen ? c.close().catch(() => c.destroy()) : undefined)));
+      // A client that is not connected now has nothing to flush: closing it gracefully would wait for Redis to come back.
+      await Promise.all(clients.map((c) => (c.isReady ? c.close().catch(() => c.destroy()) : c.isOpen ? c.destroy() : undefined)));
     })()),
   };
 }
