@@ -28,7 +28,7 @@ function area(url: string): string {
 export function summarizeProfile(profile: Profile): { total: number; functions: [string, number][]; areas: [string, number][] } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (const [i, id] of profile.samples.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const functions = new Map<string, number>();
   const areas = new Map<string, number>();
   let total = 0;

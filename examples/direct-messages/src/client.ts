@@ -282,7 +282,7 @@ async function fitImage(file: File): Promise<{ type: string; data: Blob; name: s
   canvas.getContext("2d")!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   for (const quality of [0.85, 0.7, 0.5]) {
     const blob = await new Promise<Blob | null>((done) => canvas.toBlob(done, "image/jpeg", quality));
-    if (blob && blob.size <= MAX_IMAGE_BYTES) return { type: "image/jpeg", data: blob, name: file.name.replace(/\.\w+$/, "") + ".jpg" };
+    if (blob && blob.size <= MAX_IMAGE_BYTES) return { type: "image/jpeg", data: blob, name: `${file.name.replace(/\.\w+$/, "")}.jpg` };
   }
   throw new Error("That image is too large to send, even scaled down.");
 }

@@ -131,7 +131,10 @@ describe("the offline outbox", () => {
     await goOffline(h, server.setOnline, alice, "alice");
 
     const settled: number[] = [];
-    const sends = ["1", "2", "3", "4", "5"].map((text, i) => a.send({ text }).then((m) => (settled.push(i), m)));
+    const sends = ["1", "2", "3", "4", "5"].map((text, i) => a.send({ text }).then((m) => {
+      settled.push(i);
+      return m;
+    }));
     await bob.unread();
     expect(settled).toEqual([]);
     expect(received).toEqual([]);

@@ -117,11 +117,13 @@ describe.runIf(redis)("three nodes on one Redis", () => {
     const channels = [room.channel, lobby];
     // Each socket's view of each channel: the snapshot of its subscribe ack, then the diffs it hears.
     const views = s.map(() => new Map(channels.map((channel) => [channel, new Set<string>()])));
-    s.forEach((socket, i) => socket.on("rk:presence", (p: PresencePush) => {
-      const view = views[i]!.get(p.channel)!;
-      for (const m of p.leaves) view.delete(m.userId);
-      for (const m of p.joins) view.add(m.userId);
-    }));
+    for (const [i, socket] of s.entries()) {
+      socket.on("rk:presence", (p: PresencePush) => {
+        const view = views[i]!.get(p.channel)!;
+        for (const m of p.leaves) view.delete(m.userId);
+        for (const m of p.joins) view.add(m.userId);
+      });
+    }
     for (const [i, socket] of s.entries()) {
       for (const channel of channels) {
         const { members } = await ok(socket, "rk:subscribe", { channel });

@@ -53,6 +53,7 @@ export interface MessageDraft {
 }
 
 /** What `beforeMessage` may answer: nothing (store as is), a new body, or a refusal. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing must type-check as a result
 export type BeforeMessageResult = void | undefined | { body: unknown } | { reject: string; code?: ErrorCode };
 
 /**

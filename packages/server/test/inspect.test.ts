@@ -43,7 +43,8 @@ describe("inspectPayload: JSON bytes", () => {
     ["literals", { body: [true, false, null, "", [], {}, [[]], { a: {} }] }],
     ["undefined, functions and symbols", { body: { a: undefined, b: () => 1, c: Symbol("s"), d: [undefined, () => 1, Symbol("t")], e: 1 } }],
     ["toJSON and boxed primitives", { body: { at: new Date(0), n: Object(5), s: Object("x"), b: Object(false), own: { toJSON: () => ["y"] } } }],
-    ["sparse arrays", { body: [1, , 3] }], // eslint-disable-line no-sparse-arrays
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the case under test
+    ["sparse arrays", { body: [1, , 3] }],
     ["attachments", { body: { text: "look", image: { type: "image/png", data: png, name: "a.png" }, more: [{ type: "image/png", data: png }] } }],
     ["a scalar payload", "just a string"],
   ];

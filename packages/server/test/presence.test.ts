@@ -124,7 +124,7 @@ describe("room presence", () => {
 
   it("an online user invited to a room is present at once, and a kicked one leaves", async () => {
     h = await startServer();
-    const [alice, carol] = await Promise.all([h.client("alice"), h.client("carol")]);
+    const [alice] = await Promise.all([h.client("alice"), h.client("carol")]); // carol is online, not subscribed
     await ok(alice, "rk:room:create", { channel: "room:r1" });
     const joined = diff(alice, "join", "carol", "room:r1");
     await ok(alice, "rk:room:invite", { channel: "room:r1", userId: "carol" });

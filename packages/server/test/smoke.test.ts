@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { collect, next, ok, startServer } from "./support/harness.js";
+import { next, ok, startServer } from "./support/harness.js";
 import type { Harness } from "./support/harness.js";
 
 let h: Harness;

@@ -62,7 +62,10 @@ export function attachmentAttacks(env: AttackEnv): void {
 
   it("verifyAttachment sees a framed attachment with its channel and sender, and its true stores the message", async () => {
     const seen: AttachmentCheck[] = [];
-    const h = await servers.start({ hooks: { verifyAttachment: (a) => (seen.push(a), true) } });
+    const h = await servers.start({ hooks: { verifyAttachment: (a) => {
+          seen.push(a);
+          return true;
+        } } });
     const { mallory } = await pair(h);
     await ok(mallory, "rk:publish", { channel: DM, body: { text: "two", image: { type: "image/gif", data: GIF } } });
     expect(seen).toHaveLength(1);

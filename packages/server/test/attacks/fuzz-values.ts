@@ -50,7 +50,10 @@ export const deepValue = fc
     let text = "1";
     const opens: string[] = [];
     const closes: string[] = [];
-    for (let i = 0; i < depth; i++) (opens.push(open(i)), closes.push(close(i)));
+    for (let i = 0; i < depth; i++) {
+      opens.push(open(i));
+      closes.push(close(i));
+    }
     text = opens.join("") + text + closes.reverse().join("");
     return new RawJson(text, `${shape} nested ${depth} deep by "${key}"`);
   });

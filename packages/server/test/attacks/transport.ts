@@ -220,7 +220,7 @@ export function transportAttacks(env: AttackEnv): void {
       await ok(bob, "rk:unread", {});
       expect(bob.connected).toBe(true);
     } finally {
-      stops.forEach((stop) => stop());
+      for (const stop of stops) stop();
       await Promise.all(raws.map((r) => r.close()));
     }
   });

@@ -1,4 +1,4 @@
-import { RawSocket } from "../support/raw-socket.js";
+import type { RawSocket } from "../support/raw-socket.js";
 
 /** How a flood's requests were answered: ack count per outcome (`ok` or an error code). */
 export type Tally = Map<string, number>;
@@ -30,7 +30,7 @@ export function flood(raw: RawSocket, requests: [string, unknown][], timeoutMs =
     };
     raw.ws.on("message", onMessage);
     raw.ws.once("close", () => fail(new Error(`the server closed the connection with ${pending} requests unanswered`)));
-    requests.forEach(([event, payload], i) => raw.ws.send(`42${i + 1}${JSON.stringify([event, payload])}`));
+    for (const [i, [event, payload]] of requests.entries()) raw.ws.send(`42${i + 1}${JSON.stringify([event, payload])}`);
   });
 }
 

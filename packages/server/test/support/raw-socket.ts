@@ -61,9 +61,18 @@ export class RawSocket {
       const frame: Frame = isBinary ? data : data.toString();
       if (autoPong && frame === "2") ws.send("3");
       this.frames.push(frame);
-      this.#waiters = this.#waiters.filter((w) => (w.match(frame) ? (w.done(frame), false) : true));
+      this.#waiters = this.#waiters.filter((w) => {
+        if (!w.match(frame)) return true;
+        w.done(frame);
+        return false;
+      });
     });
-    this.#closed = new Promise((done) => ws.once("close", () => ((this.closed = true), done())));
+    this.#closed = new Promise((done) =>
+      ws.once("close", () => {
+        this.closed = true;
+        done();
+      }),
+    );
   }
 
   /** Opens a WebSocket to the server's Engine.IO endpoint and waits for its open packet. */
@@ -138,7 +147,11 @@ export class RawSocket {
   until(match: (frame: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
     return new Promise((done, fail) => {
       const timer = setTimeout(() => fail(new Error(`no matching frame in ${timeoutMs} ms; got ${this.describe()}`)), timeoutMs);
-      this.#waiters.push({ match, done: (f) => (clearTimeout(timer), done(f)) });
+      const settle = (f: Frame) => {
+        clearTimeout(timer);
+        done(f);
+      };
+      this.#waiters.push({ match, done: settle });
     });
   }
 

@@ -39,7 +39,7 @@ export class MemoryPresenceStore implements PresenceStore {
     assertIds(channel, userId, connId);
     const users = this.#channels.get(channel);
     const present = users?.get(userId);
-    if (!users || !present || !present.conns.delete(connId)) return { last: false };
+    if (!users || !present?.conns.delete(connId)) return { last: false };
     if (present.conns.size > 0) return { last: false };
     users.delete(userId);
     if (users.size === 0) this.#channels.delete(channel);
