@@ -11,7 +11,7 @@ export type On<Events> = <E extends keyof Events>(event: E, listener: Listener<E
 export type Off<Events> = <E extends keyof Events>(event: E, listener: Listener<Events[E]>) => void;
 
 /**
- * Something that can be listened to: the public half of an {@link Emitter}. Events map names
+ * Something that can be listened to: the public half of the SDK's internal `Emitter`. Events map names
  * to argument tuples. (`on` and `off` are typed through named aliases so that
  * {@link EventsOf} can read the map back.)
  */

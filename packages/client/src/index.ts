@@ -1,3 +1,8 @@
+/**
+ * The typed client SDK for browsers and Node: channels, DMs, rooms, presence, history, recovery and
+ * an offline outbox.
+ * @module @roomkit/client
+ */
 export { createClient } from "./client.js";
 export type { ClientEvents, DmArgs, RoomkitClient } from "./client.js";
 export type { AuthPayload, ClientOptions } from "./options.js";

@@ -1,3 +1,8 @@
+/**
+ * Wire names, envelopes, error codes, channel ids and the typed contract, shared by server and
+ * client (no runtime dependencies).
+ * @module @roomkit/protocol
+ */
 export type { ErrorCode, ErrorPayload } from "./errors.js";
 export { ERROR_CODES, RoomkitError, isErrorCode } from "./errors.js";
 

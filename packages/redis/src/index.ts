@@ -1,3 +1,8 @@
+/**
+ * Redis stores for every store interface and the `@socket.io/redis-adapter` wiring, so many nodes
+ * act as one.
+ * @module @roomkit/redis
+ */
 export { redisRoomkit } from "./redis-roomkit.js";
 export type { RedisRoomkit, RedisRoomkitOptions } from "./redis-roomkit.js";
 export { redisStores } from "./stores.js";

@@ -1,3 +1,8 @@
+/**
+ * `createRoomkit(io, options)` on a Socket.IO server you own: authentication, channels, DMs, rooms,
+ * presence, history, recovery and the in-memory stores.
+ * @module @roomkit/server
+ */
 export { createRoomkit } from "./roomkit.js";
 export type { ActAs, PublishOptions, Roomkit } from "./api.js";
 export type {
