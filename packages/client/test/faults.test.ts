@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ConnectionState, DropReason } from "@roomkit/client";
 import { closeClients, connect, until } from "./support/clients.js";
 import type { TestClient } from "./support/clients.js";
-import { killServerProcesses, startServerProcess } from "./support/processes.js";
+import { killTestProcesses } from "../../server/test/support/test-processes.js";
+import { startServerProcess } from "./support/processes.js";
 import { closeEngine, disconnectFromServer, startTestServer } from "./support/servers.js";
 import type { Harness } from "./support/servers.js";
 import { expectContiguous, expectSenderOrder, messages, record, streams } from "./support/streams.js";
@@ -13,7 +14,7 @@ afterEach(async () => {
   closeClients();
   await h?.close();
   h = undefined;
-  await killServerProcesses();
+  await killTestProcesses();
 });
 
 /** Clients for streams: the whole stream is queued in the outbox at once. */

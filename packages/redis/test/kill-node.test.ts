@@ -7,7 +7,7 @@ import type { RoomkitClient } from "@roomkit/client";
 import type { TestContract } from "../../server/test/support/contract.js";
 import type { RedisClient } from "../src/client.js";
 import { Follower } from "./support/follower.js";
-import { collect, connectUser, eventually, next, ok, startNode, stopNodes } from "./support/nodes.js";
+import { collect, connectUser, eventually, next, ok, startNodes, stopNodes } from "./support/nodes.js";
 import type { NodeProcess } from "./support/nodes.js";
 import { tcpProxy } from "./support/proxy.js";
 import type { TcpProxy } from "./support/proxy.js";
@@ -59,7 +59,7 @@ describe.runIf(redis)("a node killed with SIGKILL while messages flow", () => {
 
   beforeAll(async () => {
     client = await testClient();
-    nodes = await Promise.all(["n0", "n1", "n2"].map((name) => startNode(name, prefix)));
+    nodes = await startNodes(["n0", "n1", "n2"], prefix);
     balancer = await tcpProxy(() => [nodes[2]!, nodes[0]!, nodes[1]!].map(port));
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Socket } from "socket.io-client";
 import type { Message, PresencePush } from "@roomkit/protocol";
 import type { RedisClient } from "../src/client.js";
-import { collect, connectUser, eventually, next, ok, startNode, stopNodes } from "./support/nodes.js";
+import { collect, connectUser, eventually, next, ok, startNodes, stopNodes } from "./support/nodes.js";
 import type { NodeProcess } from "./support/nodes.js";
 import { deleteKeys, testClient, uniquePrefix } from "./support/redis.js";
 import { needRedis } from "./support/services.js";
@@ -29,7 +29,7 @@ describe.runIf(redis)("three nodes on one Redis", () => {
 
   beforeAll(async () => {
     client = await testClient();
-    nodes = await Promise.all(["n0", "n1", "n2"].map((name) => startNode(name, prefix)));
+    nodes = await startNodes(["n0", "n1", "n2"], prefix);
   });
   afterEach(() => {
     for (const s of sockets) s.disconnect();
@@ -227,7 +227,7 @@ describe.runIf(redis)("two nodes with the classic adapter", () => {
 
   beforeAll(async () => {
     client = await testClient();
-    nodes = await Promise.all(["c0", "c1"].map((name) => startNode(name, prefix, { ADAPTER: "classic" })));
+    nodes = await startNodes(["c0", "c1"], prefix, { ADAPTER: "classic" });
   });
   afterAll(async () => {
     for (const s of sockets) s.disconnect();

@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { io as connect } from "socket.io-client";
@@ -8,6 +6,7 @@ import type { RoomkitLimits } from "@roomkit/server";
 import { next, ok } from "./support/harness.js";
 import type { Client } from "./support/harness.js";
 import { RawSocket } from "./support/raw-socket.js";
+import { killTestProcesses, spawnTsx } from "./support/test-processes.js";
 
 // Transport resource tests: the server runs in its own process (support/resource-server.ts), so its RSS is
 // the server's alone, not the test's clients'. Too heavy to run on every store; the transport
@@ -22,21 +21,19 @@ interface Stats {
   sockets: number;
 }
 
-const children: ChildProcess[] = [];
 const sockets: (Client | RawSocket)[] = [];
 
 afterEach(async () => {
   for (const s of sockets.splice(0)) await s.close();
-  for (const child of children.splice(0)) child.kill("SIGKILL");
+  await killTestProcesses();
 });
 
 /** Starts a server process with `limits`; resolves with its URL once it listens. */
 function startServerProcess(limits: Partial<RoomkitLimits>): Promise<string> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  const child = spawnTsx(script, {
     env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig, ROOMKIT_LIMITS: JSON.stringify(limits) },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  children.push(child);
   return new Promise((done, fail) => {
     let out = "";
     child.once("exit", (code) => fail(new Error(`the server process exited with ${code} before listening`)));

@@ -1,6 +1,5 @@
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { spawnTsx } from "../../../server/test/support/test-processes.js";
 
 const script = fileURLToPath(new URL("./server-process.ts", import.meta.url));
 const tsconfig = fileURLToPath(new URL("../../../../tsconfig.test.json", import.meta.url));
@@ -13,17 +12,13 @@ export interface ServerProcess {
   stop(signal: "SIGTERM" | "SIGKILL"): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-
 /** Starts a server process on `port` (0: a free one) and resolves once it listens. */
 export function startServerProcess(port = 0): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  const child = spawnTsx(script, {
     env: { ...process.env, PORT: String(port), TSX_TSCONFIG_PATH: tsconfig },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  running.add(child);
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  void exited.then(() => running.delete(child));
   return new Promise((done, fail) => {
     let out = "";
     child.once("exit", (code) => fail(new Error(`the server process exited with ${code} before listening`)));
@@ -42,14 +37,4 @@ export function startServerProcess(port = 0): Promise<ServerProcess> {
       });
     });
   });
-}
-
-/** Kills every server process still running (after a failed test). */
-export async function killServerProcesses(): Promise<void> {
-  await Promise.all(
-    [...running].map((child) => new Promise<void>((done) => {
-      child.once("exit", () => done());
-      child.kill("SIGKILL");
-    })),
-  );
 }

@@ -1,10 +1,10 @@
-import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { io as connect } from "socket.io-client";
 import type { Socket } from "socket.io-client";
 import type { Ack } from "@roomkit/protocol";
+import { spawnTsx } from "../../../server/test/support/test-processes.js";
 import { REDIS_URL } from "./services.js";
 
 const NODE_SCRIPT = fileURLToPath(new URL("./node.ts", import.meta.url));
@@ -25,7 +25,7 @@ export interface NodeProcess {
 
 /** Starts one node on the test Redis under `prefix`; resolves once it listens. */
 export function startNode(name: string, prefix: string, env: Record<string, string> = {}): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", NODE_SCRIPT], {
+  const child = spawnTsx(NODE_SCRIPT, {
     cwd: ROOT,
     env: { ...process.env, REDIS_URL, PREFIX: prefix, NODE_ID: name, TSX_TSCONFIG_PATH: "tsconfig.test.json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -41,6 +41,16 @@ export function startNode(name: string, prefix: string, env: Record<string, stri
     });
     void exited.then((how) => fail(new Error(`node ${name} exited (${how}) before listening:\n${stderr.join("")}`)));
   });
+}
+
+/** Starts one node per name; if any fails to start, stops the others before it rejects. */
+export async function startNodes(names: string[], prefix: string, env: Record<string, string> = {}): Promise<NodeProcess[]> {
+  const started = await Promise.allSettled(names.map((name) => startNode(name, prefix, env)));
+  const nodes = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (!failed) return nodes;
+  await stopNodes(nodes);
+  throw failed.reason;
 }
 
 /** Stops nodes gracefully (SIGTERM), or confirms they are already gone. */
