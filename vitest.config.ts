@@ -38,6 +38,7 @@ export default defineConfig({
       { extends: true, test: { name: "bench", include: ["bench/test/**/*.test.ts"], testTimeout: 30_000 } },
       // The example apps' servers, tested with @roomkit/testing: no browser, no page build.
       { extends: true, test: { name: "example-servers", include: [`examples/${EXAMPLE_SERVER_TESTS}`] } },
+      { extends: true, test: { name: "scripts", include: ["scripts/test/**/*.test.ts"] } },
       // The example apps, driven in Chromium; their pages are built once per run (examples/README.md).
       {
         extends: true,
