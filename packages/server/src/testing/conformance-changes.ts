@@ -29,11 +29,11 @@ export function describeChangeConformance(t: ConformanceTest, retention?: { maxP
       const channel = t.ch("room:edit");
       const first = await append(channel);
       await append(channel, { from: "bob" });
-      const change = await applied(edit(channel, 1, { text: "fixed" }));
-      expect(change).toEqual({ type: "edit", channel, seq: 3, target: 1, by: "alice", at: AT + 5, body: { text: "fixed" } });
+      const change = await applied(edit(channel, 1, { text: "fixed ✓ é" }));
+      expect(change).toEqual({ type: "edit", channel, seq: 3, target: 1, by: "alice", at: AT + 5, body: { text: "fixed ✓ é" } });
       const third = await append(channel);
       expect(third.seq).toBe(4);
-      const now = { ...first, body: { text: "fixed" }, editedAt: AT + 5, version: 3 };
+      const now = { ...first, body: { text: "fixed ✓ é" }, editedAt: AT + 5, version: 3 };
       expect(await t.stores.messages.get(channel, 1)).toEqual(now);
       expect((await t.stores.messages.range(channel, { limit: 10 })).messages).toEqual([now, expect.objectContaining({ seq: 2, version: 2 }), third]);
       expect((await t.stores.messages.stream(channel)).latest).toBe(4);
