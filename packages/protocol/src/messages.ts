@@ -20,8 +20,9 @@ export interface Message<Body = unknown> {
   /**
    * The seq of the last change folded into this message (an edit, a delete, a reaction, a reply
    * to it); its own `seq` when none. A change applies to it only when `change.seq > version`.
+   * Every message a server sends carries it; read a missing one as `seq`.
    */
-  version: number;
+  version?: number;
   /** A reply: the seq of its thread's root, a message of the same channel. */
   replyTo?: number;
   /** When the body was last edited. */
