@@ -1,5 +1,6 @@
 import type { ChannelKind, ParsedChannel, ParseResult } from "./channels.js";
 import { CHANNEL_KINDS, DM_SEPARATOR, isValidFamily, parseChannel, parseDmName } from "./channels.js";
+import { isValidReaction } from "./changes.js";
 import type { InferInput, InferOutput, Shape } from "./schema.js";
 
 /** How a contract declares one channel family. */
@@ -12,6 +13,11 @@ export interface FamilyDefinition {
   readonly signals?: Readonly<Record<string, Shape>>;
   /** Presence member info (presence and room kinds). Defaults to the user profile. */
   readonly member?: Shape;
+  /**
+   * The reactions messages of this family accept, a closed list (`["👍", "❤️"] as const`);
+   * without one, any reaction of 1–32 characters (see `isValidReaction`).
+   */
+  readonly reactions?: readonly string[];
 }
 
 /** What {@link defineContract} accepts. */
@@ -58,8 +64,16 @@ export function defineContract<const C extends ContractDefinition>(contract: C):
     if (!CHANNEL_KINDS.includes(def?.kind)) {
       throw new TypeError(`defineContract: family "${family}" has kind "${String(def?.kind)}"; use one of ${CHANNEL_KINDS.join(", ")}`);
     }
+    checkReactionList(family, def.reactions);
   }
   return contract;
+}
+
+function checkReactionList(family: string, reactions: unknown): void {
+  if (reactions === undefined) return;
+  if (!Array.isArray(reactions) || reactions.length === 0 || !reactions.every(isValidReaction) || new Set(reactions).size !== reactions.length) {
+    throw new TypeError(`defineContract: family "${family}" reactions must be a non-empty list of distinct reactions of 1-32 characters`);
+  }
 }
 
 /** A channel id resolved against a contract. */
@@ -125,6 +139,10 @@ export type BodyOf<C extends ContractDefinition, F extends FamilyName<C>> =
 /** The body a client sends to a family (a schema's input). */
 export type BodyInputOf<C extends ContractDefinition, F extends FamilyName<C>> =
   Channels<C>[F]["body"] extends Shape ? InferInput<Channels<C>[F]["body"]> : unknown;
+
+/** The reactions a family accepts: its declared list's members, or any string. */
+export type ReactionOf<C extends ContractDefinition, F extends FamilyName<C>> =
+  Channels<C>[F]["reactions"] extends readonly (infer R extends string)[] ? R : string;
 
 /** The signal names of a family. */
 export type SignalName<C extends ContractDefinition, F extends FamilyName<C>> =

@@ -17,14 +17,17 @@ export { type, validate } from "./schema.js";
 
 export type {
   AnyContract, BodyInputOf, BodyOf, ChannelId, ContractDefinition, FamilyDefinition, FamilyName, FamilyOfChannel,
-  FamilyOfKind, KindOf, MemberInfoOf, ProfileOf, ResolvedChannel, SignalData, SignalName,
+  FamilyOfKind, KindOf, MemberInfoOf, ProfileOf, ReactionOf, ResolvedChannel, SignalData, SignalName,
 } from "./contract.js";
 export { defineContract, resolveChannel } from "./contract.js";
 export type { CheckedChannelId, JoinNames, UnknownFamily } from "./type-errors.js";
 
 export type {
-  Attachment, Message, PresenceMember, ReadMark, RoomInfo, RoomMember, RoomRole, RoomSummary, UnreadCount, User,
+  Attachment, Deletion, Message, PresenceMember, ReactionCount, ReadMark, ReplySummary, RoomInfo, RoomMember, RoomRole,
+  RoomSummary, UnreadCount, User,
 } from "./messages.js";
+export type { ChangeEntry, ChangeType, DeleteChange, EditChange, ReactionChange } from "./changes.js";
+export { CHANGE_TYPES, MAX_REACTION_LENGTH, isValidReaction } from "./changes.js";
 export type { AttachmentBytesCheck, SniffableType } from "./attachments.js";
 export { MAX_ATTACHMENTS, SNIFFABLE_TYPES, asBytes, checkAttachmentBytes, isAttachment, isBinary, sniffType } from "./attachments.js";
 

@@ -9,10 +9,49 @@ export interface Message<Body = unknown> {
   channel: string;
   seq: number;
   from: string;
+  /**
+   * The body as it is now (its latest edit). A deleted message (`deleted` set) has no `body` on
+   * the wire: its body is gone from every store.
+   */
   body: Body;
   sentAt: number;
   /** The sender's idempotency key, when it gave one. */
   clientId?: string;
+  /**
+   * The seq of the last change folded into this message (an edit, a delete, a reaction, a reply
+   * to it); its own `seq` when none. A change applies to it only when `change.seq > version`.
+   * Every message a server sends carries it; read a missing one as `seq`.
+   */
+  version?: number;
+  /** A reply: the seq of its thread's root, a message of the same channel. */
+  replyTo?: number;
+  /** When the body was last edited. */
+  editedAt?: number;
+  /** A tombstone: who deleted the message and when. Such a message has no `body`, `editedAt` or `reactions`. */
+  deleted?: Deletion;
+  /** Its reactions in the order they were first added, each counted; absent when none. */
+  reactions?: ReactionCount[];
+  /** A thread's root: how many replies it has and when the latest was sent; absent when none. */
+  replies?: ReplySummary;
+}
+
+/** Who deleted a message and when (server time). */
+export interface Deletion {
+  by: string;
+  at: number;
+}
+
+/** One reaction on a message: how many users gave it, and whether the reading user is one of them. */
+export interface ReactionCount {
+  reaction: string;
+  count: number;
+  mine: boolean;
+}
+
+/** A thread root's replies: their count (deleted ones included) and the `sentAt` of the latest. */
+export interface ReplySummary {
+  count: number;
+  lastAt: number;
 }
 
 /** A user with the profile `authenticate` gave them. */
@@ -59,9 +98,12 @@ export interface UnreadCount {
   channel: string;
   /** The highest seq the user has read (0 when none). */
   lastRead: number;
-  /** The channel's latest seq. */
+  /** The channel's latest seq (of a message or a change). */
   latest: number;
-  /** `latest - lastRead`, never below 0. */
+  /**
+   * The messages with seq above `lastRead`: change entries (edits, deletes, reactions) are not
+   * counted. Seqs older than the store keeps count as messages.
+   */
   unread: number;
 }
 

@@ -1,3 +1,4 @@
+import type { ChangeEntry } from "./changes.js";
 import type { ErrorPayload } from "./errors.js";
 import type { ChannelKind } from "./channels.js";
 import type {
@@ -18,6 +19,10 @@ export const Requests = {
   read: "rk:read",
   unread: "rk:unread",
   receipts: "rk:receipts",
+  edit: "rk:edit",
+  delete: "rk:delete",
+  react: "rk:react",
+  unreact: "rk:unreact",
   roomCreate: "rk:room:create",
   roomInvite: "rk:room:invite",
   roomJoin: "rk:room:join",
@@ -33,6 +38,7 @@ export const Requests = {
 export const Pushes = {
   welcome: "rk:welcome",
   message: "rk:message",
+  change: "rk:change",
   presence: "rk:presence",
   signal: "rk:signal",
   receipt: "rk:receipt",
@@ -62,17 +68,25 @@ export interface SubscribeResult {
   seq: number;
   /** Identifies this stream's history; a different epoch means seqs started over. */
   epoch: string;
-  /** With `since`: true when the gap is replayed (`messages`, then history if `hasMore`), false when it cannot be. */
+  /** With `since`: true when the gap is replayed (`messages` and `changes`), false when it cannot be. */
   recovered?: boolean;
   /**
    * With `since`: true when the replay was cut short (with `recovered: true`), because its
-   * attachments would not fit in one packet (10). `messages` is then the oldest part of the gap:
-   * fetch the rest with `rk:history { channel, after: <last seq held>, before: seq + 1 }` until a
-   * page says `hasMore: false`. False otherwise.
+   * attachments would not fit in one packet (10). `messages` and `changes` then cover the oldest
+   * part of the gap, up to the highest seq among them: subscribe again with that seq as `since`
+   * until an ack says `hasMore: false`. False otherwise.
    */
   hasMore?: boolean;
-  /** With `since` and `recovered`: the messages after `since`, in seq order (all of them unless `hasMore`). */
+  /**
+   * With `since` and `recovered`: the messages after `since`, in seq order, as they are now
+   * (edits, deletes, reactions and replies folded in; all of them unless `hasMore`).
+   */
   messages: Message[];
+  /**
+   * With `since` and `recovered`: the change entries after `since`, in seq order, including those
+   * to messages older than `since`. Fold each into its target by the `version` rule; `[]` otherwise.
+   */
+  changes: ChangeEntry[];
   /** Presence and room channels: who is online now. */
   members?: PresenceMember[];
 }
@@ -84,6 +98,8 @@ export interface PublishRequest {
   body: unknown;
   /** An idempotency key (1-64 chars): a retry with the same key returns the stored message. */
   clientId?: string;
+  /** Makes the message a reply in the thread of this message (a reply's seq means its root's thread). */
+  replyTo?: number;
 }
 export interface PublishResult { message: Message }
 
@@ -97,6 +113,8 @@ export interface HistoryRequest {
   after?: number;
   /** At most this many: default 50; more than the server's `history.maxPage` (default 100) is `INVALID`. */
   limit?: number;
+  /** Only the replies of this thread root, paged the same way. */
+  thread?: number;
 }
 export interface HistoryResult {
   /** Always in ascending seq order. */
@@ -107,6 +125,15 @@ export interface HistoryResult {
    */
   hasMore: boolean;
 }
+
+/** `rk:edit`: a new body for one of your messages. */
+export interface EditRequest { channel: string; seq: number; body: unknown }
+/** `rk:delete`: removes a message's body for good. */
+export interface DeleteRequest { channel: string; seq: number }
+/** `rk:react` / `rk:unreact`: adds or removes your one reaction of this kind. */
+export interface ReactRequest { channel: string; seq: number; reaction: string }
+/** The ack of a change: the stored change entry, or `changed: false` for a reaction that was already so (nothing stored). */
+export type ChangeResult = { changed: true; change: ChangeEntry } | { changed: false };
 
 export interface PresenceRequest { channel: string }
 export interface PresenceResult { members: PresenceMember[] }
@@ -153,6 +180,8 @@ export interface WelcomePush<Profile = unknown> {
   user: User<Profile>;
 }
 export interface MessagePush<Body = unknown> { v: typeof PROTOCOL_VERSION; message: Message<Body> }
+/** A change entry as it is stored: to every listener of the channel but the connection that made it (its ack carries it). */
+export interface ChangePush<Body = unknown> { v: typeof PROTOCOL_VERSION; change: ChangeEntry<Body> }
 /**
  * Presence changes of one channel, gathered for the server's `presence.batchMs` and sent as one
  * push (so a crowd arriving is a few pushes, not one per member per subscriber).
@@ -225,6 +254,10 @@ export interface ClientToServerEvents {
   "rk:read": (req: ReadRequest, ack: AckFn<ReadResult>) => void;
   "rk:unread": (req: UnreadRequest, ack: AckFn<UnreadResult>) => void;
   "rk:receipts": (req: ReceiptsRequest, ack: AckFn<ReceiptsResult>) => void;
+  "rk:edit": (req: EditRequest, ack: AckFn<ChangeResult>) => void;
+  "rk:delete": (req: DeleteRequest, ack: AckFn<ChangeResult>) => void;
+  "rk:react": (req: ReactRequest, ack: AckFn<ChangeResult>) => void;
+  "rk:unreact": (req: ReactRequest, ack: AckFn<ChangeResult>) => void;
   "rk:room:create": (req: RoomCreateRequest, ack: AckFn<RoomResult>) => void;
   "rk:room:invite": (req: RoomTargetRequest, ack: AckFn<RoomMemberResult>) => void;
   "rk:room:join": (req: RoomChannelRequest, ack: AckFn<RoomResult>) => void;
@@ -240,6 +273,7 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   "rk:welcome": (push: WelcomePush) => void;
   "rk:message": (push: MessagePush) => void;
+  "rk:change": (push: ChangePush) => void;
   "rk:presence": (push: PresencePush) => void;
   "rk:signal": (push: SignalPush) => void;
   "rk:receipt": (push: ReceiptPush) => void;

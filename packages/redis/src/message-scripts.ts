@@ -1,63 +1,45 @@
+import { MESSAGE_LUA } from "./message-lua.js";
 import { Script } from "./script.js";
 
 /**
- * Lua for the message store. A channel keeps `meta` (hash: epoch, latest), `log` (list of
- * "<seq> <storedAt> <keyLength> <dedupeKey><record>", oldest first, seqs contiguous so a seq's
- * index is seq - oldest), `dd` (hash: dedupe key -> "=<seq>" while the message is in the log,
- * "<seq> <record>" once retention dropped it) and `ddo` (zset: dedupe keys by seq, for eviction).
- * A message is thus stored once, and copied for dedupe only when it leaves the log.
+ * The message store's scripts, each one atomic round trip. Keys and first arguments as in
+ * MESSAGE_LUA (KEYS meta log dd ddo st ms epoch; ARGV base now max maxAge), then each one's own.
  */
-const TRIM = `
-local function parse(entry)
-  local a = string.find(entry, ' ', 1, true)
-  local b = string.find(entry, ' ', a + 1, true)
-  local c = string.find(entry, ' ', b + 1, true)
-  local keyEnd = c + tonumber(string.sub(entry, b + 1, c - 1))
-  return string.sub(entry, 1, a - 1), tonumber(string.sub(entry, a + 1, b - 1)), string.sub(entry, c + 1, keyEnd), string.sub(entry, keyEnd + 1)
-end
--- A message leaving the log keeps answering retries of its clientId from a copy.
-local function drop(log, dd)
-  local seq, _, key, record = parse(redis.call('LPOP', log))
-  if key ~= '' and redis.call('HGET', dd, key) == '=' .. seq then redis.call('HSET', dd, key, seq .. ' ' .. record) end
-end
-local function trim(log, dd, max, maxAge, now)
-  for _ = max + 1, redis.call('LLEN', log) do drop(log, dd) end
-  if maxAge > 0 then
-    local cutoff = now - maxAge
-    while true do
-      local head = redis.call('LINDEX', log, 0)
-      if not head then break end
-      local _, storedAt = parse(head)
-      if storedAt >= cutoff then break end
-      drop(log, dd)
-    end
-  end
-end
-`;
 
-/** KEYS meta log dd ddo epoch; ARGV epoch dedupeKey record now max maxAge window -> {1, "<seq> <first>"} | {0, seq} */
-export const APPEND = new Script(`${TRIM}
-local key = ARGV[2]
+/** ARGV ... epoch dedupeKey head body window replyTo sentAt -> {1, "<state>\n<entry>", mine} | {0, seq} */
+export const APPEND = new Script(`${MESSAGE_LUA}
+local key = ARGV[6]
 if key ~= '' then
   local first = redis.call('HGET', KEYS[3], key)
-  if first and string.sub(first, 1, 1) ~= '=' then return {1, first} end
+  if first and string.sub(first, 1, 1) ~= '=' then return {1, first, ''} end
   if first then
     local seq = tonumber(string.sub(first, 2))
-    local oldest = tonumber(redis.call('HGET', KEYS[1], 'latest')) - redis.call('LLEN', KEYS[2]) + 1
-    local entry = redis.call('LINDEX', KEYS[2], seq - oldest)
+    local entry = messageAt(seq)
     if entry then
-      local _, _, _, record = parse(entry)
-      return {1, string.format('%d', seq) .. ' ' .. record}
+      local state, text = stateOf(string.format('%d', seq))
+      return {1, (text or '') .. '\\n' .. entry, ''}
     end
   end
 end
-redis.call('SET', KEYS[5], ARGV[1], 'NX')
-redis.call('HSETNX', KEYS[1], 'epoch', redis.call('GET', KEYS[5]))
-local seq = string.format('%d', redis.call('HINCRBY', KEYS[1], 'latest', 1))
-redis.call('RPUSH', KEYS[2], seq .. ' ' .. ARGV[4] .. ' ' .. #key .. ' ' .. key .. ARGV[3])
-local maxAge = tonumber(ARGV[6])
-trim(KEYS[2], KEYS[3], tonumber(ARGV[5]), maxAge, tonumber(ARGV[4]))
-local window = tonumber(ARGV[7])
+redis.call('SET', KEYS[7], ARGV[5], 'NX')
+redis.call('HSETNX', KEYS[1], 'epoch', redis.call('GET', KEYS[7]))
+local replyTo = ARGV[10]
+local seq = push('m', replyTo, key, ARGV[7], ARGV[8])
+redis.call('ZADD', KEYS[6], seq, seq)
+local thread = ARGV[1] .. 'th/' .. replyTo
+if replyTo ~= '0' then
+  redis.call('ZADD', thread, seq, seq)
+  -- The root, when kept, counts the reply and takes its seq as version.
+  if messageAt(tonumber(replyTo)) then
+    local state = stateOf(replyTo)
+    state.n = (state.n or 0) + 1
+    state.l = tonumber(ARGV[11])
+    state.v = tonumber(seq)
+    redis.call('HSET', KEYS[5], replyTo, cjson.encode(state))
+  end
+end
+trim()
+local window = tonumber(ARGV[9])
 if key ~= '' and window > 0 then
   redis.call('HSET', KEYS[3], key, '=' .. seq)
   redis.call('ZADD', KEYS[4], seq, key)
@@ -67,52 +49,83 @@ if key ~= '' and window > 0 then
     for i = 1, #old, 2 do redis.call('HDEL', KEYS[3], old[i]) end
   end
 end
-if maxAge > 0 then
-  for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], maxAge) end
-end
+if replyTo ~= '0' then expire(thread) else expire() end
 return {0, seq}
 `);
 
 /**
- * KEYS meta log dd epoch; ARGV epoch now max maxAge -> {epoch, latest, kept}. A channel nobody
- * wrote to is answered from the store-wide epoch and gets no key: asking costs no memory.
+ * ARGV ... epoch -> {epoch, latest, kept}. A channel nobody wrote to is answered from the
+ * store-wide epoch and gets no key: asking costs no memory.
  */
-export const STREAM = new Script(`${TRIM}
+export const STREAM = new Script(`${MESSAGE_LUA}
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('SET', KEYS[4], ARGV[1], 'NX')
-  return {redis.call('GET', KEYS[4]), 0, 0}
+  redis.call('SET', KEYS[7], ARGV[5], 'NX')
+  return {redis.call('GET', KEYS[7]), 0, 0}
 end
-trim(KEYS[2], KEYS[3], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[2]))
+trim()
 local latest = tonumber(redis.call('HGET', KEYS[1], 'latest') or '0')
 return {redis.call('HGET', KEYS[1], 'epoch'), latest, redis.call('LLEN', KEYS[2])}
 `);
 
-/** KEYS meta log dd; ARGV now max maxAge after|'' before|'' limit -> {hasMore, "<seq> <record>"...} */
-export const RANGE = new Script(`${TRIM}
-trim(KEYS[2], KEYS[3], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[1]))
-local latest = tonumber(redis.call('HGET', KEYS[1], 'latest') or '0')
-local oldest = latest - redis.call('LLEN', KEYS[2]) + 1
-local last = latest
-if ARGV[5] ~= '' then last = math.min(latest, tonumber(ARGV[5]) - 1) end
-local limit = tonumber(ARGV[6])
-local from, to, more
-if ARGV[4] ~= '' then
-  from = math.max(oldest, tonumber(ARGV[4]) + 1)
-  to = math.min(last, from + limit - 1)
-  more = to < last
+/** ARGV ... after|'' before|'' limit thread|'' reader|'' -> {hasMore, {entry, state, mine}...}: messages only, by `ms` or a thread's zset. */
+export const RANGE = new Script(`${MESSAGE_LUA}
+trim()
+local index = KEYS[6]
+if ARGV[8] ~= '' then index = ARGV[1] .. 'th/' .. ARGV[8] end
+local limit = tonumber(ARGV[7])
+local low = ARGV[5] == '' and '-inf' or '(' .. ARGV[5]
+local high = ARGV[6] == '' and '+inf' or '(' .. ARGV[6]
+local seqs
+if ARGV[5] ~= '' then
+  seqs = redis.call('ZRANGEBYSCORE', index, low, high, 'LIMIT', 0, limit + 1)
 else
-  to = last
-  from = math.max(oldest, to - limit + 1)
-  more = from > oldest
+  local newest = redis.call('ZREVRANGEBYSCORE', index, high, low, 'LIMIT', 0, limit + 1)
+  seqs = {}
+  for i = #newest, 1, -1 do seqs[#seqs + 1] = newest[i] end
+end
+local more = #seqs > limit
+if more then
+  if ARGV[5] ~= '' then table.remove(seqs) else table.remove(seqs, 1) end
 end
 local out = {more and 1 or 0}
-if from > to then return out end
-local entries = redis.call('LRANGE', KEYS[2], from - oldest, to - oldest)
-for i = 1, #entries do
-  local seq, _, _, record = parse(entries[i])
-  out[i + 1] = seq .. ' ' .. record
+if #seqs == 0 then return out end
+local _, oldest = bounds()
+local first, last = tonumber(seqs[1]), tonumber(seqs[#seqs])
+local entries = redis.call('LRANGE', KEYS[2], first - oldest, last - oldest)
+for _, seq in ipairs(seqs) do
+  local entry = entries[tonumber(seq) - first + 1]
+  if entry then out[#out + 1] = reply(entry, ARGV[9]) end
 end
 return out
 `);
 
-export const MESSAGE_SCRIPTS = [APPEND, STREAM, RANGE];
+/** ARGV ... after limit reader|'' -> {{entry, state, mine}...}: every kept seq in (after, after + limit]. */
+export const REPLAY = new Script(`${MESSAGE_LUA}
+trim()
+local latest, oldest = bounds()
+local from = math.max(oldest, tonumber(ARGV[5]) + 1)
+local to = math.min(latest, tonumber(ARGV[5]) + tonumber(ARGV[6]))
+local out = {}
+if from > to then return out end
+for _, entry in ipairs(redis.call('LRANGE', KEYS[2], from - oldest, to - oldest)) do out[#out + 1] = reply(entry, ARGV[7]) end
+return out
+`);
+
+/** ARGV ... seq reader|'' -> {entry, state, mine} | {} */
+export const GET = new Script(`${MESSAGE_LUA}
+trim()
+local entry = messageAt(tonumber(ARGV[5]))
+if not entry then return {} end
+return reply(entry, ARGV[6])
+`);
+
+/** ARGV ... after -> {latest, messages}: kept messages above `after`, plus seqs no longer kept above it. */
+export const COUNT_AFTER = new Script(`${MESSAGE_LUA}
+trim()
+local latest, oldest = bounds()
+local after = tonumber(ARGV[5])
+local dropped = math.max(0, oldest - 1 - after)
+return {latest, redis.call('ZCOUNT', KEYS[6], '(' .. ARGV[5], '+inf') + dropped}
+`);
+
+export const MESSAGE_SCRIPTS = [APPEND, STREAM, RANGE, REPLAY, GET, COUNT_AFTER];

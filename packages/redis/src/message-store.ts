@@ -1,17 +1,22 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Message } from "@roomkit/protocol";
-import type { AppendInput, AppendResult, MessageStore, RangeQuery, RangeResult, StreamInfo } from "@roomkit/server";
+import type {
+  AppendInput, AppendResult, ChangeInput, ChangeOutcome, MessageCount, MessageStore, RangeQuery, RangeResult, ReplayQuery,
+  ReplayResult, StreamInfo,
+} from "@roomkit/server";
+import { checkAppendInput, checkChangeInput, checkRangeQuery, checkReplayQuery } from "@roomkit/server";
+import { CHANGE } from "./change-script.js";
 import { checkPrefix, keyPart } from "./keys.js";
-import { APPEND, RANGE, STREAM } from "./message-scripts.js";
-import { decodeBody, encodeBody } from "./record.js";
+import { changeHead, decodeChange, decodeCopy, decodeMessage, decodeReply, encodeEntryBody } from "./message-entries.js";
+import { APPEND, COUNT_AFTER, GET, RANGE, REPLAY, STREAM } from "./message-scripts.js";
 import type { CommandClient } from "./script.js";
+import type { Script } from "./script.js";
 import { guard } from "./unavailable.js";
-import { checkAppendInput, checkRangeQuery } from "@roomkit/server";
 
 export interface RedisMessageStoreOptions {
-  /** Messages kept per channel; older ones are dropped. Default 1000. */
+  /** Entries (messages and change entries) kept per channel; older ones are dropped. Default 1000. */
   maxPerChannel?: number;
-  /** Messages stored longer ago than this are dropped; an idle channel's messages expire with them. Default: no age limit. */
+  /** Entries stored longer ago than this are dropped; an idle channel's entries expire with them. Default: no age limit. */
   maxAgeMs?: number;
   /** How many `clientId`s per channel are remembered for dedupe (each with its message). Default 1000. */
   dedupeWindow?: number;
@@ -19,31 +24,14 @@ export interface RedisMessageStoreOptions {
   now?: () => number;
 }
 
-/** A stored message: `[id, from, sentAt, clientId | null, body, binaries?]`, the seq kept beside it. */
-type StoredRecord = [string, string, number, string | null, ...ReturnType<typeof encodeBody>];
-
-function encodeRecord(m: Omit<Message, "seq" | "channel">): string {
-  return JSON.stringify([m.id, m.from, m.sentAt, m.clientId ?? null, ...encodeBody(m.body)]);
-}
-
-function decodeRecord(channel: string, seq: number, text: string): Message {
-  const [id, from, sentAt, clientId, ...body] = JSON.parse(text) as StoredRecord;
-  const message: Message = { id, channel, seq, from, body: decodeBody(body as ReturnType<typeof encodeBody>), sentAt };
-  if (clientId !== null) message.clientId = clientId;
-  return message;
-}
-
-/** Splits "<seq> <rest>" at its first space. */
-function splitSeq(entry: string): [number, string] {
-  const space = entry.indexOf(" ");
-  return [Number(entry.slice(0, space)), entry.slice(space + 1)];
-}
-
+type EntryReply = [string, string, string];
+const CHANGE_CODES = { edit: "e", delete: "d", react: "r", unreact: "u" } as const;
 
 /**
- * Message history in Redis, shared by every node. Seqs are assigned inside a Lua script, so
- * they are gap-free under concurrent appends from many nodes; a `(channel, from, clientId)`
- * seen before returns its first message. The epoch lives in Redis too, one for the store
+ * Message history in Redis, shared by every node, with the changes to its messages. Seqs are
+ * assigned inside Lua scripts, so they are gap-free under concurrent appends and changes from
+ * many nodes; every operation is one script, one round trip. A `(channel, from, clientId)` seen
+ * before returns its first message. The epoch lives in Redis too, one for the store
  * (`<prefix>msg-epoch`): it changes only when Redis loses the store's keys, which clients then
  * see as "recovered: false". Run Redis with `maxmemory-policy noeviction`.
  *
@@ -74,48 +62,80 @@ export class RedisMessageStore implements MessageStore {
   }
 
   async append(input: AppendInput): Promise<AppendResult> {
-    const { channel, from, body, sentAt, clientId } = input;
+    const { channel, from, body, sentAt, clientId, replyTo } = input;
     checkAppendInput(input);
-
     const id = randomUUID();
     const dedupeKey = clientId === undefined ? "" : JSON.stringify([from, clientId]);
-    const reply = (await guard(APPEND.run(this.#client, [...this.#keys(channel, "meta", "log", "dd", "ddo"), this.#epochKey], [
-      newEpoch(), dedupeKey, encodeRecord({ id, from, body, sentAt, clientId }), String(this.#now()),
-      String(this.#maxPerChannel), String(this.#maxAgeMs), String(this.#dedupeWindow),
-    ]))) as [number, string];
-    if (reply[0] === 1) return { message: decodeRecord(channel, ...splitSeq(reply[1])), duplicate: true };
+    const reply = (await this.#run(APPEND, channel, [
+      newEpoch(), dedupeKey, JSON.stringify([id, from, sentAt, clientId ?? null]), encodeEntryBody(body),
+      String(this.#dedupeWindow), String(replyTo ?? 0), String(sentAt),
+    ])) as [number, string];
+    if (reply[0] === 1) return { message: decodeCopy(channel, reply[1]), duplicate: true };
     // What is stored is serialized: the caller may mutate this message without changing it.
-    const message: Message = { id, channel, seq: Number(reply[1]), from, body, sentAt };
+    const seq = Number(reply[1]);
+    const message: Message = { id, channel, seq, from, body, sentAt, version: seq };
     if (clientId !== undefined) message.clientId = clientId;
+    if (replyTo !== undefined) message.replyTo = replyTo;
     return { message, duplicate: false };
   }
 
   async range(channel: string, query: RangeQuery): Promise<RangeResult> {
-    const { after, before, limit } = query;
+    const { after, before, limit, thread, reader } = query;
     checkRangeQuery(query);
-    const [more, ...entries] = (await guard(RANGE.run(this.#client, this.#keys(channel, "meta", "log", "dd"), [
-      String(this.#now()), String(this.#maxPerChannel), String(this.#maxAgeMs),
+    const [more, ...entries] = (await this.#run(RANGE, channel, [
       after === undefined ? "" : String(after), before === undefined ? "" : String(before), String(limit),
-    ]))) as [number, ...string[]];
-    return { messages: entries.map((entry) => decodeRecord(channel, ...splitSeq(entry))), hasMore: more === 1 };
+      thread === undefined ? "" : String(thread), reader ?? "",
+    ])) as [number, ...EntryReply[]];
+    return { messages: entries.map(([entry, state, mine]) => decodeMessage(channel, entry, state, mine)), hasMore: more === 1 };
+  }
+
+  async replay(channel: string, query: ReplayQuery): Promise<ReplayResult> {
+    checkReplayQuery(query);
+    const entries = (await this.#run(REPLAY, channel, [String(query.after), String(query.limit), query.reader ?? ""])) as EntryReply[];
+    const result: ReplayResult = { messages: [], changes: [] };
+    for (const reply of entries) {
+      const decoded = decodeReply(channel, reply);
+      if ("message" in decoded) result.messages.push(decoded.message);
+      else result.changes.push(decoded.change);
+    }
+    return result;
+  }
+
+  async get(channel: string, seq: number, reader?: string): Promise<Message | undefined> {
+    if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
+    const reply = (await this.#run(GET, channel, [String(seq), reader ?? ""])) as EntryReply | [];
+    return reply.length === 0 ? undefined : decodeMessage(channel, ...(reply as EntryReply));
+  }
+
+  async change(input: ChangeInput): Promise<ChangeOutcome> {
+    checkChangeInput(input);
+    const reaction = input.type === "react" || input.type === "unreact" ? input : undefined;
+    const [status, entry] = (await this.#run(CHANGE, input.channel, [
+      CHANGE_CODES[input.type], String(input.target), input.by, String(input.at), changeHead(input.by, input.at, reaction?.reaction),
+      input.type === "edit" ? encodeEntryBody(input.body) : "", reaction?.reaction ?? "", String(reaction?.maxReactions ?? 0),
+    ])) as [ChangeOutcome["status"], string?];
+    if (status === "applied") return { status, change: decodeChange(input.channel, entry!) };
+    return { status };
+  }
+
+  async countAfter(channel: string, seq: number): Promise<MessageCount> {
+    const [latest, messages] = (await this.#run(COUNT_AFTER, channel, [String(seq)])) as [number, number];
+    return { latest, messages };
   }
 
   async stream(channel: string): Promise<StreamInfo> {
-    const [epoch, latest, kept] = (await guard(STREAM.run(this.#client, [...this.#keys(channel, "meta", "log", "dd"), this.#epochKey], [
-      newEpoch(), String(this.#now()), String(this.#maxPerChannel), String(this.#maxAgeMs),
-    ]))) as [string, number, number];
+    const [epoch, latest, kept] = (await this.#run(STREAM, channel, [newEpoch()])) as [string, number, number];
     return { epoch, latest, oldest: latest - kept + 1 };
   }
 
-  /** The epoch of every stream this store starts: it changes only when Redis loses the store's keys. */
-  get #epochKey(): string {
-    return `${this.#prefix}msg-epoch`;
-  }
-
-  #keys(channel: string, ...names: string[]): string[] {
+  /** Runs a script on the channel's keys, with the arguments every script takes first (MESSAGE_LUA). */
+  #run(script: Script, channel: string, args: string[]): Promise<unknown> {
     if (typeof channel !== "string" || channel === "") throw new TypeError("channel must be a non-empty string");
     const base = `${this.#prefix}msg/${keyPart(channel)}/`;
-    return names.map((name) => base + name);
+    const keys = ["meta", "log", "dd", "ddo", "st", "ms"].map((name) => base + name);
+    return guard(script.run(this.#client, [...keys, `${this.#prefix}msg-epoch`], [
+      base, String(this.#now()), String(this.#maxPerChannel), String(this.#maxAgeMs), ...args,
+    ]));
   }
 }
 

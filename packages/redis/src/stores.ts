@@ -1,6 +1,7 @@
 import type { Stores } from "@roomkit/server";
 import { RedisMessageStore } from "./message-store.js";
 import type { RedisMessageStoreOptions } from "./message-store.js";
+import { CHANGE } from "./change-script.js";
 import { MESSAGE_SCRIPTS } from "./message-scripts.js";
 import { RedisPresenceStore } from "./presence-store.js";
 import type { RedisPresenceOptions } from "./presence-store.js";
@@ -13,7 +14,7 @@ import { withReplyTimeout } from "./unavailable.js";
 
 const log = logger("stores");
 
-const SCRIPTS = [...MESSAGE_SCRIPTS, ...PRESENCE_SCRIPTS, ...ROOM_SCRIPTS, ...READ_STATE_SCRIPTS];
+const SCRIPTS = [...MESSAGE_SCRIPTS, CHANGE, ...PRESENCE_SCRIPTS, ...ROOM_SCRIPTS, ...READ_STATE_SCRIPTS];
 
 export interface RedisStoresOptions {
   /**

@@ -18,11 +18,11 @@ describe.runIf(redis)("redis stores", () => {
 
   describeStoreConformance("redis", () => {
     const prefix = uniquePrefix("conformance");
-    const stores = redisStores({ client, prefix, messages: { maxPerChannel: 20 } });
+    const stores = redisStores({ client, prefix, messages: { maxPerChannel: 200 } });
     prefixes.set(stores, prefix);
     return stores;
   }, {
-    retention: { maxPerChannel: 20 },
+    retention: { maxPerChannel: 200 },
     cleanup: async (stores) => {
       await (stores as RedisStores).close();
       await deleteKeys(client, prefixes.get(stores as RedisStores)!);

@@ -38,14 +38,15 @@ describe.runIf(redis)("a poisoned record planted in Redis", () => {
     for (const text of ["one", "two", "three", "four"]) await ok(alice, "rk:publish", { channel, body: { text } });
     await ok(alice, "rk:publish", { channel, body: { text: "five", image: { type: "image/png", data: png } } });
 
-    // The store's layout: list `<prefix>msg/<channel>/log` of "<seq> <storedAt> <keyLength> <dedupeKey><record>".
+    // The store's layout (message-lua.ts): list `<prefix>msg/<channel>/log` of
+    // "<seq> <storedAt> m <replyTo> <keyLength> <dedupeKey><headLength> <head><body>".
     const log = `${prefix}msg/${channel}/log`;
     const entries = (await client.sendCommand(["LRANGE", log, "0", "-1"])) as string[];
     expect(entries).toHaveLength(5);
     const plant = async (index: number, body: string, binaries: string) => {
       const [seq, storedAt] = entries[index]!.split(" ");
-      const record = `["${index}-planted","mallory",1,null,${body},${binaries}]`;
-      await client.sendCommand(["LSET", log, String(index), `${seq} ${storedAt} 0 ${record}`]);
+      const head = `["${index}-planted","mallory",1,null]`;
+      await client.sendCommand(["LSET", log, String(index), `${seq} ${storedAt} m 0 0 ${head.length} ${head}[${body},${binaries}]`]);
     };
     const b64 = png.toString("base64");
     await plant(1, '{"__proto__":{"type":"image/png","data":null}}', `[[["__proto__","data"],"${b64}"]]`);

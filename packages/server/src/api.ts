@@ -1,11 +1,13 @@
-import { RoomkitError, SYSTEM_SENDER, dmChannel, isValidUserId } from "@roomkit/protocol";
+import { RoomkitError, SYSTEM_SENDER, dmChannel, isValidReaction, isValidUserId } from "@roomkit/protocol";
 import type {
-  AnyContract, BodyInputOf, BodyOf, ChannelId, CheckedChannelId, FamilyName, FamilyOfKind, HistoryResult, Message, PresenceMember,
-  ReadMark, RoomMember, RoomRole, RoomSummary, UnreadResult,
+  AnyContract, BodyInputOf, BodyOf, ChangeResult, ChannelId, CheckedChannelId, DeleteChange, EditChange, FamilyName, FamilyOfChannel, FamilyOfKind,
+  HistoryResult, Message, PresenceMember, ReactionChange, ReactionOf, ReadMark, RoomMember, RoomRole, RoomSummary, UnreadResult,
 } from "@roomkit/protocol";
 import type { Server } from "socket.io";
 import { resolve } from "./channels/access.js";
 import { storeAndBroadcast } from "./channels/publish.js";
+import type { ChangeActor } from "./channels/changes.js";
+import { deleteMessage, editMessage, setReaction } from "./channels/changes.js";
 import type { Context } from "./context.js";
 import { closeGracefully } from "./lifecycle.js";
 import { hasPresence, presenceMembers } from "./presence/presence.js";
@@ -25,7 +27,38 @@ export interface PublishOptions {
   /** Publish as this user (policy is not checked: the app's server code is trusted). Default: the system. */
   as?: string;
   clientId?: string;
+  /** A reply in the thread of this message (a reply's seq means its root's thread). */
+  replyTo?: number;
 }
+
+/**
+ * Changing a message as a user (the message rules apply: only the author edits, within the edit
+ * window; the author or a room's owner or admins delete) or, without `as`, as the system (any
+ * message). Channel policy is not checked: the app's server code is trusted.
+ */
+export interface ChangeOptions {
+  as?: string;
+}
+
+/** A history page as one user sees it (their reactions are `mine`), or one thread of it. */
+export interface HistoryQuery {
+  before?: number;
+  after?: number;
+  limit?: number;
+  /** Only the replies of this thread root. */
+  thread?: number;
+  /** The user whose reactions are marked `mine`. */
+  reader?: string;
+}
+
+/** A reaction change as the server API returns it: the entry, or `changed: false` when there was nothing to do. */
+export type ReactionResult<R extends string> = { changed: true; change: ReactionChange<R> } | { changed: false };
+
+/** An edit or a delete is always stored (a refusal throws). */
+type Applied = Extract<ChangeResult, { changed: true }>;
+
+/** The family of a channel id type, for the server API's typed changes. */
+type Family<C extends AnyContract, Id extends string> = FamilyOfChannel<C, Id>;
 
 /** The server-side API for the app's own code: HTTP handlers, jobs, webhooks. */
 export interface Roomkit<C extends AnyContract> {
@@ -56,7 +89,33 @@ export interface Roomkit<C extends AnyContract> {
    * @example
    * const { messages } = await rk.history("room:42", { before: 100, limit: 20 });
    */
-  history(channel: ChannelId<C>, query?: { before?: number; after?: number; limit?: number }): Promise<HistoryResult>;
+  history(channel: ChannelId<C>, query?: HistoryQuery): Promise<HistoryResult>;
+  /**
+   * Edits a message: a body of the family's input type, checked like a new message's. Stored as a
+   * change entry and pushed as `rk:change`. `NOT_FOUND` when no message is kept at `seq`,
+   * `CONFLICT` when it was deleted.
+   * @example
+   * await rk.edit("room:42", 17, { text: "fixed typo" }, { as: "alice" });
+   */
+  edit<Id extends ChannelId<C>>(channel: Id, seq: number, body: BodyInputOf<C, Family<C, Id>>, options?: ChangeOptions): Promise<EditChange<BodyOf<C, Family<C, Id>>>>;
+  /**
+   * Deletes a message for good: its body leaves every store.
+   * @example
+   * await rk.delete("room:42", 17); // moderation, as the system
+   */
+  delete(channel: ChannelId<C>, seq: number, options?: ChangeOptions): Promise<DeleteChange>;
+  /**
+   * Adds a reaction (one of the family's list, when it declares one); adding it twice is one.
+   * @example
+   * await rk.react("room:42", 17, "👍", { as: "bob" });
+   */
+  react<Id extends ChannelId<C>>(channel: Id, seq: number, reaction: ReactionOf<C, Family<C, Id>>, options?: ChangeOptions): Promise<ReactionResult<ReactionOf<C, Family<C, Id>>>>;
+  /**
+   * Removes a reaction; removing one not given is nothing.
+   * @example
+   * await rk.unreact("room:42", 17, "👍", { as: "bob" });
+   */
+  unreact<Id extends ChannelId<C>>(channel: Id, seq: number, reaction: ReactionOf<C, Family<C, Id>>, options?: ChangeOptions): Promise<ReactionResult<ReactionOf<C, Family<C, Id>>>>;
   /**
    * A user's unread counts.
    * @example
@@ -98,6 +157,25 @@ function checkUser(id: string): string {
   return id;
 }
 
+/** The actor of a change from the server API: a user with their room role, or the system. */
+async function changeActor(ctx: Context, channel: string, options: ChangeOptions): Promise<ChangeActor> {
+  if (options.as === undefined) return { by: SYSTEM_SENDER };
+  const by = checkUser(options.as);
+  const ch = resolve(ctx, channel);
+  return { by, role: ch.kind === "room" ? (await ctx.stores.rooms.member(ch.id, by))?.role : undefined };
+}
+
+function checkSeq(seq: number): number {
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new RoomkitError("INVALID", "seq must be a positive integer");
+  return seq;
+}
+
+/** A reaction from the app's code: checked like a client's. */
+function checkReaction(reaction: string): string {
+  if (!isValidReaction(reaction)) throw new RoomkitError("INVALID", `"${String(reaction).slice(0, 40)}" is not a valid reaction`);
+  return reaction;
+}
+
 /** Builds the server-side API over a context. */
 export function createApi<C extends AnyContract>(ctx: Context): Roomkit<C> {
   const dmFamily = Object.keys(ctx.contract.channels).find((f) => ctx.contract.channels[f]?.kind === "dm");
@@ -107,7 +185,10 @@ export function createApi<C extends AnyContract>(ctx: Context): Roomkit<C> {
     publish: async (channel, body, options = {}) => {
       const ch = resolve(ctx, channel);
       const from = options.as === undefined ? SYSTEM_SENDER : checkUser(options.as);
-      const input = { from, body, ...(options.clientId === undefined ? {} : { clientId: options.clientId }) };
+      const input = {
+        from, body, ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
+        ...(options.replyTo === undefined ? {} : { replyTo: checkSeq(options.replyTo) }),
+      };
       return (await storeAndBroadcast(ctx, ch, input)) as Message<never>;
     },
     sendDirect: async (from, to, body, options = {}) => {
@@ -126,6 +207,22 @@ export function createApi<C extends AnyContract>(ctx: Context): Roomkit<C> {
     history: async (channel, query = {}) => {
       const ch = resolve(ctx, channel);
       return ctx.stores.messages.range(ch.id, { ...query, limit: Math.min(query.limit ?? 50, ctx.maxPage) });
+    },
+    edit: async (channel, seq, body, options = {}) => {
+      const result = await editMessage(ctx, resolve(ctx, channel), checkSeq(seq), body, await changeActor(ctx, channel, options));
+      return (result as Applied).change as EditChange<never>;
+    },
+    delete: async (channel, seq, options = {}) => {
+      const result = await deleteMessage(ctx, resolve(ctx, channel), checkSeq(seq), await changeActor(ctx, channel, options));
+      return (result as Applied).change as DeleteChange;
+    },
+    react: async (channel, seq, reaction, options = {}) => {
+      const actor = await changeActor(ctx, channel, options);
+      return (await setReaction(ctx, resolve(ctx, channel), checkSeq(seq), checkReaction(reaction), "react", actor)) as ReactionResult<never>;
+    },
+    unreact: async (channel, seq, reaction, options = {}) => {
+      const actor = await changeActor(ctx, channel, options);
+      return (await setReaction(ctx, resolve(ctx, channel), checkSeq(seq), checkReaction(reaction), "unreact", actor)) as ReactionResult<never>;
     },
     unread: async (userId) => unreadCounts(ctx, checkUser(userId)),
     receipts: async (channel) => readMarks(ctx, channel),

@@ -4,10 +4,10 @@
  * @module @roomkit/server
  */
 export { createRoomkit } from "./roomkit.js";
-export type { ActAs, PublishOptions, Roomkit } from "./api.js";
+export type { ActAs, ChangeOptions, HistoryQuery, PublishOptions, ReactionResult, Roomkit } from "./api.js";
 export type {
-  AddMemberEvent, AttachmentCheck, AuthUser, BeforeMessageResult, ChannelPolicies, ChannelRef, CheckedPolicies, FamilyPolicy, Handshake, MessageDraft, RateLimit, RoomChange,
-  RoomkitHooks,
+  AddMemberEvent, AttachmentCheck, AuthUser, BeforeChangeResult, BeforeMessageResult, ChangeDraft, ChannelPolicies, ChannelRef, CheckedPolicies, FamilyPolicy,
+  Handshake, MessageDraft, RateLimit, RoomChange, RoomkitHooks,
   RoomkitLimits, RoomkitOptions,
 } from "./options.js";
 export { DEFAULT_LIMITS } from "./options.js";
@@ -15,10 +15,10 @@ export type { CreateRoomInput } from "./rooms/rooms.js";
 export { bearerToken, jwtAuth, signToken } from "./auth/jwt.js";
 export type { JwtAuthOptions, JwtKey, NonEmptyKey } from "./auth/jwt.js";
 export type {
-  AppendInput, AppendResult, MessageStore, PresenceChange, PresenceEntry, PresenceStore, RangeQuery, RangeResult, ReadStateStore,
-  RoomCounts, RoomStore, Stores, StreamInfo,
+  AppendInput, AppendResult, ChangeInput, ChangeOutcome, MessageCount, MessageStore, PresenceChange, PresenceEntry, PresenceStore, RangeQuery, RangeResult, ReadStateStore,
+  ReplayQuery, ReplayResult, RoomCounts, RoomStore, Stores, StreamInfo,
 } from "./stores/types.js";
-export { checkAppendInput, checkRangeQuery } from "./stores/checks.js";
+export { checkAppendInput, checkChangeInput, checkRangeQuery, checkReplayQuery } from "./stores/checks.js";
 export {
   MemoryMessageStore, MemoryPresenceStore, MemoryReadStateStore, MemoryRoomStore, memoryStores,
 } from "./stores/memory/index.js";

@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io";
 import type {
-  AnyContract, ErrorCode, FamilyName, FamilyOfKind, MemberInfoOf, ProfileOf, ResolvedChannel, RoomPush, UnknownFamily, User,
+  AnyContract, ErrorCode, FamilyName, FamilyOfKind, MemberInfoOf, Message, ProfileOf, ResolvedChannel, RoomPush, UnknownFamily, User,
 } from "@roomkit/protocol";
 import type { Stores } from "./stores/types.js";
 
@@ -56,6 +56,14 @@ export interface MessageDraft {
 // biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing must type-check as a result
 export type BeforeMessageResult = void | undefined | { body: unknown } | { reject: string; code?: ErrorCode };
 
+/** An edit or a delete offered to `hooks.beforeChange`, after its policy and body checks passed. */
+export type ChangeDraft =
+  | { type: "edit"; channel: ChannelRef; by: string; message: Message; body: unknown }
+  | { type: "delete"; channel: ChannelRef; by: string; message: Message };
+
+/** What `beforeChange` may answer: nothing (go ahead), a new body for an edit, or a refusal. */
+export type BeforeChangeResult = void | undefined | { body: unknown } | { reject: string; code?: ErrorCode };
+
 /**
  * Lifecycle hooks for the app's own code. What `beforeMessage` throws fails that publish (a
  * `RoomkitError` keeps its code, anything else is `INTERNAL`); what the others throw is logged.
@@ -63,6 +71,17 @@ export type BeforeMessageResult = void | undefined | { body: unknown } | { rejec
 export interface RoomkitHooks {
   /** Runs before a message is stored: return `{ body }` to transform or `{ reject }` to refuse. */
   beforeMessage?: (draft: MessageDraft) => MaybePromise<BeforeMessageResult>;
+  /**
+   * Runs before an edit or a delete is stored, from a client or the server API, with the target
+   * message as it is now (`by` is the user, or `$system`) and, for an edit, its new body once it
+   * passed the family's schema. Return `{ reject }` to refuse (`FORBIDDEN`, or your `code`), or for
+   * an edit `{ body }` to store another body (it is not validated again). `beforeMessage` is not
+   * called for edits: a content filter belongs in both. What it throws fails the change like
+   * `beforeMessage`. Reactions do not call it.
+   * @example
+   * beforeChange: ({ type, message }) => (type === "delete" && message.replies ? { reject: "threads stay" } : undefined)
+   */
+  beforeChange?: (draft: ChangeDraft) => MaybePromise<BeforeChangeResult>;
   /** A user became present in a presence or room channel (their first connection there). */
   memberJoined?: (event: { channel: string; userId: string; info: unknown }) => void;
   /**
@@ -188,6 +207,8 @@ export interface RoomkitLimits {
   outboundStallMs: number;
   /** A binary packet whose parts have not all arrived after this long closes its connection. Default 10 s. */
   binaryPacketMs: number;
+  /** Most distinct reactions on one message; a new one past it is `RATE_LIMITED` (`details.limit`). Default 20. */
+  reactionsPerMessage: number;
 }
 
 export interface RoomkitOptions<C extends AnyContract> {
@@ -218,6 +239,13 @@ export interface RoomkitOptions<C extends AnyContract> {
     maxPage?: number;
     /** Largest gap replayed by `subscribe({ since })`; a larger one answers `recovered: false`. Default 1000. */
     maxReplay?: number;
+  };
+  messages?: {
+    /**
+     * How long after it was sent a user may edit their message; later is `FORBIDDEN`. Default:
+     * no limit. The server API acting as the system is never bound by it.
+     */
+    editWindowMs?: number;
   };
   rooms?: {
     /** The family `rk:room:create` uses when none is given (default: the first room family). */
@@ -257,4 +285,5 @@ export const DEFAULT_LIMITS: RoomkitLimits = {
   outboundHardBytes: 8 * 1024 * 1024,
   outboundStallMs: 30_000,
   binaryPacketMs: 10_000,
+  reactionsPerMessage: 20,
 };

@@ -45,6 +45,10 @@ export function createRoomkit<C extends AnyContract, const P extends object = Ch
     throw new TypeError(`createRoomkit: attachment types are checked against their bytes; ${unsniffable.join(", ")} cannot be (use ${SNIFFABLE_TYPES.join(", ")})`);
   }
   const limits = checkLimits({ ...DEFAULT_LIMITS, ...options.limits });
+  const editWindowMs = options.messages?.editWindowMs;
+  if (editWindowMs !== undefined && !(typeof editWindowMs === "number" && editWindowMs > 0)) {
+    throw new TypeError("createRoomkit: messages.editWindowMs must be a positive number of ms");
+  }
   const defaults = memoryStores();
   const ctx: Context = {
     io,

@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { Message, PresenceMember, ReadMark, RoomMember } from "@roomkit/protocol";
-import type { Roomkit } from "@roomkit/server";
+import type { DeleteChange, EditChange, Message, PresenceMember, ReactionOf, ReadMark, RoomMember } from "@roomkit/protocol";
+import type { ReactionResult, Roomkit } from "@roomkit/server";
 import type { TestContract } from "./support/contract.js";
 
 // Type checks only: `rk` is never called.
@@ -67,5 +67,36 @@ describe("the rest of the API", () => {
     void rk.rooms.create({ owner: "alice", channel: "room:42" });
     // @ts-expect-error "news" is a public family, not a room family
     void rk.rooms.create({ owner: "alice", channel: "news:42" });
+  });
+});
+
+describe("Roomkit<TestContract> changes", () => {
+  it("edits with the family's body input and resolves with a typed edit entry", () => {
+    expectTypeOf(rk.edit("room:42", 1, { text: "fixed" })).toEqualTypeOf<Promise<EditChange<{ text: string }>>>();
+    expectTypeOf(rk.edit("news:x", 3, { headline: "b" }, { as: "anna" })).resolves.toHaveProperty("body").toEqualTypeOf<{ headline: string }>();
+    expectTypeOf(rk.delete("room:42", 1)).toEqualTypeOf<Promise<DeleteChange>>();
+  });
+
+  it("refuses an edit body of the wrong shape", () => {
+    // @ts-expect-error a room body is { text }
+    void rk.edit("room:42", 1, { headline: "a" });
+    // @ts-expect-error text is a string
+    void rk.edit("room:42", 1, { text: 1 });
+    // @ts-expect-error the body is required
+    void rk.edit("room:42", 1);
+  });
+
+  it("takes any reaction string where the family declares no list, and only the list's where it does", () => {
+    expectTypeOf(rk.react("room:42", 1, "🦄")).toEqualTypeOf<Promise<ReactionResult<string>>>();
+    expectTypeOf(rk.react("chat:general", 1, "👍")).toEqualTypeOf<Promise<ReactionResult<"👍" | "❤️" | "🎉">>>();
+    expectTypeOf(rk.unreact("chat:general", 1, "🎉", { as: "bob" })).resolves.toEqualTypeOf<ReactionResult<"👍" | "❤️" | "🎉">>();
+    expectTypeOf<ReactionOf<TestContract, "chat">>().toEqualTypeOf<"👍" | "❤️" | "🎉">();
+    expectTypeOf<ReactionOf<TestContract, "room">>().toEqualTypeOf<string>();
+    // @ts-expect-error "🤡" is not in chat's reactions
+    void rk.react("chat:general", 1, "🤡");
+    // @ts-expect-error nor here
+    void rk.unreact("chat:general", 1, "🤡");
+    // @ts-expect-error a reaction is a string
+    void rk.react("room:42", 1, 5);
   });
 });

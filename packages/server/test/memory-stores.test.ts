@@ -4,8 +4,8 @@ import {
 } from "../src/stores/memory/index.js";
 import { describeStoreConformance } from "../src/testing/index.js";
 
-describeStoreConformance("memory", () => memoryStores({ messages: { maxPerChannel: 20 } }), {
-  retention: { maxPerChannel: 20 },
+describeStoreConformance("memory", () => memoryStores({ messages: { maxPerChannel: 200 } }), {
+  retention: { maxPerChannel: 200 },
 });
 
 const input = (clientId?: string) => ({ channel: "room:1", from: "alice", body: "hi", sentAt: 0, clientId });

@@ -124,6 +124,7 @@ const malformed: Record<string, unknown[]> = {
     { channel: "chat:general", body: { text: "hi" }, clientId: "has space" },
     { channel: "chat:general", body: { text: "hi" }, clientId: "naïve" },
     { channel: "chat:general", body: { text: "hi" }, clientId: ["a"] },
+    ...[0, -1, 1.5, "1", null, 2 ** 53].map((replyTo) => ({ channel: "chat:general", body: { text: "hi" }, replyTo })),
   ],
   [Requests.signal]: [
     undefined, null, {}, { channel: "dm:alice|bob" }, { channel: "dm:alice|bob", name: 5 },
@@ -134,7 +135,18 @@ const malformed: Record<string, unknown[]> = {
     ...[0, -1, 1.5, 101, 1e9, "10", null, Number.MAX_SAFE_INTEGER].map((limit) => ({ channel: "chat:general", limit })),
     ...[0, -1, 2.5, "9", 2 ** 53].map((before) => ({ channel: "chat:general", before })),
     ...[-1, 0.5, "0", true].map((after) => ({ channel: "chat:general", after })),
+    ...[0, -1, 1.5, "1", null].map((thread) => ({ channel: "chat:general", thread })),
   ],
+  [Requests.edit]: [
+    undefined, null, {}, { channel: "chat:general", body: { text: "x" } }, { seq: 1, body: { text: "x" } }, { channel: "chat:general", seq: 1 },
+    ...[0, -1, 1.5, "1", null, 2 ** 53].map((seq) => ({ channel: "chat:general", seq, body: { text: "x" } })),
+  ],
+  [Requests.delete]: [undefined, null, {}, { channel: "chat:general" }, { seq: 1 }, ...[0, -1, 1.5, "1"].map((seq) => ({ channel: "chat:general", seq }))],
+  [Requests.react]: [
+    undefined, null, {}, { channel: "chat:general", seq: 1 }, { channel: "chat:general", reaction: "👍" },
+    ...["", " ", "x".repeat(33), "a\nb", "\u0000", "\u0085", "\ud800", "a\udc00", 5, null, ["👍"]].map((reaction) => ({ channel: "chat:general", seq: 1, reaction })),
+  ],
+  [Requests.unreact]: [undefined, null, {}, { channel: "chat:general", seq: 1 }, { channel: "chat:general", seq: 1, reaction: "" }],
   [Requests.presence]: [undefined, null, {}, { channel: 9 }],
   [Requests.read]: [
     undefined, null, {}, { seq: 1 },

@@ -3,9 +3,10 @@ import type { ChannelKind } from "@roomkit/protocol";
 /**
  * What a request does to a channel. Each request type maps to one action
  * (docs/protocol.md §4.2): `read` is `rk:history`, `rk:presence`, `rk:read`, `rk:unread` and
- * `rk:receipts`; `manage` is every room operation on an existing room but join, leave and create.
+ * `rk:receipts`; `manage` is every room operation on an existing room but join, leave and create;
+ * `edit` is `rk:edit`, `delete` is `rk:delete`, `react` is `rk:react` and `rk:unreact`.
  */
-export type Action = "subscribe" | "read" | "publish" | "signal" | "manage" | "join" | "create";
+export type Action = "subscribe" | "read" | "publish" | "signal" | "edit" | "delete" | "react" | "manage" | "join" | "create";
 
 /**
  * One check of an access decision, refused with `FORBIDDEN`:
@@ -28,7 +29,11 @@ export type Row = readonly Step[] | { readonly withPublish: readonly Step[]; rea
  * asked; every other row asks `authorize` itself, on every request. Rooms ask it even for
  * signals: their members are joined to the room without a subscribe. A DM has no subscription
  * at all, so every action checks its parties and `authorize`. An action missing from a kind's
- * row is not one that kind has (a room operation on a DM, say).
+ * row is not one that kind has (a room operation on a DM, say). Editing needs what publishing
+ * needs (a muted member or a revoked publisher edits nothing); deleting needs what reading
+ * needs, and the author or a room's owner or admin is checked on the message itself; reacting
+ * is open to whoever listens (the viewers of a feed only announcers publish to), but not to a
+ * muted room member.
  */
 export const ACCESS: { readonly [K in ChannelKind]: { readonly [A in Action]?: Row } } = {
   public: {
@@ -37,24 +42,36 @@ export const ACCESS: { readonly [K in ChannelKind]: { readonly [A in Action]?: R
     // A feed with a publish policy takes publishers who need not subscribe (an announcer).
     publish: { withPublish: ["authorize", "publisher"], otherwise: ["subscribed"] },
     signal: ["subscribed"],
+    edit: { withPublish: ["authorize", "publisher"], otherwise: ["subscribed"] },
+    delete: ["authorize"],
+    react: ["subscribed"],
   },
   private: {
     subscribe: ["policyRequired", "authorize"],
     read: ["policyRequired", "authorize"],
     publish: ["subscribed", "publisher"],
     signal: ["subscribed"],
+    edit: ["subscribed", "publisher"],
+    delete: ["policyRequired", "authorize"],
+    react: ["subscribed"],
   },
   presence: {
     subscribe: ["policyRequired", "authorize"],
     read: ["policyRequired", "authorize"],
     publish: ["subscribed", "publisher"],
     signal: ["subscribed"],
+    edit: ["subscribed", "publisher"],
+    delete: ["policyRequired", "authorize"],
+    react: ["subscribed"],
   },
   room: {
     subscribe: ["member", "authorize"],
     read: ["member", "authorize"],
     publish: ["member", "unmuted", "authorize", "publisher"],
     signal: ["subscribed", "member", "unmuted", "authorize"],
+    edit: ["member", "unmuted", "authorize", "publisher"],
+    delete: ["member", "authorize"],
+    react: ["member", "unmuted", "authorize"],
     manage: ["member", "authorize"],
     join: ["authorize"],
     create: ["authorize"],
@@ -64,6 +81,9 @@ export const ACCESS: { readonly [K in ChannelKind]: { readonly [A in Action]?: R
     read: ["parties", "authorize"],
     publish: ["parties", "authorize", "publisher"],
     signal: ["parties", "authorize"],
+    edit: ["parties", "authorize", "publisher"],
+    delete: ["parties", "authorize"],
+    react: ["parties", "authorize"],
   },
 };
 

@@ -65,6 +65,7 @@ interface Decision {
 
 const wanted: Record<Action, string> = {
   subscribe: "subscribing", read: "reading", publish: "publishing", signal: "sending signals",
+  edit: "editing", delete: "deleting", react: "reacting",
   manage: "managing the room", join: "joining", create: "creating the room",
 };
 

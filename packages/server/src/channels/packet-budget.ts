@@ -29,13 +29,14 @@ export function binaryCount(value: unknown, cap: number): number {
 }
 
 /** A page trimmed to one packet's attachments; `cut` says messages were left off. */
-export interface FittedPage {
-  messages: Message[];
+export interface FittedPage<T = Message> {
+  messages: T[];
   cut: boolean;
 }
 
 /**
- * The longest contiguous run of `messages` (ascending seq) whose attachments fit in one packet
+ * The longest contiguous run of `messages` (ascending seq; change entries too, by their edit
+ * bodies) whose attachments fit in one packet
  * (at most `budget` binary values), keeping the `"oldest"` end (a page forward, a replay) or the
  * `"newest"` (a page back in time). A page keeps its first message whatever it holds, so paging
  * always moves on (a message has at most `limits.attachments` ≤ 10). Walks only the messages it
@@ -45,7 +46,7 @@ export interface FittedPage {
  * const { messages, cut } = fitPacket(page.messages, "newest");
  * return { messages, hasMore: page.hasMore || cut };
  */
-export function fitPacket(messages: Message[], keep: "oldest" | "newest", budget = PACKET_ATTACHMENTS): FittedPage {
+export function fitPacket<T extends { body?: unknown }>(messages: T[], keep: "oldest" | "newest", budget = PACKET_ATTACHMENTS): FittedPage<T> {
   const n = messages.length;
   let used = 0;
   for (let i = 0; i < n; i++) {

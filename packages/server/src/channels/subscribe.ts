@@ -1,39 +1,11 @@
 import { RoomkitError } from "@roomkit/protocol";
-import type { Message, ResolvedChannel, SubscribeResult } from "@roomkit/protocol";
+import type { ResolvedChannel, SubscribeResult } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
 import { enterPresence, hasPresence, leavePresence, presenceMembers } from "../presence/presence.js";
 import type { Payload } from "../requests/fields.js";
 import { optionalInt, optionalString } from "../requests/fields.js";
 import { assertAccess, resolve } from "./access.js";
-import { fitPacket } from "./packet-budget.js";
-
-interface Recovery {
-  recovered: boolean;
-  messages: Message[];
-  /** The replay stops before `latest` (its attachments would not fit in one packet): page on with `after`. */
-  hasMore: boolean;
-}
-
-/**
- * The messages after `since`, or `recovered: false` when they cannot all be given: the epoch
- * changed, the store knows less than the client (a restarted in-memory server), the gap is
- * older than retention, or longer than `maxReplay`. A replay whose attachments would not fit in
- * one packet keeps its oldest run and says `hasMore`.
- */
-async function recover(ctx: Context, channel: string, since: number, epoch: string | undefined): Promise<Recovery & { latest: number; epoch: string }> {
-  const stream = await ctx.stores.messages.stream(channel);
-  const base = { latest: stream.latest, epoch: stream.epoch };
-  const lost = { ...base, recovered: false, messages: [], hasMore: false };
-  if (epoch !== undefined && epoch !== stream.epoch) return lost;
-  if (since > stream.latest) return lost;
-  if (since === stream.latest) return { ...base, recovered: true, messages: [], hasMore: false };
-  if (since + 1 < stream.oldest || stream.latest - since > ctx.maxReplay) return lost;
-  const { messages } = await ctx.stores.messages.range(channel, { after: since, limit: stream.latest - since });
-  // Retention may trim between stream() and range(): a page that does not start right after `since` is a gap.
-  if (messages[0]?.seq !== since + 1) return lost;
-  const fitted = fitPacket(messages, "oldest");
-  return { ...base, recovered: true, messages: fitted.messages, hasMore: fitted.cut };
-}
+import { recover } from "./recovery.js";
 
 /** Channels a connection subscribes to itself count against `limits.subscriptions`; the rooms its user is in do not. */
 const counted = (ch: ResolvedChannel) => ch.kind !== "room" && ch.kind !== "dm";
@@ -60,13 +32,15 @@ function leaveRoom(session: Session, ch: ResolvedChannel): void {
   session.socket.leave(ch.id);
 }
 
-async function readStream(ctx: Context, ch: ResolvedChannel, since?: number, epoch?: string): Promise<SubscribeResult> {
+async function readStream(ctx: Context, session: Session, ch: ResolvedChannel, since?: number, epoch?: string): Promise<SubscribeResult> {
   if (since === undefined) {
     const stream = await ctx.stores.messages.stream(ch.id);
-    return { channel: ch.id, kind: ch.kind, seq: stream.latest, epoch: stream.epoch, messages: [] };
+    return { channel: ch.id, kind: ch.kind, seq: stream.latest, epoch: stream.epoch, messages: [], changes: [] };
   }
-  const r = await recover(ctx, ch.id, since, epoch);
-  return { channel: ch.id, kind: ch.kind, seq: r.latest, epoch: r.epoch, recovered: r.recovered, hasMore: r.hasMore, messages: r.messages };
+  const r = await recover(ctx, ch.id, since, epoch, session.user.id);
+  return {
+    channel: ch.id, kind: ch.kind, seq: r.latest, epoch: r.epoch, recovered: r.recovered, hasMore: r.hasMore, messages: r.messages, changes: r.changes,
+  };
 }
 
 /**
@@ -84,7 +58,7 @@ export async function subscribe(ctx: Context, session: Session, p: Payload): Pro
     // A kick that landed while the join was pending must not leave the kicked connection in.
     if (joined && ch.kind === "room") await assertAccess(ctx, session, "subscribe", ch);
     if (hasPresence(ch)) await enterPresence(ctx, session, ch);
-    const result = await readStream(ctx, ch, since, epoch);
+    const result = await readStream(ctx, session, ch, since, epoch);
     if (hasPresence(ch)) result.members = await presenceMembers(ctx, ch.id);
     return result;
   } catch (err) {

@@ -42,9 +42,10 @@ export async function unreadCounts(ctx: Context, userId: string, channels?: stri
   const list = channels ?? (await readableChannels(ctx, userId, marks, session));
   const counts: UnreadCount[] = await Promise.all(
     list.map(async (channel) => {
-      const { latest } = await ctx.stores.messages.stream(channel);
-      const lastRead = Math.min(marks.get(channel) ?? 0, latest);
-      return { channel, lastRead, latest, unread: latest - lastRead };
+      const mark = marks.get(channel) ?? 0;
+      // Change entries are not counted: an edit or a reaction never makes a channel unread.
+      const { latest, messages } = await ctx.stores.messages.countAfter(channel, mark);
+      return { channel, lastRead: Math.min(mark, latest), latest, unread: messages };
     }),
   );
   return { channels: counts, total: counts.reduce((sum, c) => sum + c.unread, 0) };

@@ -19,7 +19,9 @@ export type Handler = (ctx: Context, session: Session, payload: Payload, inspect
 export type Handlers = Partial<Record<RequestName, Handler>>;
 
 type BucketName = "publish" | "signal" | "request";
-const bucketName = (event: string): BucketName => (event === "rk:publish" ? "publish" : event === "rk:signal" ? "signal" : "request");
+/** Requests that store something in a channel's stream: a message, or a change to one. */
+const STORING: ReadonlySet<string> = new Set(["rk:publish", "rk:edit", "rk:delete", "rk:react", "rk:unreact"]);
+const bucketName = (event: string): BucketName => (STORING.has(event) ? "publish" : event === "rk:signal" ? "signal" : "request");
 const USER_LIMIT = { publish: "userPublish", signal: "userSignal", request: "userRequest" } as const;
 
 /** Charges the connection's bucket, then the user's; returns 0, or the ms until a token is free. */

@@ -1,3 +1,4 @@
+import { edit, react, remove, unreact } from "../channels/change-requests.js";
 import { history } from "../channels/history.js";
 import { publish } from "../channels/publish.js";
 import { sendSignal } from "../channels/signals.js";
@@ -18,5 +19,9 @@ export const handlers: Handlers = {
   "rk:read": markRead,
   "rk:unread": unread,
   "rk:receipts": receipts,
+  "rk:edit": edit,
+  "rk:delete": remove,
+  "rk:react": react,
+  "rk:unreact": unreact,
   ...roomHandlers,
 };

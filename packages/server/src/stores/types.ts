@@ -1,4 +1,4 @@
-import type { Message, PresenceMember, RoomInfo, RoomMember } from "@roomkit/protocol";
+import type { ChangeEntry, Message, PresenceMember, RoomInfo, RoomMember } from "@roomkit/protocol";
 
 /** What the server gives {@link MessageStore.append}; the store assigns `id` and `seq`. */
 export interface AppendInput {
@@ -7,6 +7,11 @@ export interface AppendInput {
   body: unknown;
   sentAt: number;
   clientId?: string;
+  /**
+   * A reply: its thread root's seq (the server resolved a reply to a reply to the root). The
+   * root, when kept, counts the reply in `replies` and takes its seq as `version`.
+   */
+  replyTo?: number;
 }
 
 export interface AppendResult {
@@ -20,13 +25,62 @@ export interface RangeQuery {
   after?: number;
   before?: number;
   limit: number;
+  /** Only the replies whose `replyTo` is this seq. */
+  thread?: number;
+  /** The user whose reactions are `mine`; without one, none is. */
+  reader?: string;
 }
 
 export interface RangeResult {
-  /** Ascending seq. */
+  /** Ascending seq, messages only (change entries are never in a page), each as it is now. */
   messages: Message[];
   /** More messages exist beyond this page in the direction asked. */
   hasMore: boolean;
+}
+
+/** The entries of a replay: seqs in `(after, after + limit]`. */
+export interface ReplayQuery {
+  after: number;
+  limit: number;
+  reader?: string;
+}
+
+/** Every kept seq of a replay, split by kind: messages as they are now, change entries as stored. Both ascending. */
+export interface ReplayResult {
+  messages: Message[];
+  changes: ChangeEntry[];
+}
+
+/** What every change names: the channel, the target message's seq, who changes it and when. */
+interface ChangeTarget {
+  channel: string;
+  target: number;
+  by: string;
+  at: number;
+}
+
+/** A change for {@link MessageStore.change}; the server has checked policy and the body. */
+export type ChangeInput =
+  | (ChangeTarget & { type: "edit"; body: unknown })
+  | (ChangeTarget & { type: "delete" })
+  | (ChangeTarget & { type: "react" | "unreact"; reaction: string; maxReactions: number });
+
+/**
+ * What a change did: `applied` (stored at a new seq), or why not: `unchanged` (the reaction was
+ * already given, or not given, by that user: nothing stored), `missing` (no message at `target`:
+ * never stored, no longer kept, or a change entry), `deleted` (the target is a tombstone), `full`
+ * (a new reaction on a message with `maxReactions` distinct ones).
+ */
+export type ChangeOutcome =
+  | { status: "applied"; change: ChangeEntry }
+  | { status: "unchanged" | "missing" | "deleted" | "full" };
+
+/** The messages of a channel after a seq, for unread counts. */
+export interface MessageCount {
+  /** The stream's latest seq. */
+  latest: number;
+  /** Messages (not change entries) with seq above the one asked; seqs no longer kept count as messages. */
+  messages: number;
 }
 
 /** Where a channel's stream stands. */
@@ -40,16 +94,31 @@ export interface StreamInfo {
 }
 
 /**
- * Ordered, deduplicated message history per channel.
+ * Ordered, deduplicated message history per channel, with the changes to its messages.
  *
  * Contract (checked by the conformance suite): seqs start at 1 and grow by 1 per stored
- * message per channel, even under concurrent appends; a repeated `(channel, from, clientId)`
- * returns the first message with `duplicate: true` and stores nothing; appends to one channel
- * resolve in seq order.
+ * message or change entry per channel, even under concurrent appends and changes; a repeated
+ * `(channel, from, clientId)` returns the first message (as it is now) with `duplicate: true`
+ * and stores nothing; appends to one channel resolve in seq order. Retention counts entries,
+ * messages and changes alike. Each method is one atomic operation (one round trip on a remote store).
  */
 export interface MessageStore {
   append(input: AppendInput): Promise<AppendResult>;
+  /** A page of messages as they are now (history, or one thread). */
   range(channel: string, query: RangeQuery): Promise<RangeResult>;
+  /** Every kept entry in a span of seqs (recovery). */
+  replay(channel: string, query: ReplayQuery): Promise<ReplayResult>;
+  /** The message at `seq` as it is now; `undefined` when none is kept there (a change entry's seq included). */
+  get(channel: string, seq: number, reader?: string): Promise<Message | undefined>;
+  /**
+   * Applies a change to a kept message and stores its entry at the next seq, atomically: an edit
+   * replaces the body and sets `editedAt`; a delete removes the body, `editedAt` and reactions, and
+   * the body of every stored edit entry of that message; a reaction is added or removed for one
+   * user (one of each per user); each sets the target's `version` to the entry's seq.
+   */
+  change(input: ChangeInput): Promise<ChangeOutcome>;
+  /** How many messages came after `seq`. */
+  countAfter(channel: string, seq: number): Promise<MessageCount>;
   stream(channel: string): Promise<StreamInfo>;
   close?(): Promise<void>;
 }

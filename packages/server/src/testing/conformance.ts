@@ -2,21 +2,24 @@ import { randomUUID } from "node:crypto";
 import type { Message } from "@roomkit/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppendInput, RangeQuery, Stores } from "../stores/types.js";
+import { describeChangeConformance } from "./conformance-changes.js";
 import { describeRoomConformance } from "./conformance-rooms.js";
 
 export interface StoreConformanceOptions {
   /** Runs after every test with that test's stores: delete what they wrote, close clients. */
   cleanup?: (stores: Stores) => Promise<void> | void;
-  /** The message store's `maxPerChannel`, when it has one; enables the retention tests. Must be at least 10. */
+  /** The message store's `maxPerChannel`, when it has one; enables the retention tests. Must be at least 200. */
   retention?: { maxPerChannel: number };
 }
 
-const MIN_KEPT = 10;
+/** The entries a store must keep per channel for the suite: the change tests write up to 150 to one channel. */
+const MIN_KEPT = 200;
+const PAGE = 10;
 
 /**
  * The behaviour every {@link Stores} implementation must have, as a vitest suite. `factory` is
  * called once per test and must return stores that share no state with earlier calls' channels
- * (channel names are unique per test anyway). Stores must keep at least the latest 10 messages.
+ * (channel names are unique per test anyway). Stores must keep at least the latest 200 entries per channel.
  *
  * @example
  * // test/redis-stores.test.ts
@@ -58,7 +61,7 @@ export function describeStoreConformance(
         const channel = ch("room:seq");
         const first = await stores.messages.append(input(channel, { from: "bob", body: { text: "a" }, sentAt: 5, clientId: "c-1" }));
         expect(first.duplicate).toBe(false);
-        expect(first.message).toEqual({ id: first.message.id, channel, seq: 1, from: "bob", body: { text: "a" }, sentAt: 5, clientId: "c-1" });
+        expect(first.message).toEqual({ id: first.message.id, channel, seq: 1, from: "bob", body: { text: "a" }, sentAt: 5, clientId: "c-1", version: 1 });
         const rest = await appendMany(channel, 4);
         expect(seqs(rest)).toEqual([2, 3, 4, 5]);
         expect(rest[0]!.clientId).toBeUndefined();
@@ -78,8 +81,8 @@ export function describeStoreConformance(
         expect(seqs(results.map((r) => r.message)).sort((a, b) => a - b)).toEqual(span(1, 200));
         expect(resolved).toEqual(span(1, 200));
         expect((await stores.messages.stream(channel)).latest).toBe(200);
-        const page = await stores.messages.range(channel, { limit: MIN_KEPT });
-        expect(page.messages).toEqual(results.slice(-MIN_KEPT).map((r) => r.message));
+        const page = await stores.messages.range(channel, { limit: PAGE });
+        expect(page.messages).toEqual(results.slice(-PAGE).map((r) => r.message));
         expect(page.hasMore).toBe(true);
       });
 
@@ -263,6 +266,8 @@ export function describeStoreConformance(
         expect(await stores.presence.removeUser(ch("presence:nobody"), "alice")).toBeUndefined();
       });
     });
+
+    describeChangeConformance({ get stores() { return stores; }, ch }, retention);
 
     describeRoomConformance({ get stores() { return stores; }, ch });
 

@@ -42,12 +42,20 @@ const SIGNAL: Record<ChannelKind, [string, unknown]> = {
 const O = "ok";
 const F = "FORBIDDEN";
 const I = "INVALID";
+const N = "NOT_FOUND";
 /** Expected outcome per policy, in {@link POLICIES} order; rows of other kinds than room stop after `publish-false`. */
 type Outcomes = readonly string[];
 type ByKind = Record<ChannelKind, Outcomes>;
 
 const same = (o: Outcomes): ByKind => ({ public: o, private: o, presence: o, room: [...o, o[0]!, o[0]!], dm: o });
 const roomOnly = (room: Outcomes): ByKind => ({ public: [I, I, I, I], private: [I, I, I, I], presence: [I, I, I, I], room, dm: [I, I, I, I] });
+const body = (k: ChannelKind) => (k === "public" ? { headline: "h" } : { text: "hi" });
+/**
+ * A change to seq 1, which is mallory's own message wherever her publish (just before) was
+ * accepted: where the access table lets her through but nothing was stored, seq 1 is NOT_FOUND.
+ */
+const reacting: ByKind = { public: [O, F, O, N], private: [F, F, O, N], presence: [F, F, O, N], room: [O, F, O, N, F, O], dm: [O, F, O, N] };
+
 /** What reading a channel needs: the subscribe row of docs/protocol.md §4.2. */
 const reading: ByKind = { public: [O, F, O, O], private: [F, F, O, O], presence: [F, F, O, O], room: [O, F, O, O, O, O], dm: [O, F, O, O] };
 
@@ -64,7 +72,7 @@ export interface MatrixRow {
 export const MATRIX: Record<RequestName, MatrixRow> = {
   [Requests.subscribe]: { payload: (k) => ({ channel: CHANNELS[k] }), expect: reading },
   [Requests.publish]: {
-    payload: (k) => ({ channel: CHANNELS[k], body: k === "public" ? { headline: "h" } : { text: "hi" } }),
+    payload: (k) => ({ channel: CHANNELS[k], body: body(k) }),
     expect: { public: [O, F, O, F], private: [F, F, O, F], presence: [F, F, O, F], room: [O, F, O, F, F, O], dm: [O, F, O, F] },
   },
   [Requests.signal]: {
@@ -76,6 +84,17 @@ export const MATRIX: Record<RequestName, MatrixRow> = {
   [Requests.read]: { payload: (k) => ({ channel: CHANNELS[k], seq: 0 }), expect: reading },
   [Requests.unread]: { payload: (k) => ({ channels: [CHANNELS[k]] }), expect: reading },
   [Requests.receipts]: { payload: (k) => ({ channel: CHANNELS[k] }), expect: { ...reading, public: [I, I, I, I], private: [I, I, I, I], presence: [I, I, I, I] } },
+  // Editing needs the publish row; reacting the listeners' row (not a muted member); deleting the read row, then authorship.
+  [Requests.edit]: {
+    payload: (k) => ({ channel: CHANNELS[k], seq: 1, body: body(k) }),
+    expect: { public: [O, F, O, F], private: [F, F, O, F], presence: [F, F, O, F], room: [O, F, O, F, F, O], dm: [O, F, O, F] },
+  },
+  [Requests.react]: { payload: (k) => ({ channel: CHANNELS[k], seq: 1, reaction: "👍" }), expect: reacting },
+  [Requests.unreact]: { payload: (k) => ({ channel: CHANNELS[k], seq: 1, reaction: "👍" }), expect: reacting },
+  [Requests.delete]: {
+    payload: (k) => ({ channel: CHANNELS[k], seq: 1 }),
+    expect: { public: [O, F, O, N], private: [F, F, O, N], presence: [F, F, O, N], room: [O, F, O, N, N, O], dm: [O, F, O, N] },
+  },
   [Requests.roomMembers]: { payload: (k) => ({ channel: CHANNELS[k] }), expect: roomOnly([O, F, O, O, O, O]) },
   [Requests.roomList]: { payload: () => ({}), expect: same([O, O, O, O]) },
   [Requests.roomInvite]: { payload: (k) => ({ channel: CHANNELS[k], userId: "dave" }), expect: roomOnly([F, F, F, F, F, O]) },

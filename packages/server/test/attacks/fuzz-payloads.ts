@@ -54,6 +54,11 @@ export const REACHABLE: Record<RequestName, unknown> = {
   "rk:read": { channel: "dm:alice|mallory", seq: 1 },
   "rk:unread": {},
   "rk:receipts": { channel: "dm:alice|mallory" },
+  // The world's DM holds alice's message (seq 1) and the attacker's own (seq 2).
+  "rk:edit": { channel: "dm:alice|mallory", seq: 2, body: { text: "edited" } },
+  "rk:delete": { channel: "dm:alice|mallory", seq: 2 },
+  "rk:react": { channel: "dm:alice|mallory", seq: 1, reaction: "👍" },
+  "rk:unreact": { channel: "dm:alice|mallory", seq: 1, reaction: "👍" },
   "rk:room:create": { name: "fuzz" },
   "rk:room:invite": { channel: "room:mal", userId: "carol" },
   "rk:room:join": { channel: "room:open" },
@@ -67,6 +72,7 @@ export const REACHABLE: Record<RequestName, unknown> = {
 
 type Field = { arb: fc.Arbitrary<unknown>; required?: true };
 const seq = fc.oneof({ weight: 3, arbitrary: fc.nat({ max: 20 }) }, edgeNumber);
+const reaction = fc.oneof({ weight: 3, arbitrary: fc.constantFrom("👍", "❤️", "+1") }, fc.string({ maxLength: 40 }), anyString);
 
 /** Each request's fields with values that pass their checks (docs/protocol.md §6). */
 export const FIELDS: Record<RequestName, Record<string, Field>> = {
@@ -76,17 +82,27 @@ export const FIELDS: Record<RequestName, Record<string, Field>> = {
     channel: { arb: ownChannel, required: true },
     body: { arb: fc.oneof({ weight: 4, arbitrary: goodBody }, pollutingBody), required: true },
     clientId: { arb: fc.stringMatching(/^[\x21-\x7e]{1,64}$/) },
+    replyTo: { arb: seq },
   },
   "rk:signal": {
     channel: { arb: ownChannel, required: true },
     name: { arb: fc.constantFrom("typing", "poke", "react", "nope"), required: true },
     data: { arb: fc.oneof(fc.record({ on: fc.boolean() }), fc.record({ emoji: fc.string({ maxLength: 8 }) })) },
   },
-  "rk:history": { channel: { arb: ownChannel, required: true }, before: { arb: seq }, after: { arb: seq }, limit: { arb: fc.integer({ min: 1, max: 100 }) } },
+  "rk:history": {
+    channel: { arb: ownChannel, required: true }, before: { arb: seq }, after: { arb: seq }, limit: { arb: fc.integer({ min: 1, max: 100 }) }, thread: { arb: seq },
+  },
   "rk:presence": { channel: { arb: ownChannel, required: true } },
   "rk:read": { channel: { arb: ownChannel, required: true }, seq: { arb: seq, required: true } },
   "rk:unread": { channels: { arb: fc.array(ownChannel, { maxLength: 5 }) } },
   "rk:receipts": { channel: { arb: ownChannel, required: true } },
+  "rk:edit": {
+    channel: { arb: ownChannel, required: true }, seq: { arb: seq, required: true },
+    body: { arb: fc.oneof({ weight: 4, arbitrary: goodBody }, pollutingBody), required: true },
+  },
+  "rk:delete": { channel: { arb: ownChannel, required: true }, seq: { arb: seq, required: true } },
+  "rk:react": { channel: { arb: ownChannel, required: true }, seq: { arb: seq, required: true }, reaction: { arb: reaction, required: true } },
+  "rk:unreact": { channel: { arb: ownChannel, required: true }, seq: { arb: seq, required: true }, reaction: { arb: reaction, required: true } },
   "rk:room:create": {
     channel: { arb: fc.oneof(fc.constantFrom("room:vault", "room:mal", "room:open"), fc.stringMatching(/^room:[a-z0-9]{1,12}$/), channelId) },
     family: { arb: fc.constantFrom("room", "dm", "nope") },
@@ -175,7 +191,7 @@ export function corpus(event: RequestName): unknown[] {
     own([...entries, ["__proto__", { polluted: true }]]),
     own([...entries, ["constructor", { prototype: { polluted: true } }]]),
   ];
-  if (event !== "rk:publish") return found;
+  if (event !== "rk:publish" && event !== "rk:edit") return found;
   const image = { type: "image/png", data: PNG };
   return [
     ...found,

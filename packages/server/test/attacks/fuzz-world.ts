@@ -97,6 +97,7 @@ export async function fuzzWorld(servers: ReturnType<typeof attackServers>) {
   await h.rk.rooms.create({ owner: BYSTANDER, channel: "room:vault", members: ["carol"] });
   await h.rk.sendDirect(BYSTANDER, "carol", { text: "private" });
   await h.rk.sendDirect("alice", ATTACKER, { text: "hello" });
+  await h.rk.sendDirect(ATTACKER, "alice", { text: "mine" });
   const [alice, bystander] = await Promise.all([h.client("alice"), h.client(BYSTANDER)]);
   let mallory = await RawSocket.connect(h.url, { user: ATTACKER });
   for (const channel of ["team:a-team", `dm:${BYSTANDER}|carol`, "room:vault"]) expect(await request(bystander, "rk:subscribe", { channel })).toMatchObject({ ok: true });
@@ -115,8 +116,8 @@ export async function fuzzWorld(servers: ReturnType<typeof attackServers>) {
   };
 
   /** A victim reads back what the attacker just stored, with a stock client: decodable, and harmless to the reader's node. */
-  async function readBack(ack: { message?: { channel?: unknown; seq?: unknown } }, context: string) {
-    const { channel, seq } = ack.message ?? {};
+  async function readBack(ack: { message?: { channel?: unknown; seq?: unknown }; change?: { channel?: unknown; target?: unknown } }, context: string) {
+    const { channel, seq } = ack.message ?? { channel: ack.change?.channel, seq: ack.change?.target };
     if (typeof channel !== "string" || typeof seq !== "number") return;
     const page = await request(alice, "rk:history", { channel, after: seq - 1, limit: 1 });
     expectTypedAck(page, `alice's history after ${context}`);
@@ -154,11 +155,11 @@ export async function fuzzWorld(servers: ReturnType<typeof attackServers>) {
       const code = ack.ok ? "ok" : ack.error!.code;
       codes.set(code, (codes.get(code) ?? 0) + 1);
       if (hasRefusedKey(payload)) expect(code, `a payload with a ${REFUSED_KEYS.join("/")} key: ${context}`).toMatch(/^(INVALID|TOO_LARGE)$/);
-      if (event === "rk:publish" && isContainer(payload) && hasPlaceholder((payload as { body?: unknown }).body)) {
+      if ((event === "rk:publish" || event === "rk:edit") && isContainer(payload) && hasPlaceholder((payload as { body?: unknown }).body)) {
         expect(code, `a body with a placeholder-shaped object: ${context}`).toMatch(/^(INVALID|TOO_LARGE)$/);
       }
       expectUntouched(context);
-      if (ack.ok && event === "rk:publish") await readBack(ack as never, context);
+      if (ack.ok && (event === "rk:publish" || event === "rk:edit")) await readBack(ack as never, context);
     },
     /** After the runs: the bystander saw nothing even once every push the attacker caused has arrived, and both victims are connected. */
     async expectIsolated(): Promise<void> {
