@@ -35,11 +35,16 @@ interface Block {
 }
 
 function pages(): string[] {
-  const readmes = (dir: string) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)) : [])
-    .map((name) => join(dir, name, "README.md"))
-    .filter((path) => existsSync(join(root, path)));
-  const docs = readdirSync(join(root, "docs")).filter((name) => name.endsWith(".md")).map((name) => join("docs", name));
-  return ["README.md", ...docs, ...readmes("packages"), "examples/README.md", ...readmes("examples")].filter((p) => existsSync(join(root, p)));
+  const readmes = (dir: string) =>
+    (existsSync(join(root, dir)) ? readdirSync(join(root, dir)) : [])
+      .map((name) => join(dir, name, "README.md"))
+      .filter((path) => existsSync(join(root, path)));
+  const docs = readdirSync(join(root, "docs"))
+    .filter((name) => name.endsWith(".md"))
+    .map((name) => join("docs", name));
+  return ["README.md", ...docs, ...readmes("packages"), "examples/README.md", ...readmes("examples")].filter((p) =>
+    existsSync(join(root, p)),
+  );
 }
 
 function blocksOf(page: string): Block[] {
@@ -83,7 +88,8 @@ function importsOf(statement: ts.ImportDeclaration, spec: string): Hoisted[] {
   const out: Hoisted[] = [];
   if (clause.name) out.push({ key: clause.name.text, text: `import ${typeOnly}${clause.name.text} from ${spec};` });
   const bindings = clause.namedBindings;
-  if (bindings && ts.isNamespaceImport(bindings)) out.push({ key: bindings.name.text, text: `import ${typeOnly}* as ${bindings.name.text} from ${spec};` });
+  if (bindings && ts.isNamespaceImport(bindings))
+    out.push({ key: bindings.name.text, text: `import ${typeOnly}* as ${bindings.name.text} from ${spec};` });
   if (bindings && ts.isNamedImports(bindings)) {
     for (const element of bindings.elements) {
       const imported = element.propertyName ? `${element.propertyName.text} as ` : "";
@@ -100,7 +106,11 @@ function declaredNames(source: ts.SourceFile): string[] {
     if (ts.isVariableStatement(statement)) {
       return statement.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []));
     }
-    const named = ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement);
+    const named =
+      ts.isFunctionDeclaration(statement) ||
+      ts.isClassDeclaration(statement) ||
+      ts.isInterfaceDeclaration(statement) ||
+      ts.isTypeAliasDeclaration(statement);
     return named && statement.name ? [statement.name.text] : [];
   });
 }
@@ -152,7 +162,8 @@ function checkedModules(page: string): Checked[] {
     const own = split(block, dirname(path));
     // A name the block imports hides the earlier blocks that declare it (a client's `io` after a server's).
     const imported = new Set(own.hoisted.map((h) => h.key));
-    const earlier = blocks.slice(0, index)
+    const earlier = blocks
+      .slice(0, index)
       .map((b, i) => split(b, dirname(join(app, b.file ?? `app/block-${i}.ts`))))
       .filter((e) => !e.declares.some((name) => imported.has(name)));
     const opening = earlier.map((e) => `{\n${e.body}\n`).join("");
@@ -161,7 +172,12 @@ function checkedModules(page: string): Checked[] {
     out.push({ path, text, offset: block.file ? 0 : head.length, block });
     if (block.file) {
       // A named module is checked on its own, and in the page's sequence under a second name.
-      out.push({ path: join(app, `app/block-${index}.ts`), text: `${head}${own.body}\n}${"}".repeat(earlier.length)}\n`, offset: head.length, block });
+      out.push({
+        path: join(app, `app/block-${index}.ts`),
+        text: `${head}${own.body}\n}${"}".repeat(earlier.length)}\n`,
+        offset: head.length,
+        block,
+      });
     }
   });
   return out;
@@ -170,7 +186,9 @@ function checkedModules(page: string): Checked[] {
 function sameAsRepositoryFile(block: Block): string | undefined {
   if (!block.file || !existsSync(join(root, block.file))) return undefined;
   const file = readFileSync(join(root, block.file), "utf8").replace(/\n$/, "");
-  return file === block.code ? undefined : `${block.page}:${block.line - 1}: the block file=${block.file} differs from ${block.file}; copy the file into the page`;
+  return file === block.code
+    ? undefined
+    : `${block.page}:${block.line - 1}: the block file=${block.file} differs from ${block.file}; copy the file into the page`;
 }
 
 const options: ts.CompilerOptions = {
@@ -201,11 +219,13 @@ const host = ts.createCompilerHost(options);
 const { fileExists, readFile, getSourceFile } = host;
 host.fileExists = (path) => virtual.has(path) || fileExists(path);
 host.readFile = (path) => virtual.get(path) ?? readFile(path);
-const virtualDirs = new Set([...virtual.keys()].flatMap((path) => {
-  const dirs: string[] = [];
-  for (let dir = dirname(path); dir.startsWith(join(root, "docs", ".checked")); dir = dirname(dir)) dirs.push(dir);
-  return dirs;
-}));
+const virtualDirs = new Set(
+  [...virtual.keys()].flatMap((path) => {
+    const dirs: string[] = [];
+    for (let dir = dirname(path); dir.startsWith(join(root, "docs", ".checked")); dir = dirname(dir)) dirs.push(dir);
+    return dirs;
+  }),
+);
 const directoryExists = host.directoryExists?.bind(host);
 host.directoryExists = (dir) => virtualDirs.has(dir) || (directoryExists ? directoryExists(dir) : true);
 host.getSourceFile = (path, language, ...rest) => {
@@ -214,7 +234,9 @@ host.getSourceFile = (path, language, ...rest) => {
 };
 const program = ts.createProgram([...virtual.keys()], options, host);
 
-const problems: string[] = modules.flatMap((m) => (m.path.endsWith(m.block.file ?? "\0") ? [sameAsRepositoryFile(m.block)] : [])).filter((p): p is string => !!p);
+const problems: string[] = modules
+  .flatMap((m) => (m.path.endsWith(m.block.file ?? "\0") ? [sameAsRepositoryFile(m.block)] : []))
+  .filter((p): p is string => !!p);
 for (const m of modules) {
   const source = program.getSourceFile(m.path)!;
   const end = m.offset + m.block.code.length + 1;
@@ -228,5 +250,7 @@ for (const m of modules) {
 const unique = [...new Set(problems)];
 for (const problem of unique) console.error(problem);
 const count = modules.filter((m) => !m.path.includes("/app/block-") || !m.block.file).length;
-console.log(`check-docs: ${count} blocks in ${pages().length} pages (${relative(root, join(root, "docs"))}/ and READMEs), ${unique.length} problems`);
+console.log(
+  `check-docs: ${count} blocks in ${pages().length} pages (${relative(root, join(root, "docs"))}/ and READMEs), ${unique.length} problems`,
+);
 process.exitCode = unique.length > 0 ? 1 : 0;

@@ -32,7 +32,8 @@ try {
     checkFiles(name, tarball);
     await run(bin("publint"), ["run", "--strict", tarball], { cwd: dest, timeoutMs: 60_000 });
     await run(bin("attw"), [tarball, "--ignore-rules", "cjs-resolves-to-esm", "--format", "table-flipped", "--no-color"], {
-      cwd: dest, timeoutMs: 60_000,
+      cwd: dest,
+      timeoutMs: 60_000,
     });
   }
   console.log("\nEvery package is publish-ready (files, publint, attw).");

@@ -24,13 +24,17 @@ function appManifest(packed: PackedPackage[]): string {
     devDependencies: Record<string, string>;
   };
   const dependencies = Object.fromEntries(packed.map(({ name, tarball }) => [name, `file:${tarball}`]));
-  return JSON.stringify({
-    name: "roomkit-install-test-app",
-    private: true,
-    type: "module",
-    dependencies: { ...dependencies, "socket.io": dev["socket.io"] },
-    devDependencies: { typescript: dev.typescript, "@types/node": dev["@types/node"] },
-  }, null, 2);
+  return JSON.stringify(
+    {
+      name: "roomkit-install-test-app",
+      private: true,
+      type: "module",
+      dependencies: { ...dependencies, "socket.io": dev["socket.io"] },
+      devDependencies: { typescript: dev.typescript, "@types/node": dev["@types/node"] },
+    },
+    null,
+    2,
+  );
 }
 
 /** Removes what the ESM server stored in Redis. */
@@ -49,7 +53,8 @@ function copiesOf(dir: string, name: string): string[] {
   if (!existsSync(modules)) return [];
   const here = existsSync(join(modules, name, "package.json")) ? [join(modules, name)] : [];
   const installed = readdirSync(modules).flatMap((entry) =>
-    entry.startsWith("@") ? readdirSync(join(modules, entry)).map((sub) => join(modules, entry, sub)) : [join(modules, entry)]);
+    entry.startsWith("@") ? readdirSync(join(modules, entry)).map((sub) => join(modules, entry, sub)) : [join(modules, entry)],
+  );
   return [...here, ...installed.flatMap((pkg) => copiesOf(pkg, name))];
 }
 

@@ -49,7 +49,9 @@ export function exited(child: ChildProcess, label: string, timeoutMs: number): P
  * await run("npm", ["install"], { cwd: app, timeoutMs: 90_000 });
  */
 export async function run(
-  command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
 ): Promise<void> {
   console.log(`$ ${[command, ...args].join(" ")}`);
   const child = start(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "inherit", "inherit"] });

@@ -15,8 +15,14 @@ export interface ChatBody {
 export function isChatBody(value: unknown): value is ChatBody {
   if (typeof value !== "object" || value === null) return false;
   const b = value as Record<string, unknown>;
-  return typeof b.text === "string" && b.text.length > 0 && b.text.length <= 2000 &&
-    typeof b.t === "number" && typeof b.k === "number" && typeof b.w === "number";
+  return (
+    typeof b.text === "string" &&
+    b.text.length > 0 &&
+    b.text.length <= 2000 &&
+    typeof b.t === "number" &&
+    typeof b.k === "number" &&
+    typeof b.w === "number"
+  );
 }
 
 // The same check as a Standard Schema, so Roomkit validates exactly what the baseline does (zod's cost is not measured).

@@ -129,14 +129,22 @@ export interface Profiling {
 }
 
 /** Sets every side up, warms each, runs the windows in {@link schedule} order, and tears down. */
-export async function runInterleaved<S>(plan: Plan, sides: readonly Side[], bench: Bench<S>, log: (line: string) => void, profiling?: Profiling): Promise<Trial[]> {
+export async function runInterleaved<S>(
+  plan: Plan,
+  sides: readonly Side[],
+  bench: Bench<S>,
+  log: (line: string) => void,
+  profiling?: Profiling,
+): Promise<Trial[]> {
   const states = new Map<Side, S>();
   try {
     // Setups run side by side (nothing is measured yet); a failed one still lets the others be torn down.
-    const setups = await Promise.allSettled(sides.map(async (side) => {
-      states.set(side, await bench.setup(side));
-      log(`  ${side}: ready`);
-    }));
+    const setups = await Promise.allSettled(
+      sides.map(async (side) => {
+        states.set(side, await bench.setup(side));
+        log(`  ${side}: ready`);
+      }),
+    );
     const failed = setups.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failed) throw failed.reason;
     for (const side of sides) await bench.warmup(states.get(side)!, side);
@@ -150,7 +158,8 @@ export async function runInterleaved<S>(plan: Plan, sides: readonly Side[], benc
     }
     if (profiling) {
       for (const [side, state] of states) {
-        for (const [n, s] of bench.servers(state).entries()) await s.stopProfile(`${profiling.dir}/${profiling.name}-${side}-${n}.cpuprofile`);
+        for (const [n, s] of bench.servers(state).entries())
+          await s.stopProfile(`${profiling.dir}/${profiling.name}-${side}-${n}.cpuprofile`);
       }
       log(`  CPU profiles of the measured windows in ${profiling.dir}`);
     }
@@ -161,7 +170,12 @@ export async function runInterleaved<S>(plan: Plan, sides: readonly Side[], benc
 }
 
 /** Runs `measure` (a fresh server each time) in {@link schedule} order. */
-export async function runFresh(plan: Plan, sides: readonly Side[], measure: (side: Side) => Promise<Metrics>, log: (line: string) => void): Promise<Trial[]> {
+export async function runFresh(
+  plan: Plan,
+  sides: readonly Side[],
+  measure: (side: Side) => Promise<Metrics>,
+  log: (line: string) => void,
+): Promise<Trial[]> {
   const trials: Trial[] = [];
   for (const { side, pair } of schedule(plan, sides)) {
     const metrics = await measure(side);
@@ -172,5 +186,7 @@ export async function runFresh(plan: Plan, sides: readonly Side[], measure: (sid
 }
 
 function brief(metrics: Metrics): string {
-  return Object.entries(metrics).map(([k, v]) => `${k}=${round(v, 3)}`).join(" ");
+  return Object.entries(metrics)
+    .map(([k, v]) => `${k}=${round(v, 3)}`)
+    .join(" ");
 }

@@ -47,9 +47,12 @@ export function summarizeProfile(profile: Profile): { total: number; functions: 
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const dir = fileURLToPath(new URL("../profiles/", import.meta.url));
-  const files = process.argv.length > 2
-    ? process.argv.slice(2)
-    : readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".cpuprofile")).map((f) => dir + f);
+  const files =
+    process.argv.length > 2
+      ? process.argv.slice(2)
+      : readdirSync(dir, { recursive: true, encoding: "utf8" })
+          .filter((f) => f.endsWith(".cpuprofile"))
+          .map((f) => dir + f);
   for (const file of files) {
     const { total, functions, areas } = summarizeProfile(JSON.parse(readFileSync(file, "utf8")) as Profile);
     console.log(`\n${file.replace(dir, "")}: ${total.toFixed(0)} ms on CPU (idle excluded)`);

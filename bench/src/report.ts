@@ -10,12 +10,30 @@ const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.met
 
 /** The figures the summary and the chart show, and the issue's thresholds for profiling. */
 const HEADLINES: Record<string, { key: string; short: string; threshold?: number }[]> = {
-  dm: [{ key: "cpuUsPerMsg", short: "DM: CPU per message", threshold: 1.25 }, { key: "p99", short: "DM: latency p99" }],
-  "dm-5000": [{ key: "cpuUsPerMsg", short: "DM 5k/s: CPU per message", threshold: 1.25 }, { key: "p99", short: "DM 5k/s: latency p99" }],
-  fanout: [{ key: "cpuUsPerDelivery", short: "Fan-out: CPU per delivery", threshold: 1.1 }, { key: "p99", short: "Fan-out: latency p99" }],
-  memory: [{ key: "rssPerConnKiB", short: "Memory: RSS per connection", threshold: 1.3 }, { key: "heapPerConnKiB", short: "Memory: heap per connection", threshold: 1.3 }],
-  cluster: [{ key: "totalCpuUsPerMsg", short: "2 nodes: CPU per message", threshold: 1.25 }, { key: "p99", short: "2 nodes: latency p99" }],
-  reconnect: [{ key: "allBackMs", short: "Storm: time until all back" }, { key: "cpuUsPerClient", short: "Storm: CPU per client" }],
+  dm: [
+    { key: "cpuUsPerMsg", short: "DM: CPU per message", threshold: 1.25 },
+    { key: "p99", short: "DM: latency p99" },
+  ],
+  "dm-5000": [
+    { key: "cpuUsPerMsg", short: "DM 5k/s: CPU per message", threshold: 1.25 },
+    { key: "p99", short: "DM 5k/s: latency p99" },
+  ],
+  fanout: [
+    { key: "cpuUsPerDelivery", short: "Fan-out: CPU per delivery", threshold: 1.1 },
+    { key: "p99", short: "Fan-out: latency p99" },
+  ],
+  memory: [
+    { key: "rssPerConnKiB", short: "Memory: RSS per connection", threshold: 1.3 },
+    { key: "heapPerConnKiB", short: "Memory: heap per connection", threshold: 1.3 },
+  ],
+  cluster: [
+    { key: "totalCpuUsPerMsg", short: "2 nodes: CPU per message", threshold: 1.25 },
+    { key: "p99", short: "2 nodes: latency p99" },
+  ],
+  reconnect: [
+    { key: "allBackMs", short: "Storm: time until all back" },
+    { key: "cpuUsPerClient", short: "Storm: CPU per client" },
+  ],
 };
 
 const fmt = (v: number | undefined) => {
@@ -39,7 +57,10 @@ export function loadResults(mode?: "full" | "quick"): Results | undefined {
 }
 
 function summaryTable(results: Results): string {
-  const rows = ["| Workload | Figure | Roomkit | Plain Socket.IO | Roomkit ÷ baseline (range over pairs) | A/A | raw ws floor |", "|---|---|---:|---:|---:|---:|---:|"];
+  const rows = [
+    "| Workload | Figure | Roomkit | Plain Socket.IO | Roomkit ÷ baseline (range over pairs) | A/A | raw ws floor |",
+    "|---|---|---:|---:|---:|---:|---:|",
+  ];
   for (const w of results.workloads) {
     if (w.status !== "ok") {
       rows.push(`| ${w.title} | ${w.status}: ${w.reason ?? ""} | | | | | |`);
@@ -49,35 +70,56 @@ function summaryTable(results: Results): string {
       const def = w.metrics.find((m) => m.key === h.key)!;
       const s = w.summary[h.key]!;
       const flag = h.threshold !== undefined && (s.ratio ?? 0) > h.threshold ? ` ⚠ over ${h.threshold}×` : "";
-      rows.push(`| ${w.title} | ${def.label}${unit(def)} | ${fmt(s.median.roomkit)} | ${fmt(s.median.baseline)} | ${ratio(s)}${flag} | ${s.aa === undefined ? "–" : `${s.aa.toFixed(2)}×`} | ${fmt(s.median.ws)} |`);
+      rows.push(
+        `| ${w.title} | ${def.label}${unit(def)} | ${fmt(s.median.roomkit)} | ${fmt(s.median.baseline)} | ${ratio(s)}${flag} | ${s.aa === undefined ? "–" : `${s.aa.toFixed(2)}×`} | ${fmt(s.median.ws)} |`,
+      );
     }
   }
   return rows.join("\n");
 }
 
 function workloadSection(w: WorkloadResult): string {
-  const params = Object.entries(w.params).map(([k, v]) => `${k} ${v}`).join(", ");
+  const params = Object.entries(w.params)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
   if (w.status !== "ok") return `### ${w.title}\n\n${w.status}: ${w.reason}\n`;
-  const rows = ["| Figure | Roomkit | Plain Socket.IO | Roomkit ÷ baseline | per-pair ratios | A/A | raw ws floor |", "|---|---:|---:|---:|---|---:|---:|"];
+  const rows = [
+    "| Figure | Roomkit | Plain Socket.IO | Roomkit ÷ baseline | per-pair ratios | A/A | raw ws floor |",
+    "|---|---:|---:|---:|---|---:|---:|",
+  ];
   for (const def of w.metrics) {
     const s = w.summary[def.key]!;
     if (def.kind === "count") {
       rows.push(`| ${def.label} (total over all windows, must be 0) | ${s.total === 0 ? "0" : `**${s.total}**`} | | | | | |`);
       continue;
     }
-    rows.push(`| ${def.label}${unit(def)} | ${fmt(s.median.roomkit)} | ${fmt(s.median.baseline)} | ${def.kind === "cost" ? ratio(s) : "–"} | ${s.ratios?.map((r) => r.toFixed(2)).join(" ") ?? ""} | ${s.aa === undefined ? "–" : `${s.aa.toFixed(2)}×`} | ${fmt(s.median.ws)} |`);
+    rows.push(
+      `| ${def.label}${unit(def)} | ${fmt(s.median.roomkit)} | ${fmt(s.median.baseline)} | ${def.kind === "cost" ? ratio(s) : "–"} | ${s.ratios?.map((r) => r.toFixed(2)).join(" ") ?? ""} | ${s.aa === undefined ? "–" : `${s.aa.toFixed(2)}×`} | ${fmt(s.median.ws)} |`,
+    );
   }
   return `### ${w.title}\n\nParameters: ${params}. ${w.trials.length} windows in ${w.seconds.toFixed(0)} s.\n\n${rows.join("\n")}\n`;
 }
 
 function bars(results: Results): Bar[] {
-  return results.workloads.filter((w) => w.status === "ok").flatMap((w) =>
-    (HEADLINES[w.id] ?? []).flatMap((h) => {
-      const s = w.summary[h.key];
-      const def = w.metrics.find((m) => m.key === h.key);
-      if (!s || s.ratio === undefined || !def) return [];
-      return [{ label: h.short, ratio: s.ratio, min: s.ratioMin!, max: s.ratioMax!, ...(s.aa === undefined ? {} : { aa: s.aa }), ...(h.threshold === undefined ? {} : { threshold: h.threshold }) }];
-    }));
+  return results.workloads
+    .filter((w) => w.status === "ok")
+    .flatMap((w) =>
+      (HEADLINES[w.id] ?? []).flatMap((h) => {
+        const s = w.summary[h.key];
+        const def = w.metrics.find((m) => m.key === h.key);
+        if (!s || s.ratio === undefined || !def) return [];
+        return [
+          {
+            label: h.short,
+            ratio: s.ratio,
+            min: s.ratioMin!,
+            max: s.ratioMax!,
+            ...(s.aa === undefined ? {} : { aa: s.aa }),
+            ...(h.threshold === undefined ? {} : { threshold: h.threshold }),
+          },
+        ];
+      }),
+    );
 }
 
 const METHOD = `- **Three implementations of one chat.** Roomkit (\`createRoomkit\`, in-memory stores, default limits and presence grace);
@@ -108,8 +150,10 @@ const METHOD = `- **Three implementations of one chat.** Roomkit (\`createRoomki
 export function renderMarkdown(results: Results, notes: string | undefined): string {
   const m = results.machine;
   const date = results.startedAt.slice(0, 10);
-  const banner = results.mode === "full" ? "" :
-    `> **Provisional: a ${results.mode} run** (short windows, smaller scale) made on ${date} on a shared machine while other test suites ran. It validates the harness; the published figures come from \`npm run bench -- --full\` on a quiet machine.\n\n`;
+  const banner =
+    results.mode === "full"
+      ? ""
+      : `> **Provisional: a ${results.mode} run** (short windows, smaller scale) made on ${date} on a shared machine while other test suites ran. It validates the harness; the published figures come from \`npm run bench -- --full\` on a quiet machine.\n\n`;
   return `# Benchmarks: Roomkit next to plain Socket.IO
 
 <!-- Generated by \`npm run report -w @roomkit/bench\` from bench/results/${results.mode}.json. Edit bench/src/report.ts or bench/notes.md, not this file. -->

@@ -21,7 +21,10 @@ const { values } = parseArgs({
 
 const bench = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const mode = values.full ? "full" : "quick";
-const only = values.only?.split(",").map((s) => s.trim()).filter(Boolean);
+const only = values.only
+  ?.split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 const placement = choosePlacement(!values["no-pin"]);
 pin(process.pid, placement.generator);
 const profileDir = values.profile ? bench("profiles") : undefined;
@@ -29,7 +32,9 @@ if (profileDir) mkdirSync(profileDir, { recursive: true });
 
 const t0 = Date.now();
 const log = (line: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
-log(`${mode} run; ${placement.servers === undefined ? "not pinned" : `servers on core ${placement.servers}, generator on core ${placement.generator}`}`);
+log(
+  `${mode} run; ${placement.servers === undefined ? "not pinned" : `servers on core ${placement.servers}, generator on core ${placement.generator}`}`,
+);
 
 const results = await runSuite({
   mode,
@@ -42,7 +47,9 @@ const results = await runSuite({
 });
 
 // `--out` is relative to where `npm run bench` was called, not to the bench workspace npm runs in.
-const out = values.out ? resolve(process.env.INIT_CWD ?? process.cwd(), values.out) : bench(`results/${only ? `${mode}.${only.join("+")}` : mode}.json`);
+const out = values.out
+  ? resolve(process.env.INIT_CWD ?? process.cwd(), values.out)
+  : bench(`results/${only ? `${mode}.${only.join("+")}` : mode}.json`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 log(`wrote ${out}`);

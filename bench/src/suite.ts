@@ -26,9 +26,42 @@ const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /** Sizes per mode: smoke keeps CI honest in seconds, quick validates in minutes, full is for the published figures. */
 const SIZES = {
-  smoke: { users: 20, fanMembers: 20, windowS: 0.5, warmupS: 0.2, dmRate: 100, fanRate: 100, connections: 20, roomSize: 10, storm: 20, gap: 3 },
-  quick: { users: 1000, fanMembers: 500, windowS: 2, warmupS: 1, dmRate: 1000, fanRate: 50, connections: 1000, roomSize: 100, storm: 1000, gap: 10 },
-  full: { users: 1000, fanMembers: 1000, windowS: 10, warmupS: 5, dmRate: 1000, fanRate: 50, connections: 5000, roomSize: 100, storm: 1000, gap: 10 },
+  smoke: {
+    users: 20,
+    fanMembers: 20,
+    windowS: 0.5,
+    warmupS: 0.2,
+    dmRate: 100,
+    fanRate: 100,
+    connections: 20,
+    roomSize: 10,
+    storm: 20,
+    gap: 3,
+  },
+  quick: {
+    users: 1000,
+    fanMembers: 500,
+    windowS: 2,
+    warmupS: 1,
+    dmRate: 1000,
+    fanRate: 50,
+    connections: 1000,
+    roomSize: 100,
+    storm: 1000,
+    gap: 10,
+  },
+  full: {
+    users: 1000,
+    fanMembers: 1000,
+    windowS: 10,
+    warmupS: 5,
+    dmRate: 1000,
+    fanRate: 50,
+    connections: 5000,
+    roomSize: 100,
+    storm: 1000,
+    gap: 10,
+  },
 } as const;
 
 export const PLANS: Record<Mode, Plan> = {
@@ -71,25 +104,35 @@ function specs(mode: Mode, launch: Launch): Spec[] {
       metrics: MEMORY_METRICS,
       run: (plan, log) => runFresh(plan, sidesOf(plan, true), (side) => memoryTrial(side, memParams, launch), log),
     },
-    ...(mode === "quick" ? [] : [{
-      id: "cluster",
-      title: `Two nodes and Redis, cross-node DMs at ${clusterParams.rate} msg/s`,
-      params: clusterShown,
-      metrics: CLUSTER_METRICS,
-      unavailable: () => clusterUnavailable(REDIS_URL),
-      run: async (plan: Plan, log: (line: string) => void, profiling?: Profiling) => {
-        const redis = createClient({ url: REDIS_URL });
-        await redis.connect();
-        try {
-          const adapter = await adapterKindFor(redis);
-          clusterShown.adapter = adapter;
-          log(`  @socket.io/redis-adapter: ${adapter} on both sides`);
-          return await runInterleaved(plan, sidesOf(plan, false), clusterBench(clusterParams, launch, redis, adapter), log, profiling);
-        } finally {
-          await redis.close();
-        }
-      },
-    }]),
+    ...(mode === "quick"
+      ? []
+      : [
+          {
+            id: "cluster",
+            title: `Two nodes and Redis, cross-node DMs at ${clusterParams.rate} msg/s`,
+            params: clusterShown,
+            metrics: CLUSTER_METRICS,
+            unavailable: () => clusterUnavailable(REDIS_URL),
+            run: async (plan: Plan, log: (line: string) => void, profiling?: Profiling) => {
+              const redis = createClient({ url: REDIS_URL });
+              await redis.connect();
+              try {
+                const adapter = await adapterKindFor(redis);
+                clusterShown.adapter = adapter;
+                log(`  @socket.io/redis-adapter: ${adapter} on both sides`);
+                return await runInterleaved(
+                  plan,
+                  sidesOf(plan, false),
+                  clusterBench(clusterParams, launch, redis, adapter),
+                  log,
+                  profiling,
+                );
+              } finally {
+                await redis.close();
+              }
+            },
+          },
+        ]),
     {
       id: "reconnect",
       title: `Reconnect storm, ${stormParams.clients} clients at once with recovery`,

@@ -17,7 +17,9 @@ describe("bench smoke", () => {
       const w = await smoke(id);
       expect(w.reason).toBeUndefined();
       expect(w.status).toBe("ok");
-      expect(new Set(w.trials.map((t) => t.side))).toEqual(new Set(id === "reconnect" ? ["roomkit", "baseline"] : ["roomkit", "baseline", "ws"]));
+      expect(new Set(w.trials.map((t) => t.side))).toEqual(
+        new Set(id === "reconnect" ? ["roomkit", "baseline"] : ["roomkit", "baseline", "ws"]),
+      );
       for (const t of w.trials) {
         expect(t.metrics.errors, `${t.side} errors`).toBe(0);
         if ("lost" in t.metrics) expect(t.metrics.lost, `${t.side} lost`).toBe(0);

@@ -29,7 +29,12 @@ const CONNECT_WIDTH = 50;
  * Starts `nodes` server processes of a side (rooms created through the first), and connects
  * users `u0..u<users-1>`, user i to node i mod nodes.
  */
-export async function launchFleet(side: Side, users: number, launch: Launch, opts: { nodes?: number; rooms?: RoomSpec[]; server?: ServerOptions } = {}): Promise<Fleet> {
+export async function launchFleet(
+  side: Side,
+  users: number,
+  launch: Launch,
+  opts: { nodes?: number; rooms?: RoomSpec[]; server?: ServerOptions } = {},
+): Promise<Fleet> {
   const spawn: SpawnOptions = { ...launch, ...(opts.server ? { server: opts.server } : {}) };
   const servers: ServerProcess[] = [];
   for (let n = 0; n < (opts.nodes ?? 1); n++) servers.push(await spawnServer(implOf(side), spawn));

@@ -17,7 +17,11 @@ export class SocketIoClient implements ChatClient {
   readonly #dms = new Map<string, string>();
   readonly #epochs = new Map<string, string>();
 
-  constructor(private readonly dialect: "roomkit" | "baseline", private readonly url: string, readonly user: string) {}
+  constructor(
+    private readonly dialect: "roomkit" | "baseline",
+    private readonly url: string,
+    readonly user: string,
+  ) {}
 
   connect(): Promise<void> {
     if (!this.#socket) {
@@ -62,9 +66,10 @@ export class SocketIoClient implements ChatClient {
     const socket = this.#socket;
     if (!socket) throw new Error("connect first");
     const epoch = this.#epochs.get(channel);
-    const payload = this.dialect === "roomkit"
-      ? { channel, ...(since === undefined ? {} : { since, ...(epoch ? { epoch } : {}) }) }
-      : { channel, ...(since === undefined ? {} : { since }) };
+    const payload =
+      this.dialect === "roomkit"
+        ? { channel, ...(since === undefined ? {} : { since, ...(epoch ? { epoch } : {}) }) }
+        : { channel, ...(since === undefined ? {} : { since }) };
     const ack = await new Promise<Ack>((done) => {
       socket.timeout(ACK_TIMEOUT_MS).emit(this.dialect === "roomkit" ? "rk:subscribe" : "sync", payload, (err: Error | null, a: Ack) => {
         done(err ? { ok: false, error: { code: "TIMEOUT" } } : a);
@@ -72,7 +77,12 @@ export class SocketIoClient implements ChatClient {
     });
     if (!ack.ok) return { ok: false, seq: 0, messages: [], error: ack.error?.code ?? "UNKNOWN" };
     if (ack.epoch) this.#epochs.set(channel, ack.epoch);
-    return { ok: true, seq: ack.seq ?? 0, ...(ack.recovered === undefined ? {} : { recovered: ack.recovered }), messages: ack.messages ?? [] };
+    return {
+      ok: true,
+      seq: ack.seq ?? 0,
+      ...(ack.recovered === undefined ? {} : { recovered: ack.recovered }),
+      messages: ack.messages ?? [],
+    };
   }
 
   #request(event: string, payload: object, done: Done): void {

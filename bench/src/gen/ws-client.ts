@@ -12,7 +12,10 @@ export class WsClient implements ChatClient {
   #next = 0;
   readonly #waiting = new Map<number, (reply: Reply) => void>();
 
-  constructor(private readonly url: string, readonly user: string) {}
+  constructor(
+    private readonly url: string,
+    readonly user: string,
+  ) {}
 
   connect(): Promise<void> {
     const ws = new WebSocket(`${this.url.replace(/^http/, "ws")}/?user=${encodeURIComponent(this.user)}`);
@@ -44,7 +47,9 @@ export class WsClient implements ChatClient {
 
   subscribe(channel: string): Promise<SubscribeOutcome> {
     return new Promise((done) => {
-      this.#request({ op: "sub", channel }, (r) => done(r.ok ? { ok: true, seq: r.seq ?? 0, messages: [] } : { ok: false, seq: 0, messages: [], error: r.error?.code ?? "UNKNOWN" }));
+      this.#request({ op: "sub", channel }, (r) =>
+        done(r.ok ? { ok: true, seq: r.seq ?? 0, messages: [] } : { ok: false, seq: 0, messages: [], error: r.error?.code ?? "UNKNOWN" }),
+      );
     });
   }
 

@@ -53,7 +53,10 @@ export class MemoryHistory implements History {
 
 /** History in Redis for many nodes: a counter and a capped list per channel. */
 export class RedisHistory implements History {
-  constructor(private readonly client: RedisClient, private readonly prefix: string) {}
+  constructor(
+    private readonly client: RedisClient,
+    private readonly prefix: string,
+  ) {}
 
   async append(channel: string, from: string, body: unknown): Promise<StoredMessage> {
     const seq = await this.client.incr(`${this.prefix}:seq:${channel}`);
@@ -64,7 +67,8 @@ export class RedisHistory implements History {
   }
 
   async since(channel: string, since?: number): Promise<Replay> {
-    if (since === undefined) return { seq: Number((await this.client.get(`${this.prefix}:seq:${channel}`)) ?? 0), recovered: false, messages: [] };
+    if (since === undefined)
+      return { seq: Number((await this.client.get(`${this.prefix}:seq:${channel}`)) ?? 0), recovered: false, messages: [] };
     const [seq, raw] = await Promise.all([
       this.client.get(`${this.prefix}:seq:${channel}`),
       this.client.lRange(`${this.prefix}:log:${channel}`, 0, -1),

@@ -48,7 +48,12 @@ function ask<T>(child: ChildProcess, pending: Pending, seq: { n: number }, req: 
 export async function spawnServer(impl: Impl, options: SpawnOptions = {}): Promise<ServerProcess> {
   const execArgv = ["--import", "tsx", "--expose-gc"];
   const env = options.source ? { ...process.env, TSX_TSCONFIG_PATH: SOURCE_TSCONFIG } : process.env;
-  const child = fork(HOST, [impl, JSON.stringify(options.server ?? {})], { cwd: BENCH, env, execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(HOST, [impl, JSON.stringify(options.server ?? {})], {
+    cwd: BENCH,
+    env,
+    execArgv,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   pin(child.pid!, options.cpus);
   const pending: Pending = new Map();
   const seq = { n: 0 };

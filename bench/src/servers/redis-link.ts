@@ -20,9 +20,11 @@ export async function linkRedis(io: Server, url: string, prefix: string, kind: R
   const pub = client.duplicate();
   const sub = client.duplicate();
   await Promise.all([client.connect(), pub.connect(), sub.connect()]);
-  io.adapter(kind === "sharded"
-    ? createShardedAdapter(pub, sub, { channelPrefix: `${prefix}:io`, subscriptionMode: "dynamic" })
-    : createAdapter(pub, sub, { key: `${prefix}:io` }));
+  io.adapter(
+    kind === "sharded"
+      ? createShardedAdapter(pub, sub, { channelPrefix: `${prefix}:io`, subscriptionMode: "dynamic" })
+      : createAdapter(pub, sub, { key: `${prefix}:io` }),
+  );
   return {
     client,
     async close() {

@@ -79,7 +79,10 @@ export function clusterBench(params: ClusterParams, launch: Launch, redis: Redis
   return {
     async setup(side: Side) {
       const prefix = `${run}:${side}`;
-      const fleet = await launchFleet(side, params.users, launch, { nodes: 2, server: { redis: { url: params.redisUrl, prefix, adapter } } });
+      const fleet = await launchFleet(side, params.users, launch, {
+        nodes: 2,
+        server: { redis: { url: params.redisUrl, prefix, adapter } },
+      });
       return { fleet, prefix };
     },
     warmup: async (cluster) => void (await window(cluster, params.warmupS)),

@@ -52,28 +52,38 @@ async function storm(state: Storm, p: ReconnectParams): Promise<Metrics> {
     if (Date.now() > deadline) throw new Error("the server still sees clients 15 s after they disconnected");
     await sleep(20);
   }
-  await Promise.all(writers.map(async (w, g) => {
-    for (let k = 0; k < p.gap; k++) await publish(w, `room:g${g}`, k);
-  }));
+  await Promise.all(
+    writers.map(async (w, g) => {
+      for (let k = 0; k < p.gap; k++) await publish(w, `room:g${g}`, k);
+    }),
+  );
   let errors = 0;
   const times: number[] = [];
   const meter = await startMeter(fleet.servers);
   const t0 = performance.now();
-  await Promise.all(fleet.clients.map(async (c, i) => {
-    try {
-      await c.connect();
-      const [dm, room] = channelsOf(i, p);
-      const [a, b] = await Promise.all([c.subscribe(dm, seen[i]!.get(dm)), c.subscribe(room, seen[i]!.get(room))]);
-      const roomFrom = seen[i]!.get(room)! + 1;
-      const whole = a.ok && b.ok && a.recovered === true && b.recovered === true && a.messages.length === 0 &&
-        b.messages.length === p.gap && b.messages[0]?.seq === roomFrom;
-      if (!whole) errors++;
-      if (b.ok) seen[i]!.set(room, b.seq);
-      times.push(performance.now() - t0);
-    } catch {
-      errors++;
-    }
-  }));
+  await Promise.all(
+    fleet.clients.map(async (c, i) => {
+      try {
+        await c.connect();
+        const [dm, room] = channelsOf(i, p);
+        const [a, b] = await Promise.all([c.subscribe(dm, seen[i]!.get(dm)), c.subscribe(room, seen[i]!.get(room))]);
+        const roomFrom = seen[i]!.get(room)! + 1;
+        const whole =
+          a.ok &&
+          b.ok &&
+          a.recovered === true &&
+          b.recovered === true &&
+          a.messages.length === 0 &&
+          b.messages.length === p.gap &&
+          b.messages[0]?.seq === roomFrom;
+        if (!whole) errors++;
+        if (b.ok) seen[i]!.set(room, b.seq);
+        times.push(performance.now() - t0);
+      } catch {
+        errors++;
+      }
+    }),
+  );
   const allBackMs = performance.now() - t0;
   const usage = await meter.stop();
   times.sort((x, y) => x - y);

@@ -40,7 +40,8 @@ const { token, user: me } = await signIn<Profile>({
 const rk = createClient<typeof contract>(location.origin, { auth: { token }, socket: { path: `${appBase}socket.io` } });
 rk.connection.subscribe((state) => {
   // The demo server signs with a secret made at startup: after a restart, old tokens are refused.
-  if (state.status === "disconnected" && state.reason === "refused") signOut("Your session ended (the demo server restarted). Sign in again.");
+  if (state.status === "disconnected" && state.reason === "refused")
+    signOut("Your session ended (the demo server restarted). Sign in again.");
 });
 const online = rk.channel("online:everyone");
 const conversations = new Map<string, Conversation>();
@@ -98,13 +99,16 @@ function readUpTo(c: Conversation, { userId, seq }: Receipt): void {
  * of marks that move while connected; `dm.receipts()` is where they stand.
  */
 function loadReceipts(c: Conversation): Promise<void> {
-  c.reading ??= c.dm.receipts().then(
-    (receipts) => {
-      for (const receipt of receipts) readUpTo(c, receipt);
-      changed(c);
-    },
-    () => undefined, // dropped: the next connection asks again
-  ).finally(() => (c.reading = undefined));
+  c.reading ??= c.dm
+    .receipts()
+    .then(
+      (receipts) => {
+        for (const receipt of receipts) readUpTo(c, receipt);
+        changed(c);
+      },
+      () => undefined, // dropped: the next connection asks again
+    )
+    .finally(() => (c.reading = undefined));
   return c.reading;
 }
 
@@ -127,7 +131,9 @@ function changed(c: Conversation): void {
 
 const people = h("ul", { class: "list", "aria-label": "People" });
 const pane = h("section", { class: "pane", "aria-label": "Conversation" });
-const side = sidebar({ icon: "💬", title: "Direct messages", label: "Conversations" }, { id: me.id, name: me.profile.name },
+const side = sidebar(
+  { icon: "💬", title: "Direct messages", label: "Conversations" },
+  { id: me.id, name: me.profile.name },
   h("h2", { class: "section-title" }, "People"),
   people,
   newConversationForm(),
@@ -143,7 +149,10 @@ document.body.replaceChildren(connectionBanner(rk.connection), layout);
 /** Anyone, online or not, by their name (their user id). */
 function newConversationForm(): HTMLElement {
   return fieldForm({
-    id: "peer-name", label: "Message someone", placeholder: "Their name", button: "Open",
+    id: "peer-name",
+    label: "Message someone",
+    placeholder: "Their name",
+    button: "Open",
     submit: async (peer) => {
       if (peer === me.id) throw new Error("That is you: pick someone else.");
       if (!isValidUserId(peer)) throw new Error(`“${peer}” is not a name here: letters, digits and . _ - @ + = ~, no spaces.`);
@@ -157,19 +166,33 @@ function renderPeople(): void {
   ids.delete(me.id);
   const sorted = [...ids].sort((a, b) => Number(online.presence.has(b)) - Number(online.presence.has(a)) || a.localeCompare(b));
   const focused = (document.activeElement as HTMLElement | null)?.dataset.peer;
-  fill(people, sorted.length === 0
-    ? h("li", { class: "empty-hint" }, "Nobody else is here yet. Open this page in another tab and sign in as someone else.")
-    : sorted.map((peer) => {
-        const c = conversations.get(peer);
-        const unread = c ? unreadOf(c) : 0;
-        const isOnline = online.presence.has(peer);
-        const status = typing.names.includes(peer) ? "typing…" : isOnline ? "online" : "offline";
-        return h("li", null, h("button", { class: "item", "data-peer": peer, "aria-current": peer === openPeer ? "true" : null, onclick: () => void open(peer) },
-          avatar(peer, { online: isOnline }),
-          h("span", { class: "who" }, h("span", { class: "name" }, peer), h("span", { class: `sub${status === "typing…" ? " typing" : ""}` }, status)),
-          unread > 0 && h("span", { class: "badge", "aria-label": `${unread} unread` }, unread),
-        ));
-      }));
+  fill(
+    people,
+    sorted.length === 0
+      ? h("li", { class: "empty-hint" }, "Nobody else is here yet. Open this page in another tab and sign in as someone else.")
+      : sorted.map((peer) => {
+          const c = conversations.get(peer);
+          const unread = c ? unreadOf(c) : 0;
+          const isOnline = online.presence.has(peer);
+          const status = typing.names.includes(peer) ? "typing…" : isOnline ? "online" : "offline";
+          return h(
+            "li",
+            null,
+            h(
+              "button",
+              { class: "item", "data-peer": peer, "aria-current": peer === openPeer ? "true" : null, onclick: () => void open(peer) },
+              avatar(peer, { online: isOnline }),
+              h(
+                "span",
+                { class: "who" },
+                h("span", { class: "name" }, peer),
+                h("span", { class: `sub${status === "typing…" ? " typing" : ""}` }, status),
+              ),
+              unread > 0 && h("span", { class: "badge", "aria-label": `${unread} unread` }, unread),
+            ),
+          );
+        }),
+  );
   if (focused) people.querySelector<HTMLElement>(`[data-peer="${CSS.escape(focused)}"]`)?.focus();
   const total = [...conversations.values()].reduce((sum, c) => sum + unreadOf(c), 0);
   nav.count("people", total);
@@ -185,8 +208,16 @@ const older = h("button", { class: "ghost older", onclick: () => void loadOlder(
 function renderHeader(): void {
   if (!openPeer) return;
   const status = typing.names.includes(openPeer) ? "typing…" : online.presence.has(openPeer) ? "online" : "offline";
-  fill(header, avatar(openPeer, { online: online.presence.has(openPeer), size: "l" }),
-    h("div", { class: "who" }, h("h2", { class: "name" }, openPeer), h("span", { class: `sub${status === "typing…" ? " typing" : ""}`, "aria-live": "polite" }, status)));
+  fill(
+    header,
+    avatar(openPeer, { online: online.presence.has(openPeer), size: "l" }),
+    h(
+      "div",
+      { class: "who" },
+      h("h2", { class: "name" }, openPeer),
+      h("span", { class: `sub${status === "typing…" ? " typing" : ""}`, "aria-live": "polite" }, status),
+    ),
+  );
 }
 
 function showEmptyPane(): void {
@@ -214,14 +245,17 @@ async function open(peer: string): Promise<void> {
 /** The first page of history, once (and again when asking for it failed, e.g. on a drop). */
 function loadHistory(c: Conversation): Promise<void> {
   // The page ends exactly where the live messages begin: no gap, no duplicate.
-  c.loaded ??= c.dm.history({ untilSubscribed: true, limit: 50 }).then((page) => {
-    const first = c.messages[0]?.seq ?? Infinity; // (a `reset` may have come meanwhile)
-    c.messages = [...page.messages.filter((m) => m.seq < first), ...c.messages];
-    c.hasMore = page.hasMore;
-    if (openPeer === c.peer) renderMessages(c);
-  }, () => {
-    c.loaded = undefined;
-  });
+  c.loaded ??= c.dm.history({ untilSubscribed: true, limit: 50 }).then(
+    (page) => {
+      const first = c.messages[0]?.seq ?? Infinity; // (a `reset` may have come meanwhile)
+      c.messages = [...page.messages.filter((m) => m.seq < first), ...c.messages];
+      c.hasMore = page.hasMore;
+      if (openPeer === c.peer) renderMessages(c);
+    },
+    () => {
+      c.loaded = undefined;
+    },
+  );
   return c.loaded;
 }
 
@@ -242,8 +276,12 @@ function messageView(m: Message<Body>): HTMLElement {
   const known = views.get(m.id);
   if (known) return known;
   const { text, image } = m.body;
-  const view = h("li", { class: `message ${m.from === me.id ? "mine" : "theirs"}`, "data-seq": m.seq },
-    h("div", { class: "bubble" },
+  const view = h(
+    "li",
+    { class: `message ${m.from === me.id ? "mine" : "theirs"}`, "data-seq": m.seq },
+    h(
+      "div",
+      { class: "bubble" },
       image && h("img", { class: "attachment", src: imageUrl(image), alt: image.name ? `Image: ${image.name}` : "Image" }),
       text && h("p", { class: "text" }, text),
     ),
@@ -261,7 +299,10 @@ function renderMessages(c: Conversation): void {
   const lastMine = c.messages.findLast((m) => m.from === me.id);
   if (lastMine) {
     const seen = c.peerRead >= lastMine.seq;
-    views.get(lastMine.id)?.querySelector(".meta")?.append(h("span", { class: `receipt${seen ? " seen" : ""}` }, seen ? "Seen" : "Sent"));
+    views
+      .get(lastMine.id)
+      ?.querySelector(".meta")
+      ?.append(h("span", { class: `receipt${seen ? " seen" : ""}` }, seen ? "Seen" : "Sent"));
   }
 }
 
@@ -296,8 +337,12 @@ const composer = messageComposer({
   },
   ready: () => image !== undefined,
   before: [
-    h("label", { for: "image", class: "icon-button", title: "Attach an image" },
-      h("span", { class: "emoji", "aria-hidden": "true" }, "🖼️"), h("span", { class: "visually-hidden" }, "Attach an image")),
+    h(
+      "label",
+      { for: "image", class: "icon-button", title: "Attach an image" },
+      h("span", { class: "emoji", "aria-hidden": "true" }, "🖼️"),
+      h("span", { class: "visually-hidden" }, "Attach an image"),
+    ),
     file,
   ],
   above: [preview],
@@ -348,10 +393,13 @@ rk.on("inbox", (m) => {
   const peer = m.channel.startsWith("dm:") ? dmPeer(m.channel.slice(3), me.id) : undefined;
   if (!peer || conversations.has(peer)) return;
   const c = conversationWith(peer);
-  c.dm.unread().then(({ latest, lastRead }) => {
-    Object.assign(c, { latest: Math.max(c.latest, latest), myRead: Math.max(c.myRead, lastRead) });
-    changed(c);
-  }, () => undefined); // dropped: the next connection's loadConversations has it
+  c.dm.unread().then(
+    ({ latest, lastRead }) => {
+      Object.assign(c, { latest: Math.max(c.latest, latest), myRead: Math.max(c.myRead, lastRead) });
+      changed(c);
+    },
+    () => undefined,
+  ); // dropped: the next connection's loadConversations has it
 });
 document.addEventListener("visibilitychange", () => {
   const c = openPeer ? conversations.get(openPeer) : undefined;

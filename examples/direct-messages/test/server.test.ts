@@ -7,10 +7,11 @@ import { directMessagesRoomkit } from "../src/server.js";
 
 // The app's own configuration, with a secret of the test's: it signs each user's token.
 const secret = randomBytes(32);
-const start = () => startApp({
-  app: directMessagesRoomkit(secret),
-  login: async (id) => ({ token: await signToken(secret, { id, profile: { name: id } }) }),
-});
+const start = () =>
+  startApp({
+    app: directMessagesRoomkit(secret),
+    login: async (id) => ({ token: await signToken(secret, { id, profile: { name: id } }) }),
+  });
 
 autoClose(afterEach);
 

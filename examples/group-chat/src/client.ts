@@ -24,7 +24,8 @@ const { token, user: me } = await signIn<Profile>({
 const rk = createClient<typeof contract>(location.origin, { auth: { token }, socket: { path: `${appBase}socket.io` } });
 rk.connection.subscribe((state) => {
   // The demo server signs with a secret made at startup: after a restart, old tokens are refused.
-  if (state.status === "disconnected" && state.reason === "refused") signOut("Your session ended (the demo server restarted). Sign in again.");
+  if (state.status === "disconnected" && state.reason === "refused")
+    signOut("Your session ended (the demo server restarted). Sign in again.");
 });
 const store = new RoomStore(rk, me.id, { renderRooms, renderTimeline, renderTyping, renderMembers, roomClosed });
 const { rooms } = store;
@@ -34,7 +35,9 @@ const { rooms } = store;
 const roomList = h("ul", { class: "list", "aria-label": "Rooms" });
 const pane = h("section", { class: "pane", "aria-label": "Room" });
 const members = memberPanel(me.id);
-const side = sidebar({ icon: "👥", title: "Group chat", label: "Rooms" }, { id: me.id, name: me.profile.name },
+const side = sidebar(
+  { icon: "👥", title: "Group chat", label: "Rooms" },
+  { id: me.id, name: me.profile.name },
   h("h2", { class: "section-title" }, "Rooms"),
   newRoomForm(),
   roomList,
@@ -50,7 +53,11 @@ document.body.replaceChildren(connectionBanner(rk.connection), layout);
 
 function newRoomForm(): HTMLElement {
   return fieldForm({
-    id: "room-name", label: "New private room", placeholder: "Room name", button: "Create", primary: true,
+    id: "room-name",
+    label: "New private room",
+    placeholder: "Room name",
+    button: "Create",
+    primary: true,
     submit: async (name) => {
       // A private room: only the people its owner and admins invite can get in.
       const room = await rk.rooms.create({ name, open: false });
@@ -61,17 +68,36 @@ function newRoomForm(): HTMLElement {
 }
 
 function renderRooms(): void {
-  fill(roomList, rooms.size === 0
-    ? h("li", { class: "empty-hint" }, "No rooms yet. Create one, or ask someone to invite you.")
-    : [...rooms.values()].map((r) => {
-        const unread = unreadOf(r);
-        const typing = typingText(r.typing.names);
-        return h("li", null, h("button", { class: "item", "data-room": r.channel, "aria-current": r.channel === store.openChannel ? "true" : null, onclick: () => void open(r.channel) },
-          avatar(r.name, { shape: "square" }),
-          h("span", { class: "who" }, h("span", { class: "name" }, r.name), h("span", { class: `sub${typing ? " typing" : ""}` }, typing || "private room")),
-          unread > 0 && h("span", { class: "badge", "aria-label": `${unread} unread` }, unread),
-        ));
-      }));
+  fill(
+    roomList,
+    rooms.size === 0
+      ? h("li", { class: "empty-hint" }, "No rooms yet. Create one, or ask someone to invite you.")
+      : [...rooms.values()].map((r) => {
+          const unread = unreadOf(r);
+          const typing = typingText(r.typing.names);
+          return h(
+            "li",
+            null,
+            h(
+              "button",
+              {
+                class: "item",
+                "data-room": r.channel,
+                "aria-current": r.channel === store.openChannel ? "true" : null,
+                onclick: () => void open(r.channel),
+              },
+              avatar(r.name, { shape: "square" }),
+              h(
+                "span",
+                { class: "who" },
+                h("span", { class: "name" }, r.name),
+                h("span", { class: `sub${typing ? " typing" : ""}` }, typing || "private room"),
+              ),
+              unread > 0 && h("span", { class: "badge", "aria-label": `${unread} unread` }, unread),
+            ),
+          );
+        }),
+  );
   const total = [...rooms.values()].reduce((sum, r) => sum + unreadOf(r), 0);
   nav.count("rooms", total);
   document.title = `${total > 0 ? `(${total}) ` : ""}Group chat · Roomkit`;
@@ -80,9 +106,14 @@ function renderRooms(): void {
 function showEmptyPane(notice?: string): void {
   members.hide();
   nav.offer("members", false);
-  fill(pane,
+  fill(
+    pane,
     notice ? h("p", { class: "toast", role: "alert" }, notice) : null,
-    emptyState("👥", `Hi ${me.profile.name}!`, "Create a private room in the list of rooms and invite people, or open one you were added to."),
+    emptyState(
+      "👥",
+      `Hi ${me.profile.name}!`,
+      "Create a private room in the list of rooms and invite people, or open one you were added to.",
+    ),
   );
 }
 
@@ -122,9 +153,12 @@ async function open(channel: string): Promise<void> {
 
 function renderHeader(r: Room): void {
   const online = r.members.filter((m) => r.room.presence.has(m.userId)).length;
-  fill(header,
+  fill(
+    header,
     avatar(r.name, { size: "l", shape: "square" }),
-    h("div", { class: "who" },
+    h(
+      "div",
+      { class: "who" },
       h("h2", { class: "name" }, r.name),
       h("span", { class: "sub" }, r.members.length > 0 ? `${r.members.length} members · ${online} online` : "private room"),
     ),
@@ -155,7 +189,9 @@ function entryView(m: Entry, previous: Entry | undefined): HTMLElement {
   else {
     const mine = m.from === me.id;
     const continued = previous !== undefined && "text" in previous.body && previous.from === m.from;
-    view = h("li", { class: `message ${mine ? "mine" : "theirs"}`, "data-seq": m.seq },
+    view = h(
+      "li",
+      { class: `message ${mine ? "mine" : "theirs"}`, "data-seq": m.seq },
       !mine && !continued && h("span", { class: "from" }, m.from),
       h("div", { class: "bubble" }, h("p", { class: "text" }, body.text)),
       h("span", { class: "meta" }, h("time", { datetime: new Date(m.sentAt).toISOString() }, clock(m.sentAt))),
@@ -166,7 +202,11 @@ function entryView(m: Entry, previous: Entry | undefined): HTMLElement {
 }
 
 function renderTimeline(r: Room): void {
-  showMessages(list, r.timeline.map((entry, i) => entryView(entry, r.timeline[i - 1])), `This is the start of ${r.name}.`);
+  showMessages(
+    list,
+    r.timeline.map((entry, i) => entryView(entry, r.timeline[i - 1])),
+    `This is the start of ${r.name}.`,
+  );
 }
 
 function renderTyping(r: Room): void {

@@ -36,13 +36,20 @@ export interface RoomsView {
 export function describe(e: MembershipLine, me: string): string {
   const who = e.userId === me ? "you" : e.userId;
   switch (e.type) {
-    case "created": return `${who} created the room`;
-    case "joined": return e.by ? `${e.by} added ${who}` : `${who} joined`;
-    case "left": return `${who} left`;
-    case "kicked": return `${e.by ?? "the server"} removed ${who}`;
-    case "role": return `${who} ${e.userId === me ? "are" : "is"} now ${e.role}`;
-    case "muted": return `${e.by ?? "the server"} muted ${who}`;
-    case "unmuted": return `${e.by ?? "the server"} unmuted ${who}`;
+    case "created":
+      return `${who} created the room`;
+    case "joined":
+      return e.by ? `${e.by} added ${who}` : `${who} joined`;
+    case "left":
+      return `${who} left`;
+    case "kicked":
+      return `${e.by ?? "the server"} removed ${who}`;
+    case "role":
+      return `${who} ${e.userId === me ? "are" : "is"} now ${e.role}`;
+    case "muted":
+      return `${e.by ?? "the server"} muted ${who}`;
+    case "unmuted":
+      return `${e.by ?? "the server"} unmuted ${who}`;
   }
 }
 
@@ -80,7 +87,13 @@ export class RoomStore {
       return back;
     }
     const r: Room = {
-      channel, name, room: rk.channel(channel), timeline: [], latest: 0, myRead: 0, members: [],
+      channel,
+      name,
+      room: rk.channel(channel),
+      timeline: [],
+      latest: 0,
+      myRead: 0,
+      members: [],
       typing: new TypingList(() => {
         view.renderRooms();
         if (this.openChannel === channel) view.renderTyping(r);
@@ -135,10 +148,13 @@ export class RoomStore {
 
   /** Where the user has read to in a room they were just added to (the server's lines before that are read). */
   loadUnread(r: Room): void {
-    r.room.unread().then(({ latest, lastRead }) => {
-      Object.assign(r, { latest: Math.max(r.latest, latest), myRead: Math.max(r.myRead, lastRead) });
-      this.#changed(r);
-    }, () => undefined); // dropped: the next connection's loadRooms has it
+    r.room.unread().then(
+      ({ latest, lastRead }) => {
+        Object.assign(r, { latest: Math.max(r.latest, latest), myRead: Math.max(r.myRead, lastRead) });
+        this.#changed(r);
+      },
+      () => undefined,
+    ); // dropped: the next connection's loadRooms has it
   }
 
   markRead(r: Room): void {
@@ -150,13 +166,16 @@ export class RoomStore {
   /** The first page of history, once (and again when asking for it failed, e.g. on a drop). */
   loadHistory(r: Room): Promise<void> {
     // The page ends exactly where the live messages begin: no gap, no duplicate.
-    r.loaded ??= r.room.history({ untilSubscribed: true, limit: 50 }).then((page) => {
-      const shown = r.timeline[0]?.seq ?? Infinity;
-      r.timeline = [...page.messages.filter((m) => m.seq < shown), ...r.timeline];
-      if (this.openChannel === r.channel) this.view.renderTimeline(r);
-    }, () => {
-      r.loaded = undefined;
-    });
+    r.loaded ??= r.room.history({ untilSubscribed: true, limit: 50 }).then(
+      (page) => {
+        const shown = r.timeline[0]?.seq ?? Infinity;
+        r.timeline = [...page.messages.filter((m) => m.seq < shown), ...r.timeline];
+        if (this.openChannel === r.channel) this.view.renderTimeline(r);
+      },
+      () => {
+        r.loaded = undefined;
+      },
+    );
     return r.loaded;
   }
 

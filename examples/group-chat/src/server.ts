@@ -67,12 +67,15 @@ export function groupChatRoomkit(io: Server, secret: Uint8Array, stores?: Partia
       // message does). It runs once per change, on the node that made it.
       roomChanged: ({ channel, type, userId, by, role }) => {
         const event = { type, userId, ...(by ? { by } : {}), ...(role ? { role } : {}) };
-        rk.publish(channel as `room:${string}`, { event }).catch((err: unknown) => console.error("group-chat: no history line for", channel, err));
+        rk.publish(channel as `room:${string}`, { event }).catch((err: unknown) =>
+          console.error("group-chat: no history line for", channel, err),
+        );
       },
       // Only the server posts membership lines: a member who sends one is refused.
-      beforeMessage: ({ from, body }) => (from !== SYSTEM_SENDER && typeof body === "object" && body !== null && "event" in body
-        ? { reject: "only the server posts membership changes", code: "FORBIDDEN" }
-        : undefined),
+      beforeMessage: ({ from, body }) =>
+        from !== SYSTEM_SENDER && typeof body === "object" && body !== null && "event" in body
+          ? { reject: "only the server posts membership changes", code: "FORBIDDEN" }
+          : undefined,
     },
   });
   return rk;

@@ -6,10 +6,11 @@ import { groupChatRoomkit } from "../src/server.js";
 
 // The app's own configuration, with a secret of the test's: it signs each user's token.
 const secret = randomBytes(32);
-const start = () => startApp({
-  app: (io, { stores }) => groupChatRoomkit(io, secret, stores),
-  login: async (id) => ({ token: await signToken(secret, { id, profile: { name: id } }) }),
-});
+const start = () =>
+  startApp({
+    app: (io, { stores }) => groupChatRoomkit(io, secret, stores),
+    login: async (id) => ({ token: await signToken(secret, { id, profile: { name: id } }) }),
+  });
 
 autoClose(afterEach);
 

@@ -14,17 +14,23 @@ const DEFAULTS: Record<ErrorCode, (err: RoomkitError) => string> = {
   NOT_FOUND: () => "That is not here any more.",
   INVALID: () => "The server did not accept that. Check it and try again.",
   TOO_LARGE: () => "That is too large to send.",
-  RATE_LIMITED: (err) => err.details?.retryAfterMs !== undefined
-    ? `That was too many at once. Try again in ${seconds(err.details.retryAfterMs)} s.`
-    : "You have reached the most this server allows here.",
+  RATE_LIMITED: (err) =>
+    err.details?.retryAfterMs !== undefined
+      ? `That was too many at once. Try again in ${seconds(err.details.retryAfterMs)} s.`
+      : "You have reached the most this server allows here.",
   CONFLICT: () => "That clashes with something already there.",
   UNAVAILABLE: (err) => {
     switch (err.details?.failure) {
-      case "timeout": return "The server did not answer in time. Try again.";
-      case "disconnected": return "The connection dropped before the server answered. Try again once it is back.";
-      case "outbox-full": return "Too much is waiting to be sent while offline. Try again once the connection is back.";
-      case "closed": return "This page is no longer connected. Reload it.";
-      default: return "The server cannot do that right now. Try again in a moment.";
+      case "timeout":
+        return "The server did not answer in time. Try again.";
+      case "disconnected":
+        return "The connection dropped before the server answered. Try again once it is back.";
+      case "outbox-full":
+        return "Too much is waiting to be sent while offline. Try again once the connection is back.";
+      case "closed":
+        return "This page is no longer connected. Reload it.";
+      default:
+        return "The server cannot do that right now. Try again in a moment.";
     }
   },
   INTERNAL: () => "Something went wrong on the server. Try again.",

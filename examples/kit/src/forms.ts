@@ -8,12 +8,20 @@ import { h, typingSender } from "./ui.js";
  * sentence (`sentences` for this form's codes), and the box empties when it succeeds.
  */
 export function fieldForm(options: {
-  id: string; label: string; placeholder: string; button: string; primary?: boolean; submit: (value: string) => unknown;
-  said?: Feedback; sentences?: Sentences | ((value: string) => Sentences);
+  id: string;
+  label: string;
+  placeholder: string;
+  button: string;
+  primary?: boolean;
+  submit: (value: string) => unknown;
+  said?: Feedback;
+  sentences?: Sentences | ((value: string) => Sentences);
 }): HTMLFormElement {
   const input = h("input", { id: options.id, placeholder: options.placeholder, autocomplete: "off", maxlength: 80 });
   const said = options.said ?? feedback();
-  const form = h("form", { class: "field-form" },
+  const form = h(
+    "form",
+    { class: "field-form" },
     h("label", { for: options.id }, options.label),
     h("div", { class: "row" }, input, h("button", { class: options.primary ? "primary" : null, type: "submit" }, options.button)),
     options.said ? null : said.element,
@@ -74,7 +82,10 @@ export function messageComposer(options: {
     if (!draft && !options.ready?.()) return;
     typing.stop();
     text.value = "";
-    const sent = await said.run(() => options.send(draft), { prefix: "Not sent: ", ...(options.sentences ? { sentences: options.sentences } : {}) });
+    const sent = await said.run(() => options.send(draft), {
+      prefix: "Not sent: ",
+      ...(options.sentences ? { sentences: options.sentences } : {}),
+    });
     if (!sent) text.value ||= draft;
   });
   return {

@@ -32,7 +32,10 @@ export type ApiRoute = (body: Record<string, unknown>, req: IncomingMessage) => 
 
 /** A refusal an API route answers with: a status and a message the page shows as it is. */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

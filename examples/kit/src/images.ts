@@ -26,7 +26,15 @@ function sizeVerdict(width: number, height: number, pixels = width * height): Ve
 }
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const;
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
 
 /** The exact length of a PNG's inflated pixel data (filter byte + row, per row of each pass), from its IHDR. */
 function inflatedLength(width: number, height: number, bitDepth: number, colorType: number, interlaced: boolean): number {
@@ -60,7 +68,8 @@ const decoders: Record<string, (bytes: Buffer) => Verdict> = {
     if (size !== true) return size;
     // fast-png inflates without a bound: first prove the pixel data inflates to exactly its size (no zlib bomb).
     const expected = inflatedLength(width, height, bytes[24]!, bytes[25]!, bytes[28] === 1);
-    if (inflateSync(idatOf(bytes), { maxOutputLength: expected }).length !== expected) return { reject: "the PNG's pixel data is not its size" };
+    if (inflateSync(idatOf(bytes), { maxOutputLength: expected }).length !== expected)
+      return { reject: "the PNG's pixel data is not its size" };
     decodePng(bytes, { checkCrc: true }); // unfilters every row, checking each chunk's CRC
     return true;
   },
@@ -76,8 +85,13 @@ const decoders: Record<string, (bytes: Buffer) => Verdict> = {
   "image/gif": (bytes) => {
     const gif = new omggif.GifReader(bytes); // walks every block
     const frames = Array.from({ length: gif.numFrames() }, (_, i) => gif.frameInfo(i));
-    if (frames.some((f) => f.x + f.width > gif.width || f.y + f.height > gif.height)) return { reject: "a GIF frame lies outside the image" };
-    const size = sizeVerdict(gif.width, gif.height, frames.reduce((sum, f) => sum + f.width * f.height, 0));
+    if (frames.some((f) => f.x + f.width > gif.width || f.y + f.height > gif.height))
+      return { reject: "a GIF frame lies outside the image" };
+    const size = sizeVerdict(
+      gif.width,
+      gif.height,
+      frames.reduce((sum, f) => sum + f.width * f.height, 0),
+    );
     if (size !== true) return size;
     const pixels = new Uint8Array(gif.width * gif.height * 4);
     for (let i = 0; i < frames.length; i++) gif.decodeAndBlitFrameRGBA(i, pixels);

@@ -34,13 +34,20 @@ export interface Screens<Id extends string> {
  * nav.show("chat"); // when a conversation opens
  */
 export function screens<Id extends string>(layout: HTMLElement, list: ScreenOf<Id>[]): Screens<Id> {
-  const tabs = new Map(list.map((s) => {
-    const badge = h("span", { class: "badge", hidden: true });
-    const tab = h("button", { type: "button", "data-screen": s.id, onclick: () => show(s.id) },
-      h("span", { class: "emoji", "aria-hidden": "true" }, s.icon), h("span", null, s.label), badge);
-    s.panel.classList.add("screen");
-    return [s.id, { tab, badge, panel: s.panel }] as const;
-  }));
+  const tabs = new Map(
+    list.map((s) => {
+      const badge = h("span", { class: "badge", hidden: true });
+      const tab = h(
+        "button",
+        { type: "button", "data-screen": s.id, onclick: () => show(s.id) },
+        h("span", { class: "emoji", "aria-hidden": "true" }, s.icon),
+        h("span", null, s.label),
+        badge,
+      );
+      s.panel.classList.add("screen");
+      return [s.id, { tab, badge, panel: s.panel }] as const;
+    }),
+  );
   let current = list[0]!.id;
   function show(id: Id): void {
     current = id;
@@ -51,7 +58,13 @@ export function screens<Id extends string>(layout: HTMLElement, list: ScreenOf<I
     }
   }
   layout.classList.add("screens");
-  layout.append(h("nav", { class: "tabbar", "aria-label": "Screens" }, [...tabs.values()].map((t) => t.tab)));
+  layout.append(
+    h(
+      "nav",
+      { class: "tabbar", "aria-label": "Screens" },
+      [...tabs.values()].map((t) => t.tab),
+    ),
+  );
   show(current);
   return {
     get current() {

@@ -65,11 +65,20 @@ function signInForm<Profile>(page: SignInPage): Promise<Session<Profile>> {
     sessionStorage.removeItem(NOTICE);
     const error = h("p", { class: "form-error", role: "alert", id: "sign-in-error" });
     const name = h("input", {
-      id: "name", name: "name", required: true, maxlength: 64, autocomplete: "username", autofocus: true,
-      placeholder: "e.g. alice", "aria-describedby": "sign-in-error name-hint", spellcheck: "false",
+      id: "name",
+      name: "name",
+      required: true,
+      maxlength: 64,
+      autocomplete: "username",
+      autofocus: true,
+      placeholder: "e.g. alice",
+      "aria-describedby": "sign-in-error name-hint",
+      spellcheck: "false",
     });
     const choice = page.choice;
-    const form = h("form", { class: "card sign-in", "aria-labelledby": "sign-in-title" },
+    const form = h(
+      "form",
+      { class: "card sign-in", "aria-labelledby": "sign-in-title" },
       h("div", { class: "brand-mark", "aria-hidden": "true" }, page.icon),
       h("h1", { id: "sign-in-title" }, page.title),
       h("p", { class: "muted" }, page.tagline),
@@ -77,16 +86,25 @@ function signInForm<Profile>(page: SignInPage): Promise<Session<Profile>> {
       h("label", { for: "name" }, "Your name"),
       name,
       h("p", { class: "hint", id: "name-hint" }, "Letters, digits and . _ - @ + = ~ (no spaces). It is your user id."),
-      choice && h("fieldset", { class: "choice" },
-        h("legend", null, choice.legend),
-        choice.options.map((o, i) => h("label", { class: "option" },
-          h("input", { type: "radio", name: choice.field, value: o.value, checked: i === 0 }),
-          h("span", null, h("strong", null, o.label), h("small", null, o.hint)),
-        )),
-      ),
+      choice &&
+        h(
+          "fieldset",
+          { class: "choice" },
+          h("legend", null, choice.legend),
+          choice.options.map((o, i) =>
+            h(
+              "label",
+              { class: "option" },
+              h("input", { type: "radio", name: choice.field, value: o.value, checked: i === 0 }),
+              h("span", null, h("strong", null, o.label), h("small", null, o.hint)),
+            ),
+          ),
+        ),
       h("button", { class: "primary wide", type: "submit" }, "Sign in"),
       error,
-      h("p", { class: "demo-note" },
+      h(
+        "p",
+        { class: "demo-note" },
         h("strong", null, "Demo sign-in: "),
         "any name works and there is no password. The server signs a token for it with a secret it made at startup. ",
         "To chat with yourself, open this page in another tab and sign in as someone else.",

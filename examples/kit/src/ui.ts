@@ -9,7 +9,9 @@ type Attr = string | number | boolean | null | undefined | ((event: never) => vo
  * `undefined` leave it out. Text children are text nodes, never HTML.
  */
 export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K, attrs: Record<string, Attr> | null = null, ...children: (Child | Child[])[]
+  tag: K,
+  attrs: Record<string, Attr> | null = null,
+  ...children: (Child | Child[])[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs ?? {})) {
@@ -26,7 +28,12 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 
 /** Replaces an element's children. */
 export function fill(el: Element, ...children: (Child | Child[])[]): void {
-  el.replaceChildren(...children.flat().filter((c): c is Node | string | number => c !== false && c !== null && c !== undefined).map((c) => (typeof c === "number" ? String(c) : c)));
+  el.replaceChildren(
+    ...children
+      .flat()
+      .filter((c): c is Node | string | number => c !== false && c !== null && c !== undefined)
+      .map((c) => (typeof c === "number" ? String(c) : c)),
+  );
 }
 
 /** One of ten hues per name (an FNV-1a hash), so each person keeps their colour everywhere. */
@@ -38,8 +45,20 @@ function hueOf(name: string): number {
 
 /** A round avatar with the person's initials, and a green dot when `online` is true. */
 export function avatar(name: string, options: { online?: boolean; size?: "s" | "m" | "l"; shape?: "round" | "square" } = {}): HTMLElement {
-  const initials = name.replace(/[^A-Za-z0-9]/g, " ").trim().split(/\s+/).map((w) => w[0]).join("").slice(0, 2).toUpperCase() || "?";
-  const el = h("span", { class: `avatar ${options.size ?? "m"} ${options.shape ?? "round"}`, "aria-hidden": "true", style: `--hue: ${hueOf(name)}` }, initials);
+  const initials =
+    name
+      .replace(/[^A-Za-z0-9]/g, " ")
+      .trim()
+      .split(/\s+/)
+      .map((w) => w[0])
+      .join("")
+      .slice(0, 2)
+      .toUpperCase() || "?";
+  const el = h(
+    "span",
+    { class: `avatar ${options.size ?? "m"} ${options.shape ?? "round"}`, "aria-hidden": "true", style: `--hue: ${hueOf(name)}` },
+    initials,
+  );
   if (options.online !== undefined) el.append(h("span", { class: `presence-dot${options.online ? " online" : ""}` }));
   return el;
 }
@@ -97,11 +116,18 @@ export function typingSender(send: (on: boolean) => void, { repeatMs = 3000, idl
 export class TypingList {
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor(private readonly changed: () => void, private readonly holdMs = 6000) {}
+  constructor(
+    private readonly changed: () => void,
+    private readonly holdMs = 6000,
+  ) {}
 
   set(userId: string, on: boolean): void {
     clearTimeout(this.#timers.get(userId));
-    if (on) this.#timers.set(userId, setTimeout(() => this.set(userId, false), this.holdMs));
+    if (on)
+      this.#timers.set(
+        userId,
+        setTimeout(() => this.set(userId, false), this.holdMs),
+      );
     else if (!this.#timers.delete(userId)) return;
     this.changed();
   }
@@ -120,12 +146,15 @@ export function imageUrl(image: { type: string; data: Uint8Array }): string {
 const pinned = new WeakSet<Element>();
 const watched = new WeakSet<Element>();
 // Content grows after it is shown (an image decodes, "Seen" appears): a pinned scroller follows.
-const growing = typeof ResizeObserver === "undefined" ? undefined : new ResizeObserver((entries) => {
-  for (const { target } of entries) {
-    const scroller = target.parentElement;
-    if (scroller && pinned.has(scroller)) scroller.scrollTop = scroller.scrollHeight;
-  }
-});
+const growing =
+  typeof ResizeObserver === "undefined"
+    ? undefined
+    : new ResizeObserver((entries) => {
+        for (const { target } of entries) {
+          const scroller = target.parentElement;
+          if (scroller && pinned.has(scroller)) scroller.scrollTop = scroller.scrollHeight;
+        }
+      });
 
 function pinToEnd(scroller: HTMLElement, list: HTMLElement): void {
   if (watched.has(scroller)) return;
@@ -159,10 +188,13 @@ export function connectionBanner(connection: Observable<ConnectionState>): HTMLE
   const show = (state: ConnectionState) => {
     banner.hidden = state.status === "connected";
     banner.textContent =
-      state.status === "connecting" ? "Connecting…"
-      : state.status === "reconnecting" ? "Connection lost: reconnecting…"
-      : state.status === "disconnected" ? "Disconnected."
-      : "";
+      state.status === "connecting"
+        ? "Connecting…"
+        : state.status === "reconnecting"
+          ? "Connection lost: reconnecting…"
+          : state.status === "disconnected"
+            ? "Disconnected."
+            : "";
   };
   show(connection.current);
   connection.subscribe(show);

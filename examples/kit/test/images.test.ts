@@ -21,7 +21,15 @@ const JPEG = jpeg.encode({ width: 16, height: 8, data: pixels(16, 8) }, 80).data
 function gif(): Buffer {
   const out = Buffer.alloc(1024);
   const writer = new omggif.GifWriter(out, 4, 4, { palette: [0x000000, 0xff0000, 0x00ff00, 0x0000ff] });
-  for (let frame = 0; frame < 2; frame++) writer.addFrame(0, 0, 4, 4, Array.from({ length: 16 }, (_, i) => (i + frame) % 4), { delay: 10 });
+  for (let frame = 0; frame < 2; frame++)
+    writer.addFrame(
+      0,
+      0,
+      4,
+      4,
+      Array.from({ length: 16 }, (_, i) => (i + frame) % 4),
+      { delay: 10 },
+    );
   return out.subarray(0, writer.end());
 }
 
@@ -52,9 +60,19 @@ describe("verifyImage, the example servers' verifyAttachment", () => {
     const header = Buffer.from([0, 0, 0, 3, 0, 0, 0, 3, 8, 2, 0, 0, 1]); // 3 x 3, 8-bit RGB, interlaced
     // Passes 1, 4, 5, 6 (two rows) and 7 of a 3 x 3 image: 1, 1, 2, 1 + 1, and 3 pixels a row, each row after its filter byte.
     const passes = Buffer.alloc(4 + 4 + 7 + 4 * 2 + 10);
-    const interlaced = Buffer.concat([PNG.subarray(0, 8), pngChunk("IHDR", header), pngChunk("IDAT", deflateSync(passes)), PNG.subarray(-12)]);
+    const interlaced = Buffer.concat([
+      PNG.subarray(0, 8),
+      pngChunk("IHDR", header),
+      pngChunk("IDAT", deflateSync(passes)),
+      PNG.subarray(-12),
+    ]);
     expect(verifyImage({ type: "image/png", data: framed("image/png", interlaced) })).toBe(true);
-    const oneShort = Buffer.concat([PNG.subarray(0, 8), pngChunk("IHDR", header), pngChunk("IDAT", deflateSync(passes.subarray(1))), PNG.subarray(-12)]);
+    const oneShort = Buffer.concat([
+      PNG.subarray(0, 8),
+      pngChunk("IHDR", header),
+      pngChunk("IDAT", deflateSync(passes.subarray(1))),
+      PNG.subarray(-12),
+    ]);
     expect(verifyImage({ type: "image/png", data: oneShort })).toEqual({ reject: "the PNG's pixel data is not its size" });
   });
 
@@ -65,13 +83,17 @@ describe("verifyImage, the example servers' verifyAttachment", () => {
 
   it("refuses a PNG whose pixel data inflates to fewer rows than its size", () => {
     const rows = Buffer.alloc((6 * 4 + 1) * 3); // 3 of its 4 rows of RGBA
-    expect(verifyImage({ type: "image/png", data: framed("image/png", withIdat(deflateSync(rows))) })).toEqual({ reject: "the PNG's pixel data is not its size" });
+    expect(verifyImage({ type: "image/png", data: framed("image/png", withIdat(deflateSync(rows))) })).toEqual({
+      reject: "the PNG's pixel data is not its size",
+    });
   });
 
   it("refuses a PNG zlib bomb (100 KB of IDAT inflating to 100 MB) inflating no more than its size, RSS growth under 50 MB", () => {
     const bomb = withIdat(deflateSync(Buffer.alloc(100e6), { level: 9 }));
     const rss = process.memoryUsage().rss;
-    expect(verifyImage({ type: "image/png", data: framed("image/png", bomb) })).toEqual({ reject: expect.stringMatching(/does not decode/) });
+    expect(verifyImage({ type: "image/png", data: framed("image/png", bomb) })).toEqual({
+      reject: expect.stringMatching(/does not decode/),
+    });
     const after = process.memoryUsage().rss;
     console.log(`zlib bomb of ${bomb.length} bytes: RSS ${Math.round(rss / 1e6)} MB before, ${Math.round(after / 1e6)} MB after`);
     expect(after - rss).toBeLessThan(50e6);
@@ -80,14 +102,18 @@ describe("verifyImage, the example servers' verifyAttachment", () => {
   it("refuses a PNG with a chunk whose CRC is wrong", () => {
     const corrupt = Buffer.from(PNG);
     corrupt[PNG.indexOf("IDAT") + 6]! ^= 0xff;
-    expect(verifyImage({ type: "image/png", data: framed("image/png", corrupt) })).toEqual({ reject: expect.stringMatching(/does not decode/) });
+    expect(verifyImage({ type: "image/png", data: framed("image/png", corrupt) })).toEqual({
+      reject: expect.stringMatching(/does not decode/),
+    });
   });
 
   it("refuses a JPEG whose Huffman tables are gone, though its segments and EOI are in place", () => {
     const dht = JPEG.indexOf(Buffer.from([0xff, 0xc4]));
     const length = JPEG.readUInt16BE(dht + 2);
     const corrupt = Buffer.concat([JPEG.subarray(0, dht), JPEG.subarray(dht + 2 + length)]);
-    expect(verifyImage({ type: "image/jpeg", data: framed("image/jpeg", corrupt) })).toEqual({ reject: expect.stringMatching(/does not decode/) });
+    expect(verifyImage({ type: "image/jpeg", data: framed("image/jpeg", corrupt) })).toEqual({
+      reject: expect.stringMatching(/does not decode/),
+    });
   });
 
   it(`refuses absurd sizes before decoding: over ${MAX_IMAGE_SIDE} pixels a side, or over 16 million pixels`, () => {
@@ -97,7 +123,9 @@ describe("verifyImage, the example servers' verifyAttachment", () => {
       data.writeUInt32BE(height, 20);
       return data;
     };
-    expect(verifyImage({ type: "image/png", data: sized(MAX_IMAGE_SIDE + 1, 1) })).toEqual({ reject: "the image is over 8000 pixels wide or tall" });
+    expect(verifyImage({ type: "image/png", data: sized(MAX_IMAGE_SIDE + 1, 1) })).toEqual({
+      reject: "the image is over 8000 pixels wide or tall",
+    });
     expect(verifyImage({ type: "image/png", data: sized(5000, 5000) })).toEqual({ reject: "the image is over 16 million pixels" });
     const hugeGif = Buffer.from(GIF);
     hugeGif.writeUInt16LE(8000, 6);
@@ -106,7 +134,11 @@ describe("verifyImage, the example servers' verifyAttachment", () => {
   });
 
   it("refuses types it has no decoder for", () => {
-    expect(verifyImage({ type: "image/webp", data: new Uint8Array(16) })).toEqual({ reject: 'this server does not accept "image/webp" attachments' });
-    expect(verifyImage({ type: "__proto__", data: new Uint8Array(16) })).toEqual({ reject: 'this server does not accept "__proto__" attachments' });
+    expect(verifyImage({ type: "image/webp", data: new Uint8Array(16) })).toEqual({
+      reject: 'this server does not accept "image/webp" attachments',
+    });
+    expect(verifyImage({ type: "__proto__", data: new Uint8Array(16) })).toEqual({
+      reject: 'this server does not accept "__proto__" attachments',
+    });
   });
 });

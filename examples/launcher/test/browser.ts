@@ -11,8 +11,14 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 const ARGS = [
-  "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--no-first-run", "--disable-quic",
+  "--headless=new",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
 ];
 
 /** True when Chromium is there; false after a loud notice; throws when it is required. */
@@ -22,7 +28,9 @@ export function needChromium(): boolean {
   const why = `Chromium is not at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
   if (required) throw new Error(`the browser tests need Chromium (CI=true or ROOMKIT_REQUIRE_SERVICES=1) but ${why}`);
   const rule = "=".repeat(78);
-  console.warn(`\n${rule}\n  SKIPPING THE BROWSER TESTS: ${why}.\n  Set CI=true or ROOMKIT_REQUIRE_SERVICES=1 to make this a failure.\n${rule}\n`);
+  console.warn(
+    `\n${rule}\n  SKIPPING THE BROWSER TESTS: ${why}.\n  Set CI=true or ROOMKIT_REQUIRE_SERVICES=1 to make this a failure.\n${rule}\n`,
+  );
   return false;
 }
 
@@ -79,13 +87,16 @@ export async function screen(page: Page, id: string): Promise<void> {
 export function misfits(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const found: string[] = [];
-    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().replace(/\s+/g, ".")}` : ""} "${(el.textContent ?? "").trim().slice(0, 30)}"`;
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().replace(/\s+/g, ".")}` : ""} "${(el.textContent ?? "").trim().slice(0, 30)}"`;
     for (const el of document.body.querySelectorAll("*")) {
       if (el.closest("[hidden], .visually-hidden, .reaction-stream")) continue;
       const box = el.getBoundingClientRect();
       if (box.width === 0 || box.height === 0) continue;
-      if (box.left < -1 || box.right > innerWidth + 1) found.push(`${name(el)} spans ${Math.round(box.left)}..${Math.round(box.right)} of ${innerWidth}`);
-      if (el.matches("button, input:not([type=file]):not([type=radio]), textarea, .icon-button") && box.height < 40) found.push(`${name(el)} is ${Math.round(box.height)} px tall`);
+      if (box.left < -1 || box.right > innerWidth + 1)
+        found.push(`${name(el)} spans ${Math.round(box.left)}..${Math.round(box.right)} of ${innerWidth}`);
+      if (el.matches("button, input:not([type=file]):not([type=radio]), textarea, .icon-button") && box.height < 40)
+        found.push(`${name(el)} is ${Math.round(box.height)} px tall`);
     }
     return found;
   });
@@ -123,7 +134,9 @@ export function png(width: number, height: number, paint: (x: number, y: number)
   header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0)),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
   ]);
 }
 

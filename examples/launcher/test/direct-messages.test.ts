@@ -51,7 +51,10 @@ describe.runIf(needChromium())("direct messages, in the browser", () => {
       expect(await texts(alice, ".message .text")).toEqual(conversation);
       // ...and the conversation is at its end once the picture has loaded (it is taller than the pane).
       await alice.waitForFunction(() => document.querySelector<HTMLImageElement>(".message.mine img.attachment")?.naturalWidth === 360);
-      const scroll = () => alice.locator(".scroller").evaluate((el) => ({ below: el.scrollHeight - el.scrollTop - el.clientHeight, overflow: el.scrollHeight - el.clientHeight }));
+      const scroll = () =>
+        alice
+          .locator(".scroller")
+          .evaluate((el) => ({ below: el.scrollHeight - el.scrollTop - el.clientHeight, overflow: el.scrollHeight - el.clientHeight }));
       await expect.poll(async () => (await scroll()).below).toBeLessThan(2);
       expect((await scroll()).overflow).toBeGreaterThan(40);
       await screen(alice, "people");

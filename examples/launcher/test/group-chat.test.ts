@@ -54,7 +54,12 @@ describe.runIf(needChromium())("group chat, in the browser", () => {
       await alice.locator(".message", { hasText: "See you all on Saturday!" }).waitFor();
       expect(await texts(alice, ".message .text")).toEqual([...said, "See you all on Saturday!"]);
       expect(await texts(alice, ".system")).toEqual([
-        "you created the room", "alice added bob", "alice added carol", "alice added dave", "alice muted carol", "alice removed bob",
+        "you created the room",
+        "alice added bob",
+        "alice added carol",
+        "alice added dave",
+        "alice muted carol",
+        "alice removed bob",
       ]);
       await screen(alice, "rooms");
       await roomItem(alice, "Weekend trip").click();

@@ -7,7 +7,8 @@ import { liveBroadcastFlow, tally } from "./flows/live-broadcast.js";
 
 const announcements = [
   "Q&A after the demo. Send us your reactions!",
-  "We are live: Roomkit 1.0 is out today.", "Welcome to the launch! Doors open in 5 minutes.",
+  "We are live: Roomkit 1.0 is out today.",
+  "Welcome to the launch! Doors open in 5 minutes.",
 ];
 
 /** The number in the header's "N watching", and the names in the audience list beside it. */

@@ -6,10 +6,11 @@ import { liveBroadcastRoomkit } from "../src/server.js";
 
 // The app's own configuration, with a secret of the test's: "maya" signs in as an announcer, everyone else as a viewer.
 const secret = randomBytes(32);
-const start = () => startApp({
-  app: liveBroadcastRoomkit(secret),
-  login: async (id) => ({ token: await signToken(secret, { id, profile: { name: id, role: id === "maya" ? "announcer" : "viewer" } }) }),
-});
+const start = () =>
+  startApp({
+    app: liveBroadcastRoomkit(secret),
+    login: async (id) => ({ token: await signToken(secret, { id, profile: { name: id, role: id === "maya" ? "announcer" : "viewer" } }) }),
+  });
 
 autoClose(afterEach);
 

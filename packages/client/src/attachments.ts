@@ -7,11 +7,7 @@ export type BinaryInput = Blob | ArrayBuffer | ArrayBufferView;
  * A body as `send` accepts it: wherever the contract says `Uint8Array` or `ArrayBuffer`
  * (an attachment's `data`), any {@link BinaryInput} will do.
  */
-export type Sendable<T> = T extends Uint8Array | ArrayBuffer
-  ? BinaryInput
-  : T extends object
-    ? { [K in keyof T]: Sendable<T[K]> }
-    : T;
+export type Sendable<T> = T extends Uint8Array | ArrayBuffer ? BinaryInput : T extends object ? { [K in keyof T]: Sendable<T[K]> } : T;
 
 const MAX_DEPTH = 32;
 

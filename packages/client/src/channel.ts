@@ -172,7 +172,9 @@ export class ChannelHandle implements OutboxLane {
 
   markRead(seq?: number): Promise<number> {
     return optional(
-      this.#channel().then((channel) => this.#host.call("rk:read", { channel, seq: seq ?? this.seq })).then((r) => r.lastRead),
+      this.#channel()
+        .then((channel) => this.#host.call("rk:read", { channel, seq: seq ?? this.seq }))
+        .then((r) => r.lastRead),
     );
   }
 

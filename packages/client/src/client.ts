@@ -1,6 +1,4 @@
-import type {
-  AnyContract, ChannelId, FamilyName, ProfileOf, ServerToClientEvents, UnreadResult, User,
-} from "@roomkit/protocol";
+import type { AnyContract, ChannelId, FamilyName, ProfileOf, ServerToClientEvents, UnreadResult, User } from "@roomkit/protocol";
 import { io } from "socket.io-client";
 import { fromWireMessage } from "./attachments.js";
 import type { ChannelHost } from "./channel.js";
@@ -30,9 +28,8 @@ export type ClientEvents<C extends AnyContract> = {
 };
 
 /** `rk.dm(peer, options)`: the family may be left out when the contract's DM family is named `dm`. */
-export type DmArgs<C extends AnyContract, F extends DmFamily<C>> = "dm" extends DmFamily<C>
-  ? [options?: { family?: F }]
-  : [options: { family: F }];
+export type DmArgs<C extends AnyContract, F extends DmFamily<C>> =
+  "dm" extends DmFamily<C> ? [options?: { family?: F }] : [options: { family: F }];
 
 /** A connected Roomkit client, typed by the app's contract. */
 export interface RoomkitClient<C extends AnyContract> extends Listenable<ClientEvents<C>> {
@@ -111,7 +108,9 @@ type AuthCallback = (cb: (data: object) => void) => void;
 function authenticator(auth: ClientOptions["auth"]): AuthPayload | AuthCallback | undefined {
   if (typeof auth !== "function") return auth;
   return (cb) => {
-    Promise.resolve().then(auth).then(cb, () => cb({}));
+    Promise.resolve()
+      .then(auth)
+      .then(cb, () => cb({}));
   };
 }
 
@@ -185,13 +184,18 @@ export function createClient<C extends AnyContract>(url: string, options: Client
 
 /** Hands each push to the handles of its channel (or to `inbox` / `rooms`). */
 function routePushes<C extends AnyContract>(
-  socket: RoomkitSocket, registry: ChannelRegistry, rooms: RoomDirectory, events: Emitter<ClientEvents<C>>, connection: Connection,
+  socket: RoomkitSocket,
+  registry: ChannelRegistry,
+  rooms: RoomDirectory,
+  events: Emitter<ClientEvents<C>>,
+  connection: Connection,
 ): void {
   const on = <E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]) => socket.on(event, listener as never);
   const listening = (channel: unknown) => (typeof channel === "string" ? registry.handlesOf(channel).filter((h) => h.active) : []);
   on("rk:message", (push) => {
     const handles = listening(push?.message?.channel);
-    if (handles.length === 0 && typeof push?.message?.channel === "string") events.emit("inbox", fromWireMessage(push.message) as AnyMessage<C>);
+    if (handles.length === 0 && typeof push?.message?.channel === "string")
+      events.emit("inbox", fromWireMessage(push.message) as AnyMessage<C>);
     for (const handle of handles) handle.receiveMessage(push.message);
   });
   on("rk:presence", (push) => {

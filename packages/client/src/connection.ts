@@ -47,7 +47,10 @@ export class Connection<Profile = unknown> {
   #up: Deferred<User<Profile>> = deferred();
   #lastUser: User<Profile> | undefined;
 
-  constructor(readonly socket: RoomkitSocket, private readonly backoff: ReconnectOptions) {
+  constructor(
+    readonly socket: RoomkitSocket,
+    private readonly backoff: ReconnectOptions,
+  ) {
     socket.on("rk:welcome", (push) => this.#welcome(push.user as User<Profile>));
     socket.on("rk:bye", (push) => {
       // A slow consumer's close is a transport drop like any other: reconnect and recover.

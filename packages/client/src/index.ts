@@ -12,14 +12,41 @@ export type { EventsOf, Listenable, Listener, Off, On } from "./emitter.js";
 export type { Presence, PresenceEvents } from "./presence.js";
 export type { CreateRoomInput, Rooms, RoomsEvents } from "./rooms.js";
 export type {
-  AnyMessage, BasicChannel, Channel, ChannelBase, ChannelEvents, DmChannel, DmFamily, HistoryPage, HistoryQuery,
-  PresenceChannel, Receipt, ResetEvent, RoomChannel, RoomChannelEvents, RoomEvent, RoomFamily, SendOptions, SignalArgs,
-  SignalEvent, SubscribedEvent, SubscriptionStatus,
+  AnyMessage,
+  BasicChannel,
+  Channel,
+  ChannelBase,
+  ChannelEvents,
+  DmChannel,
+  DmFamily,
+  HistoryPage,
+  HistoryQuery,
+  PresenceChannel,
+  Receipt,
+  ResetEvent,
+  RoomChannel,
+  RoomChannelEvents,
+  RoomEvent,
+  RoomFamily,
+  SendOptions,
+  SignalArgs,
+  SignalEvent,
+  SubscribedEvent,
+  SubscriptionStatus,
 } from "./types.js";
 export type { BinaryInput, Sendable } from "./attachments.js";
 export type { ClientFailure } from "./errors.js";
 export { failureOf } from "./errors.js";
 export { RoomkitError, dmChannel } from "@roomkit/protocol";
 export type {
-  ErrorCode, Message, PresenceMember, RoomInfo, RoomMember, RoomRole, RoomSummary, UnreadCount, UnreadResult, User,
+  ErrorCode,
+  Message,
+  PresenceMember,
+  RoomInfo,
+  RoomMember,
+  RoomRole,
+  RoomSummary,
+  UnreadCount,
+  UnreadResult,
+  User,
 } from "@roomkit/protocol";

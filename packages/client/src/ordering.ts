@@ -25,7 +25,10 @@ export class Sequencer {
   /** Bumped by `clear`, so that a fill in flight for an older state is dropped. */
   #round = 0;
 
-  constructor(private readonly host: SequencerHost, private readonly gapTimeoutMs: number) {}
+  constructor(
+    private readonly host: SequencerHost,
+    private readonly gapTimeoutMs: number,
+  ) {}
 
   /** The last seq delivered (0 before any). */
   get last(): number {

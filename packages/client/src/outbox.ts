@@ -49,7 +49,10 @@ export class Outbox {
   readonly #lanes = new Map<OutboxLane, Entry[]>();
   #size = 0;
 
-  constructor(private readonly publish: PublishAttempt, private readonly options: OutboxOptions) {}
+  constructor(
+    private readonly publish: PublishAttempt,
+    private readonly options: OutboxOptions,
+  ) {}
 
   /** Sends waiting, queued or in flight. */
   get size(): number {

@@ -27,7 +27,10 @@ interface LooseEmitter {
  * Never lets socket.io-client buffer a request while offline: the callers decide what waits.
  */
 export function request<N extends RequestName>(
-  socket: RoomkitSocket, name: N, payload: RequestPayload<N>, timeoutMs: number,
+  socket: RoomkitSocket,
+  name: N,
+  payload: RequestPayload<N>,
+  timeoutMs: number,
 ): Promise<RequestResult<N>> {
   return new Promise((resolve, reject) => {
     if (!socket.connected) return reject(clientError("disconnected", `not connected: ${name} was not sent`));

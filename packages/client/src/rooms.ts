@@ -55,7 +55,10 @@ export interface Rooms<C extends AnyContract> extends Listenable<RoomsEvents<C>>
 export class RoomDirectory {
   readonly #events = new Emitter<{ change: [event: RoomEvent] }>();
 
-  constructor(private readonly host: ChannelHost, private readonly registry: ChannelRegistry) {}
+  constructor(
+    private readonly host: ChannelHost,
+    private readonly registry: ChannelRegistry,
+  ) {}
 
   on = this.#events.on.bind(this.#events);
   off = this.#events.off.bind(this.#events);

@@ -181,9 +181,12 @@ export class Subscription {
     const channel = this.#host.channel()!;
     const since = this.#synced ? this.#sequencer.last : undefined;
     try {
-      const ack = await request(connection.socket, "rk:subscribe",
+      const ack = await request(
+        connection.socket,
+        "rk:subscribe",
         since === undefined ? { channel } : { channel, since, ...(this.#epoch === undefined ? {} : { epoch: this.#epoch }) },
-        options.requestTimeoutMs);
+        options.requestTimeoutMs,
+      );
       if (stale()) return;
       let recovered = ack.recovered;
       if (since === undefined) this.#sequencer.reset((this.#baseline = ack.seq));
@@ -242,7 +245,11 @@ export class Subscription {
     const buffered = this.#buffer;
     this.#buffer = [];
     this.#live = true;
-    if (members) this.presence.reset(members, buffered.flatMap((b) => ("presence" in b ? [b.presence] : [])));
+    if (members)
+      this.presence.reset(
+        members,
+        buffered.flatMap((b) => ("presence" in b ? [b.presence] : [])),
+      );
     for (const b of buffered) if ("message" in b) this.#sequencer.offer(b.message);
   }
 

@@ -1,6 +1,21 @@
 import type {
-  AnyContract, BodyInputOf, BodyOf, ChannelId, FamilyName, FamilyOfKind, KindOf, MemberInfoOf, Message, ReceiptPush,
-  RoomMember, RoomPush, RoomRole, RoomkitError, SignalData, SignalName, UnreadCount,
+  AnyContract,
+  BodyInputOf,
+  BodyOf,
+  ChannelId,
+  FamilyName,
+  FamilyOfKind,
+  KindOf,
+  MemberInfoOf,
+  Message,
+  ReceiptPush,
+  RoomMember,
+  RoomPush,
+  RoomRole,
+  RoomkitError,
+  SignalData,
+  SignalName,
+  UnreadCount,
 } from "@roomkit/protocol";
 import type { Sendable } from "./attachments.js";
 import type { Listenable } from "./emitter.js";

@@ -8,8 +8,9 @@ describe("the browser bundle", () => {
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((path) => path.includes("node_modules/socket.io-client/"))).toBe(true);
     expect(inputs.some((path) => path.includes("node_modules/engine.io-client/"))).toBe(true);
-    const server = inputs.filter((path) =>
-      /packages\/server\/|node_modules\/(socket\.io|engine\.io|ws|zod|jose|debug)\//.test(path) || path.startsWith("node:"));
+    const server = inputs.filter(
+      (path) => /packages\/server\/|node_modules\/(socket\.io|engine\.io|ws|zod|jose|debug)\//.test(path) || path.startsWith("node:"),
+    );
     expect(server).toEqual([]);
     const [js] = Object.entries(result.metafile.outputs).filter(([name]) => name.endsWith(".js"));
     expect(js![1].imports).toEqual([]);

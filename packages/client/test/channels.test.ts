@@ -81,7 +81,7 @@ describe("dm channels", () => {
     await until(() => b.seq === 2, [[b, "subscribed"]]);
     expect(await b.markRead(1)).toBe(1);
 
-    const reloaded = connect(h.url, "alice").dm("bob");   // opened before the user is known: its id comes with the welcome
+    const reloaded = connect(h.url, "alice").dm("bob"); // opened before the user is known: its id comes with the welcome
     expect(await reloaded.receipts()).toEqual([
       { channel: "dm:alice|bob", userId: "alice", seq: 2 },
       { channel: "dm:alice|bob", userId: "bob", seq: 1 },
@@ -256,7 +256,9 @@ describe("rooms", () => {
     expect(await bobRoom.mute("carol")).toMatchObject({ userId: "carol", muted: true });
     await expect(carolRoom.send({ text: "let me speak" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await room.members()).map((m) => [m.userId, m.role, m.muted])).toEqual([
-      ["alice", "owner", false], ["bob", "admin", false], ["carol", "member", true],
+      ["alice", "owner", false],
+      ["bob", "admin", false],
+      ["carol", "member", true],
     ]);
 
     const kicked = next(carolRoom, "room", (e) => e.type === "kicked");
@@ -268,9 +270,7 @@ describe("rooms", () => {
     await bobRoom.leave();
     expect(bobRoom.status).toBe("unsubscribed");
     await until(() => events.some((e) => e.type === "left"), [[room, "room"]]);
-    expect(events.map((e) => `${e.type} ${e.userId}`)).toEqual([
-      "joined carol", "role bob", "muted carol", "kicked carol", "left bob",
-    ]);
+    expect(events.map((e) => `${e.type} ${e.userId}`)).toEqual(["joined carol", "role bob", "muted carol", "kicked carol", "left bob"]);
   });
 
   it("gives every member's read mark, in join order", async () => {

@@ -105,7 +105,9 @@ describe("connection state", () => {
     const rk = connect(h.url, "alice");
     await rk.ready();
     let available = true;
-    h.io.use((_socket, next) => next(available ? undefined : Object.assign(new Error("down"), { data: { code: "UNAVAILABLE", message: "down" } })));
+    h.io.use((_socket, next) =>
+      next(available ? undefined : Object.assign(new Error("down"), { data: { code: "UNAVAILABLE", message: "down" } })),
+    );
     available = false;
     disconnectFromServer(h, "alice");
     await state(rk, (s) => s.status === "reconnecting");
@@ -115,7 +117,10 @@ describe("connection state", () => {
     rk.close();
     expect(rk.connection.current).toEqual({ status: "disconnected", reason: "closed" });
     for (const sent of [...sends, history]) {
-      const err = await sent.then(() => undefined, (e: unknown) => e);
+      const err = await sent.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(failureOf(err)).toBe("closed");
     }
   });

@@ -68,7 +68,13 @@ describe("faults: the transport drops in the middle of a stream", () => {
 
     const N = 300;
     const stored = (await Promise.all([stream(a, "alice", N), stream(b, "bob", N)])).flat();
-    await until(() => messages(shownA).length >= 2 * N && messages(shownB).length >= 2 * N, [[a, "message"], [b, "message"]]);
+    await until(
+      () => messages(shownA).length >= 2 * N && messages(shownB).length >= 2 * N,
+      [
+        [a, "message"],
+        [b, "message"],
+      ],
+    );
     await settle(alice, bob);
 
     expect(stored.map((m) => m.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 2 * N }, (_, i) => i + 1));
@@ -99,7 +105,10 @@ describe("faults: the transport drops in the middle of a stream", () => {
 
     const N = 200;
     const stored = (await Promise.all(rooms.map((room, i) => stream(room, users[i]!, N)))).flat();
-    await until(() => shown.every((s) => messages(s).length >= 3 * N), rooms.map((r) => [r, "message"] as [typeof r, "message"]));
+    await until(
+      () => shown.every((s) => messages(s).length >= 3 * N),
+      rooms.map((r) => [r, "message"] as [typeof r, "message"]),
+    );
     await settle(...clients);
 
     expect(stored.map((m) => m.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 3 * N }, (_, i) => i + 1));
@@ -137,7 +146,11 @@ describe("faults: the transport drops in the middle of a stream", () => {
     // Both are back (on the restarted server) and the stream is flowing again.
     await until(
       () => streams(shownA).length === 2 && streams(shownB).length === 2 && lastStream(shownB).live.length >= 50,
-      [[a, "reset"], [b, "message"], [b, "reset"]],
+      [
+        [a, "reset"],
+        [b, "message"],
+        [b, "reset"],
+      ],
     );
     await server.stop("SIGKILL");
     server = await startServerProcess(port);
@@ -145,7 +158,15 @@ describe("faults: the transport drops in the middle of a stream", () => {
     await sending;
     const end = await a.send({ text: "end:0" });
     const ended = (shown: Shown[]) => [...lastStream(shown).page, ...lastStream(shown).live].some((m) => m.seq === end.seq);
-    await until(() => ended(shownA) && ended(shownB), [[a, "message"], [b, "message"], [a, "reset"], [b, "reset"]]);
+    await until(
+      () => ended(shownA) && ended(shownB),
+      [
+        [a, "message"],
+        [b, "message"],
+        [a, "reset"],
+        [b, "reset"],
+      ],
+    );
     await settle(alice, bob);
 
     expect(aliceDrops).toEqual(["shutdown", "transport-closed"]);

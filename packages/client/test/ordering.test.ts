@@ -84,11 +84,14 @@ describe("PresenceList", () => {
     list.on("join", (x) => events.push(`join ${x.userId}`));
     list.on("leave", (x) => events.push(`leave ${x.userId}`));
     list.on("change", (members) => events.push(`change ${members.length}`));
-    list.reset([m("alice"), m("carol")], [
-      { joins: [m("carol"), m("erin")], leaves: [] },
-      { joins: [m("dave")], leaves: [m("alice")] },
-      { joins: [], leaves: [m("erin")] },
-    ]);
+    list.reset(
+      [m("alice"), m("carol")],
+      [
+        { joins: [m("carol"), m("erin")], leaves: [] },
+        { joins: [m("dave")], leaves: [m("alice")] },
+        { joins: [], leaves: [m("erin")] },
+      ],
+    );
     expect(list.members.map((x) => x.userId)).toEqual(["carol", "dave"]);
     expect(events).toEqual(["leave alice", "leave bob", "join carol", "join dave", "change 2"]);
     // Applied again (or over a snapshot that has them), batches change nothing.
@@ -112,7 +115,10 @@ describe("ordering against a real server", () => {
     await dm.subscribe();
     const shown = collect(dm, "message");
     const stored: Message[] = [];
-    for (let i = 1; i <= 4; i++) stored.push((await h.rk.stores.messages.append({ channel: "dm:alice|bob", from: "alice", body: { text: `${i}` }, sentAt: 0 })).message);
+    for (let i = 1; i <= 4; i++)
+      stored.push(
+        (await h.rk.stores.messages.append({ channel: "dm:alice|bob", from: "alice", body: { text: `${i}` }, sentAt: 0 })).message,
+      );
     const push = (m: Message) => h.io.to(userRoom("bob")).emit("rk:message", { v: PROTOCOL_VERSION, message: m } satisfies MessagePush);
     for (const i of [2, 0, 2, 0, 3]) push(stored[i]!);
     await until(() => shown.length === 4, [[dm, "message"]]);

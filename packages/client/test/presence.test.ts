@@ -13,7 +13,12 @@ afterEach(async () => {
 
 const LOBBY = "lobby:main";
 const member = (userId: string): PresenceMember<{ name: string }> => ({ userId, info: { name: userId } });
-const push = (joins: PresenceMember[], leaves: PresenceMember[] = []): PresencePush => ({ v: PROTOCOL_VERSION, channel: LOBBY, joins, leaves });
+const push = (joins: PresenceMember[], leaves: PresenceMember[] = []): PresencePush => ({
+  v: PROTOCOL_VERSION,
+  channel: LOBBY,
+  joins,
+  leaves,
+});
 
 describe("batched presence pushes", () => {
   it("a push with N joins is N join events and one change, with one new members array", async () => {
@@ -62,7 +67,8 @@ describe("batched presence pushes", () => {
       { v: 1, channel: LOBBY, joins: [{ info: {} }], leaves: [] },
       { v: 1, channel: LOBBY, joins: [null], leaves: [] },
       null,
-    ]) h.io.to(LOBBY).emit("rk:presence", bad);
+    ])
+      h.io.to(LOBBY).emit("rk:presence", bad);
     // Already known: alice with the same info, and the leave of someone absent.
     h.io.to(LOBBY).emit("rk:presence", push([{ userId: "alice", info: { name: "Alice" } }], [member("ghost")]));
     const good = next(lobby.presence, "join");

@@ -49,7 +49,9 @@ class GatedStore extends MemoryMessageStore {
 async function serverWithGate(): Promise<{ h: Harness; setOnline(online: boolean): void }> {
   let online = true;
   const server = await startTestServer();
-  server.io.use((_socket, next) => next(online ? undefined : Object.assign(new Error("offline"), { data: { code: "UNAVAILABLE", message: "offline" } })));
+  server.io.use((_socket, next) =>
+    next(online ? undefined : Object.assign(new Error("offline"), { data: { code: "UNAVAILABLE", message: "offline" } })),
+  );
   return { h: server, setOnline: (value) => void (online = value) };
 }
 
@@ -65,11 +67,7 @@ describe("sends", () => {
     h = await startTestServer();
     const alice = connect(h.url, "alice");
     const dm = alice.dm("bob");
-    const results = await Promise.allSettled([
-      dm.send({ text: "first" }),
-      dm.send({ text: "x".repeat(5000) }),
-      dm.send({ text: "third" }),
-    ]);
+    const results = await Promise.allSettled([dm.send({ text: "first" }), dm.send({ text: "x".repeat(5000) }), dm.send({ text: "third" })]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     const error = (results[1] as PromiseRejectedResult).reason as RoomkitError;
     expect(error).toBeInstanceOf(RoomkitError);
@@ -114,7 +112,14 @@ describe("sends", () => {
     const alice = connect(h.url, "alice");
     const dm = alice.dm("bob");
     const sent = await Promise.all(Array.from({ length: 6 }, (_, i) => dm.send({ text: `${i}` })));
-    expect(sent.map((m) => [m.seq, m.body.text])).toEqual([[1, "0"], [2, "1"], [3, "2"], [4, "3"], [5, "4"], [6, "5"]]);
+    expect(sent.map((m) => [m.seq, m.body.text])).toEqual([
+      [1, "0"],
+      [2, "1"],
+      [3, "2"],
+      [4, "3"],
+      [5, "4"],
+      [6, "5"],
+    ]);
   });
 });
 
@@ -131,17 +136,25 @@ describe("the offline outbox", () => {
     await goOffline(h, server.setOnline, alice, "alice");
 
     const settled: number[] = [];
-    const sends = ["1", "2", "3", "4", "5"].map((text, i) => a.send({ text }).then((m) => {
-      settled.push(i);
-      return m;
-    }));
+    const sends = ["1", "2", "3", "4", "5"].map((text, i) =>
+      a.send({ text }).then((m) => {
+        settled.push(i);
+        return m;
+      }),
+    );
     await bob.unread();
     expect(settled).toEqual([]);
     expect(received).toEqual([]);
 
     server.setOnline(true);
     const stored = await Promise.all(sends);
-    expect(stored.map((m) => [m.seq, m.body.text])).toEqual([[1, "1"], [2, "2"], [3, "3"], [4, "4"], [5, "5"]]);
+    expect(stored.map((m) => [m.seq, m.body.text])).toEqual([
+      [1, "1"],
+      [2, "2"],
+      [3, "3"],
+      [4, "4"],
+      [5, "5"],
+    ]);
     expect(settled).toEqual([0, 1, 2, 3, 4]);
     await until(() => received.length === 5, [[b, "message"]]);
     expect(received.map((m: Message<{ text?: string }>) => m.body.text)).toEqual(["1", "2", "3", "4", "5"]);
@@ -202,7 +215,10 @@ describe("binary attachments", () => {
   it("refuses bytes that are not what the attachment claims, with the server's INVALID", async () => {
     h = await startTestServer();
     const alice = connect(h.url, "alice");
-    const error = await alice.dm("bob").send({ image: { type: "image/png", data: new Uint8Array([1, 2, 3]) } }).catch((e: unknown) => e);
+    const error = await alice
+      .dm("bob")
+      .send({ image: { type: "image/png", data: new Uint8Array([1, 2, 3]) } })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "INVALID" });
   });
 
@@ -224,7 +240,10 @@ describe("binary attachments", () => {
   });
 
   it("reads Blobs and narrows other views on the way out, and turns ArrayBuffers into Uint8Arrays on the way in", async () => {
-    const wire = (await toWireBody({ a: [new Blob([new Uint8Array([7])])], b: new Uint16Array([1]), c: "same" })) as Record<string, unknown>;
+    const wire = (await toWireBody({ a: [new Blob([new Uint8Array([7])])], b: new Uint16Array([1]), c: "same" })) as Record<
+      string,
+      unknown
+    >;
     expect(wire.a).toEqual([new Uint8Array([7])]);
     expect(wire.b).toBeInstanceOf(Uint8Array);
     expect(wire.c).toBe("same");

@@ -1,8 +1,23 @@
 import { describe, expectTypeOf, it } from "vitest";
 import { createClient, failureOf } from "@roomkit/client";
 import type {
-  BasicChannel, ClientFailure, DmChannel, ErrorCode, EventsOf, HistoryPage, Message, PresenceChannel, PresenceMember,
-  Receipt, RoomChannel, RoomMember, RoomkitError, SignalEvent, UnreadCount, UnreadResult, User,
+  BasicChannel,
+  ClientFailure,
+  DmChannel,
+  ErrorCode,
+  EventsOf,
+  HistoryPage,
+  Message,
+  PresenceChannel,
+  PresenceMember,
+  Receipt,
+  RoomChannel,
+  RoomMember,
+  RoomkitError,
+  SignalEvent,
+  UnreadCount,
+  UnreadResult,
+  User,
 } from "@roomkit/client";
 import { defineContract, type } from "@roomkit/protocol";
 import type { BodyOf, RoomPush } from "@roomkit/protocol";

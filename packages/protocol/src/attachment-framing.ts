@@ -10,7 +10,8 @@ const u32be = (b: Uint8Array, at: number): number => b[at]! * 0x1000000 + ((b[at
 const u32le = (b: Uint8Array, at: number): number => b[at + 3]! * 0x1000000 + ((b[at + 2]! << 16) | (b[at + 1]! << 8) | b[at]!);
 const text = (b: Uint8Array, at: number, length: number): string => String.fromCharCode(...b.subarray(at, at + length));
 const isLetter = (c: number | undefined): boolean => c !== undefined && ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a));
-const isChunkType = (b: Uint8Array, at: number): boolean => isLetter(b[at]) && isLetter(b[at + 1]) && isLetter(b[at + 2]) && isLetter(b[at + 3]);
+const isChunkType = (b: Uint8Array, at: number): boolean =>
+  isLetter(b[at]) && isLetter(b[at + 1]) && isLetter(b[at + 2]) && isLetter(b[at + 3]);
 
 /** PNG: IHDR first (13 bytes, non-zero size), chunk lengths walking to an IEND that ends the data, an IDAT before it. */
 export const pngFraming: FramingCheck = (b) => {
@@ -49,7 +50,8 @@ export const jpegFraming: FramingCheck = (b) => {
     const marker = b[at++];
     if (marker === undefined) return "the JPEG ends inside a marker";
     if (standalone(marker)) continue;
-    if (marker === 0x00 || marker === 0xd8 || marker === 0xd9) return `the JPEG has marker FF${marker.toString(16).toUpperCase().padStart(2, "0")} before its scan`;
+    if (marker === 0x00 || marker === 0xd8 || marker === 0xd9)
+      return `the JPEG has marker FF${marker.toString(16).toUpperCase().padStart(2, "0")} before its scan`;
     if (at + 2 > b.length) return "the JPEG ends inside a marker segment";
     const length = u16be(b, at);
     if (length < 2 || at + length > b.length) return `the JPEG's segment at byte ${at - 2} runs past the end of the data`;
@@ -103,7 +105,8 @@ export const webpFraming: FramingCheck = (b) => {
   if (b.length < 20 || u32le(b, 4) !== b.length - 8) return "the WebP's RIFF size is not the length of the data";
   const first = text(b, 12, 4);
   if (first !== "VP8 " && first !== "VP8L" && first !== "VP8X") return "the WebP's first chunk is not VP8, VP8L or VP8X";
-  if (first === "VP8 " && !((b[20]! & 1) === 0 && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a)) return "the WebP's VP8 chunk has no key frame";
+  if (first === "VP8 " && !((b[20]! & 1) === 0 && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a))
+    return "the WebP's VP8 chunk has no key frame";
   if (first === "VP8L" && b[20] !== 0x2f) return "the WebP's VP8L chunk has no signature";
   let at = 12;
   while (at + 8 <= b.length) at += 8 + u32le(b, at + 4) + (u32le(b, at + 4) & 1);

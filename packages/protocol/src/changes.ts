@@ -39,10 +39,7 @@ export interface ReactionChange<Reaction extends string = string> extends Change
  * One change to a stored message, as `rk:change` pushes it and recovery replays it. Fold it into
  * the message at `target` only when `seq` is above that message's `version` (see docs/protocol.md §8.5).
  */
-export type ChangeEntry<Body = unknown, Reaction extends string = string> =
-  | EditChange<Body>
-  | DeleteChange
-  | ReactionChange<Reaction>;
+export type ChangeEntry<Body = unknown, Reaction extends string = string> = EditChange<Body> | DeleteChange | ReactionChange<Reaction>;
 
 /** The longest reaction, in UTF-16 code units: room for an emoji ZWJ sequence or a short word. */
 export const MAX_REACTION_LENGTH = 32;
@@ -60,6 +57,12 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * isValidReaction("a\nb");  // false
  */
 export function isValidReaction(value: unknown): value is string {
-  return typeof value === "string" && value.length >= 1 && value.length <= MAX_REACTION_LENGTH &&
-    !CONTROL.test(value) && !LONE_SURROGATE.test(value) && value.trim() !== "";
+  return (
+    typeof value === "string" &&
+    value.length >= 1 &&
+    value.length <= MAX_REACTION_LENGTH &&
+    !CONTROL.test(value) &&
+    !LONE_SURROGATE.test(value) &&
+    value.trim() !== ""
+  );
 }

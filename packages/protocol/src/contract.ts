@@ -71,7 +71,12 @@ export function defineContract<const C extends ContractDefinition>(contract: C):
 
 function checkReactionList(family: string, reactions: unknown): void {
   if (reactions === undefined) return;
-  if (!Array.isArray(reactions) || reactions.length === 0 || !reactions.every(isValidReaction) || new Set(reactions).size !== reactions.length) {
+  if (
+    !Array.isArray(reactions) ||
+    reactions.length === 0 ||
+    !reactions.every(isValidReaction) ||
+    new Set(reactions).size !== reactions.length
+  ) {
     throw new TypeError(`defineContract: family "${family}" reactions must be a non-empty list of distinct reactions of 1-32 characters`);
   }
 }
@@ -126,23 +131,30 @@ export type KindOf<C extends ContractDefinition, F extends FamilyName<C>> = Chan
 export type ChannelId<C extends ContractDefinition, F extends FamilyName<C> = FamilyName<C>> = `${F}:${string}`;
 
 /** The family of a channel id type. */
-export type FamilyOfChannel<C extends ContractDefinition, Id extends string> =
-  Id extends `${infer F}:${string}` ? (F extends FamilyName<C> ? F : never) : never;
+export type FamilyOfChannel<C extends ContractDefinition, Id extends string> = Id extends `${infer F}:${string}`
+  ? F extends FamilyName<C>
+    ? F
+    : never
+  : never;
 
 /** The user profile type. */
 export type ProfileOf<C extends ContractDefinition> = C["user"] extends Shape ? InferOutput<C["user"]> : Record<string, never>;
 
 /** The body a family's messages carry (as stored and delivered). */
-export type BodyOf<C extends ContractDefinition, F extends FamilyName<C>> =
-  Channels<C>[F]["body"] extends Shape ? InferOutput<Channels<C>[F]["body"]> : unknown;
+export type BodyOf<C extends ContractDefinition, F extends FamilyName<C>> = Channels<C>[F]["body"] extends Shape
+  ? InferOutput<Channels<C>[F]["body"]>
+  : unknown;
 
 /** The body a client sends to a family (a schema's input). */
-export type BodyInputOf<C extends ContractDefinition, F extends FamilyName<C>> =
-  Channels<C>[F]["body"] extends Shape ? InferInput<Channels<C>[F]["body"]> : unknown;
+export type BodyInputOf<C extends ContractDefinition, F extends FamilyName<C>> = Channels<C>[F]["body"] extends Shape
+  ? InferInput<Channels<C>[F]["body"]>
+  : unknown;
 
 /** The reactions a family accepts: its declared list's members, or any string. */
-export type ReactionOf<C extends ContractDefinition, F extends FamilyName<C>> =
-  Channels<C>[F]["reactions"] extends readonly (infer R extends string)[] ? R : string;
+export type ReactionOf<
+  C extends ContractDefinition,
+  F extends FamilyName<C>,
+> = Channels<C>[F]["reactions"] extends readonly (infer R extends string)[] ? R : string;
 
 /** The signal names of a family. */
 export type SignalName<C extends ContractDefinition, F extends FamilyName<C>> =
@@ -153,5 +165,6 @@ export type SignalData<C extends ContractDefinition, F extends FamilyName<C>, S 
   Channels<C>[F]["signals"] extends Readonly<Record<string, Shape>> ? InferOutput<Channels<C>[F]["signals"][S]> : never;
 
 /** The info each presence member carries in a family: its `member` shape, or the user profile. */
-export type MemberInfoOf<C extends ContractDefinition, F extends FamilyName<C>> =
-  Channels<C>[F]["member"] extends Shape ? InferOutput<Channels<C>[F]["member"]> : ProfileOf<C>;
+export type MemberInfoOf<C extends ContractDefinition, F extends FamilyName<C>> = Channels<C>[F]["member"] extends Shape
+  ? InferOutput<Channels<C>[F]["member"]>
+  : ProfileOf<C>;

@@ -8,23 +8,57 @@ export { ERROR_CODES, RoomkitError, isErrorCode } from "./errors.js";
 
 export type { ChannelKind, ParsedChannel, ParseResult } from "./channels.js";
 export {
-  CHANNEL_KINDS, DM_SEPARATOR, SYSTEM_SENDER,
-  dmChannel, dmPeer, formatChannel, isValidFamily, isValidUserId, parseChannel, parseDmName, userRoom,
+  CHANNEL_KINDS,
+  DM_SEPARATOR,
+  SYSTEM_SENDER,
+  dmChannel,
+  dmPeer,
+  formatChannel,
+  isValidFamily,
+  isValidUserId,
+  parseChannel,
+  parseDmName,
+  userRoom,
 } from "./channels.js";
 
 export type { InferInput, InferOutput, Shape, TypeOnly, ValidationIssue, ValidationResult } from "./schema.js";
 export { type, validate } from "./schema.js";
 
 export type {
-  AnyContract, BodyInputOf, BodyOf, ChannelId, ContractDefinition, FamilyDefinition, FamilyName, FamilyOfChannel,
-  FamilyOfKind, KindOf, MemberInfoOf, ProfileOf, ReactionOf, ResolvedChannel, SignalData, SignalName,
+  AnyContract,
+  BodyInputOf,
+  BodyOf,
+  ChannelId,
+  ContractDefinition,
+  FamilyDefinition,
+  FamilyName,
+  FamilyOfChannel,
+  FamilyOfKind,
+  KindOf,
+  MemberInfoOf,
+  ProfileOf,
+  ReactionOf,
+  ResolvedChannel,
+  SignalData,
+  SignalName,
 } from "./contract.js";
 export { defineContract, resolveChannel } from "./contract.js";
 export type { CheckedChannelId, JoinNames, UnknownFamily } from "./type-errors.js";
 
 export type {
-  Attachment, Deletion, Message, PresenceMember, ReactionCount, ReadMark, ReplySummary, RoomInfo, RoomMember, RoomRole,
-  RoomSummary, UnreadCount, User,
+  Attachment,
+  Deletion,
+  Message,
+  PresenceMember,
+  ReactionCount,
+  ReadMark,
+  ReplySummary,
+  RoomInfo,
+  RoomMember,
+  RoomRole,
+  RoomSummary,
+  UnreadCount,
+  User,
 } from "./messages.js";
 export type { ChangeEntry, ChangeType, DeleteChange, EditChange, ReactionChange } from "./changes.js";
 export { CHANGE_TYPES, MAX_REACTION_LENGTH, isValidReaction } from "./changes.js";

@@ -28,12 +28,10 @@ export function type<T>(): TypeOnly<T> {
 export type Shape<T = unknown> = StandardSchemaV1<unknown, T> | TypeOnly<T>;
 
 /** The value a shape produces (a schema's output). */
-export type InferOutput<S> =
-  S extends StandardSchemaV1<unknown, infer O> ? O : S extends TypeOnly<infer T> ? T : unknown;
+export type InferOutput<S> = S extends StandardSchemaV1<unknown, infer O> ? O : S extends TypeOnly<infer T> ? T : unknown;
 
 /** The value a shape accepts (a schema's input). */
-export type InferInput<S> =
-  S extends StandardSchemaV1<infer I, unknown> ? I : S extends TypeOnly<infer T> ? T : unknown;
+export type InferInput<S> = S extends StandardSchemaV1<infer I, unknown> ? I : S extends TypeOnly<infer T> ? T : unknown;
 
 /** One problem found by a schema, flattened for the wire. */
 export interface ValidationIssue {

@@ -3,7 +3,9 @@
 import type { ContractDefinition, FamilyName } from "./contract.js";
 
 type LastOf<U> = (U extends unknown ? (last: () => U) => void : never) extends (last: infer I) => void
-  ? I extends () => infer L ? L : never
+  ? I extends () => infer L
+    ? L
+    : never
   : never;
 
 /**
@@ -17,18 +19,21 @@ export type JoinNames<U extends string, Done extends string = ""> = [U] extends 
   : JoinNames<Exclude<U, LastOf<U>>, Done extends "" ? LastOf<U> & string : `${LastOf<U> & string}, ${Done}`>;
 
 /** The message of a compile error for a family the contract does not declare. */
-export type UnknownFamily<C extends ContractDefinition, F extends string> =
-  `unknown family: ${F}; declared: ${JoinNames<FamilyName<C>>}`;
+export type UnknownFamily<C extends ContractDefinition, F extends string> = `unknown family: ${F}; declared: ${JoinNames<FamilyName<C>>}`;
 
 /**
  * A channel id argument checked against the families in `Allowed`: `Id` itself when it fits,
  * else an error message naming its family and the families that fit.
  */
-export type CheckedChannelId<C extends ContractDefinition, Id extends string, Allowed extends string, What extends string> =
-  Id extends `${infer F}:${string}`
-    ? F extends Allowed
-      ? Id
-      : F extends FamilyName<C>
-        ? `${F} has no ${What}; families with ${What}: ${JoinNames<Allowed & FamilyName<C>> extends "" ? "none" : JoinNames<Allowed & FamilyName<C>>}`
-        : UnknownFamily<C, F>
-    : `a channel id is <family>:<name>; declared families: ${JoinNames<FamilyName<C>>}`;
+export type CheckedChannelId<
+  C extends ContractDefinition,
+  Id extends string,
+  Allowed extends string,
+  What extends string,
+> = Id extends `${infer F}:${string}`
+  ? F extends Allowed
+    ? Id
+    : F extends FamilyName<C>
+      ? `${F} has no ${What}; families with ${What}: ${JoinNames<Allowed & FamilyName<C>> extends "" ? "none" : JoinNames<Allowed & FamilyName<C>>}`
+      : UnknownFamily<C, F>
+  : `a channel id is <family>:<name>; declared families: ${JoinNames<FamilyName<C>>}`;

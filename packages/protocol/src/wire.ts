@@ -1,9 +1,7 @@
 import type { ChangeEntry } from "./changes.js";
 import type { ErrorPayload } from "./errors.js";
 import type { ChannelKind } from "./channels.js";
-import type {
-  Message, PresenceMember, ReadMark, RoomInfo, RoomMember, RoomRole, RoomSummary, UnreadCount, User,
-} from "./messages.js";
+import type { Message, PresenceMember, ReadMark, RoomInfo, RoomMember, RoomRole, RoomSummary, UnreadCount, User } from "./messages.js";
 
 /** The protocol version; `rk:welcome` carries it and every push envelope has `v`. */
 export const PROTOCOL_VERSION = 1;
@@ -91,7 +89,9 @@ export interface SubscribeResult {
   members?: PresenceMember[];
 }
 
-export interface UnsubscribeRequest { channel: string }
+export interface UnsubscribeRequest {
+  channel: string;
+}
 
 export interface PublishRequest {
   channel: string;
@@ -101,9 +101,15 @@ export interface PublishRequest {
   /** Makes the message a reply in the thread of this message (a reply's seq means its root's thread). */
   replyTo?: number;
 }
-export interface PublishResult { message: Message }
+export interface PublishResult {
+  message: Message;
+}
 
-export interface SignalRequest { channel: string; name: string; data?: unknown }
+export interface SignalRequest {
+  channel: string;
+  name: string;
+  data?: unknown;
+}
 
 export interface HistoryRequest {
   channel: string;
@@ -127,31 +133,60 @@ export interface HistoryResult {
 }
 
 /** `rk:edit`: a new body for one of your messages. */
-export interface EditRequest { channel: string; seq: number; body: unknown }
+export interface EditRequest {
+  channel: string;
+  seq: number;
+  body: unknown;
+}
 /** `rk:delete`: removes a message's body for good. */
-export interface DeleteRequest { channel: string; seq: number }
+export interface DeleteRequest {
+  channel: string;
+  seq: number;
+}
 /** `rk:react` / `rk:unreact`: adds or removes your one reaction of this kind. */
-export interface ReactRequest { channel: string; seq: number; reaction: string }
+export interface ReactRequest {
+  channel: string;
+  seq: number;
+  reaction: string;
+}
 /** The ack of a change: the stored change entry, or `changed: false` for a reaction that was already so (nothing stored). */
 export type ChangeResult = { changed: true; change: ChangeEntry } | { changed: false };
 
-export interface PresenceRequest { channel: string }
-export interface PresenceResult { members: PresenceMember[] }
+export interface PresenceRequest {
+  channel: string;
+}
+export interface PresenceResult {
+  members: PresenceMember[];
+}
 
-export interface ReadRequest { channel: string; seq: number }
-export interface ReadResult { lastRead: number }
+export interface ReadRequest {
+  channel: string;
+  seq: number;
+}
+export interface ReadResult {
+  lastRead: number;
+}
 
-export interface UnreadRequest { channels?: string[] }
-export interface UnreadResult { channels: UnreadCount[]; total: number }
+export interface UnreadRequest {
+  channels?: string[];
+}
+export interface UnreadResult {
+  channels: UnreadCount[];
+  total: number;
+}
 
 /** A room or DM (other kinds have no receipts: `INVALID`); needs the right to subscribe. */
-export interface ReceiptsRequest { channel: string }
+export interface ReceiptsRequest {
+  channel: string;
+}
 /**
  * Where each member's read mark stands now (`rk:receipt` pushes announce later moves): a DM's
  * two users in id order; a room's stored members in join order, at most the first 500. A
  * member who has read nothing is listed with `seq: 0`.
  */
-export interface ReceiptsResult { receipts: ReadMark[] }
+export interface ReceiptsResult {
+  receipts: ReadMark[];
+}
 
 export interface RoomCreateRequest {
   /** The room's channel id; when absent, the server makes one in `family`. */
@@ -163,14 +198,35 @@ export interface RoomCreateRequest {
   members?: string[];
   open?: boolean;
 }
-export interface RoomResult { room: RoomSummary }
-export interface RoomTargetRequest { channel: string; userId: string }
-export interface RoomChannelRequest { channel: string }
-export interface RoomRoleRequest { channel: string; userId: string; role: Exclude<RoomRole, "owner"> }
-export interface RoomMuteRequest { channel: string; userId: string; muted: boolean }
-export interface RoomMemberResult { member: RoomMember }
-export interface RoomListResult { rooms: RoomSummary[] }
-export interface RoomMembersResult { members: RoomMember[] }
+export interface RoomResult {
+  room: RoomSummary;
+}
+export interface RoomTargetRequest {
+  channel: string;
+  userId: string;
+}
+export interface RoomChannelRequest {
+  channel: string;
+}
+export interface RoomRoleRequest {
+  channel: string;
+  userId: string;
+  role: Exclude<RoomRole, "owner">;
+}
+export interface RoomMuteRequest {
+  channel: string;
+  userId: string;
+  muted: boolean;
+}
+export interface RoomMemberResult {
+  member: RoomMember;
+}
+export interface RoomListResult {
+  rooms: RoomSummary[];
+}
+export interface RoomMembersResult {
+  members: RoomMember[];
+}
 
 // ---- Push envelopes ----
 
@@ -179,9 +235,15 @@ export interface WelcomePush<Profile = unknown> {
   protocol: typeof PROTOCOL_VERSION;
   user: User<Profile>;
 }
-export interface MessagePush<Body = unknown> { v: typeof PROTOCOL_VERSION; message: Message<Body> }
+export interface MessagePush<Body = unknown> {
+  v: typeof PROTOCOL_VERSION;
+  message: Message<Body>;
+}
 /** A change entry as it is stored: to every listener of the channel but the connection that made it (its ack carries it). */
-export interface ChangePush<Body = unknown> { v: typeof PROTOCOL_VERSION; change: ChangeEntry<Body> }
+export interface ChangePush<Body = unknown> {
+  v: typeof PROTOCOL_VERSION;
+  change: ChangeEntry<Body>;
+}
 /**
  * Presence changes of one channel, gathered for the server's `presence.batchMs` and sent as one
  * push (so a crowd arriving is a few pushes, not one per member per subscriber).
@@ -206,7 +268,12 @@ export interface SignalPush<Data = unknown> {
   from: string;
   data?: Data;
 }
-export interface ReceiptPush { v: typeof PROTOCOL_VERSION; channel: string; userId: string; seq: number }
+export interface ReceiptPush {
+  v: typeof PROTOCOL_VERSION;
+  channel: string;
+  userId: string;
+  seq: number;
+}
 
 /**
  * A room membership change. Sent to the room's subscribers and to the affected user's devices.
@@ -237,7 +304,11 @@ export interface RoomPush {
  *   first but rarely arrives: reconnect and recover with `since`.
  */
 export type CloseReason = "shutdown" | "slow-consumer";
-export interface ByePush { v: typeof PROTOCOL_VERSION; reason: CloseReason; message: string }
+export interface ByePush {
+  v: typeof PROTOCOL_VERSION;
+  reason: CloseReason;
+  message: string;
+}
 
 // ---- Socket.IO event maps (untyped bodies; the client SDK narrows them from the contract) ----
 

@@ -59,7 +59,8 @@ const reasonOf = (type: string, data: Uint8Array): string | undefined => {
   const check = checkAttachmentBytes(type, data);
   return check.ok ? undefined : check.reason;
 };
-const concat = (...parts: (Uint8Array | string)[]) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : p)));
+const concat = (...parts: (Uint8Array | string)[]) =>
+  Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : p)));
 
 describe("checkAttachmentBytes", () => {
   it.each(Object.entries(GENUINE))("accepts a genuine %s, as a Buffer, an ArrayBuffer or a view", (type, data) => {
@@ -92,9 +93,21 @@ describe("checkAttachmentBytes", () => {
       ["an IHDR of 12 bytes", concat(signature, pngChunk("IHDR", Buffer.alloc(12, 1)), idat, iend), /13-byte IHDR/],
       ["a width of 0", png({ width: 0 }), /width or height is 0/],
       ["no IDAT", concat(signature, ihdr, iend), /no IDAT/],
-      ["a chunk length past the end", concat(signature, ihdr, Buffer.from([0, 0x10, 0, 0]), idat.subarray(4), iend), /"IDAT" chunk runs past the end/],
-      ["a chunk length over 2^31 - 1", concat(signature, ihdr, Buffer.from([0x80, 0, 0, 0]), idat.subarray(4), iend), /malformed chunk at byte 33/],
-      ["a chunk type that is not letters", concat(signature, ihdr, pngChunk("<scr", Buffer.alloc(0)), idat, iend), /malformed chunk at byte 33/],
+      [
+        "a chunk length past the end",
+        concat(signature, ihdr, Buffer.from([0, 0x10, 0, 0]), idat.subarray(4), iend),
+        /"IDAT" chunk runs past the end/,
+      ],
+      [
+        "a chunk length over 2^31 - 1",
+        concat(signature, ihdr, Buffer.from([0x80, 0, 0, 0]), idat.subarray(4), iend),
+        /malformed chunk at byte 33/,
+      ],
+      [
+        "a chunk type that is not letters",
+        concat(signature, ihdr, pngChunk("<scr", Buffer.alloc(0)), idat, iend),
+        /malformed chunk at byte 33/,
+      ],
       ["an IEND with data", concat(signature, ihdr, idat, pngChunk("IEND", Buffer.from("x"))), /IEND chunk is not empty/],
       ["no IEND", concat(signature, ihdr, idat), /ends before its IEND/],
     ])("refuses %s", (_what, data, reason) => {
@@ -111,7 +124,11 @@ describe("checkAttachmentBytes", () => {
     const frame = JPEG.indexOf(Buffer.from([0xff, 0xc0]));
     it.each([
       ["bytes after EOI", concat(JPEG, "<script>"), /EOI/],
-      ["a signature, HTML, then FF D9", concat(Buffer.from([0xff, 0xd8, 0xff]), "<html><script>alert(1)</script>", Buffer.from([0xff, 0xd9])), /runs past the end/],
+      [
+        "a signature, HTML, then FF D9",
+        concat(Buffer.from([0xff, 0xd8, 0xff]), "<html><script>alert(1)</script>", Buffer.from([0xff, 0xd9])),
+        /runs past the end/,
+      ],
       ["no frame header before the scan", concat(JPEG.subarray(0, frame), JPEG.subarray(frame + 19)), /no frame header/],
       ["a segment cut short", JPEG.subarray(0, scan + 6), /runs past the end/],
       ["an EOI before the scan", concat(JPEG.subarray(0, 2), Buffer.from([0xff, 0xd9])), /marker FFD9 before its scan/],
@@ -121,7 +138,9 @@ describe("checkAttachmentBytes", () => {
     });
 
     it("accepts fill bytes before a marker, and script in a comment segment", () => {
-      expect(checkAttachmentBytes("image/jpeg", concat(JPEG.subarray(0, 20), Buffer.from([0xff, 0xff]), JPEG.subarray(20)))).toEqual({ ok: true });
+      expect(checkAttachmentBytes("image/jpeg", concat(JPEG.subarray(0, 20), Buffer.from([0xff, 0xff]), JPEG.subarray(20)))).toEqual({
+        ok: true,
+      });
       const comment = Buffer.from("<script>alert(1)</script>");
       const com = concat(Buffer.from([0xff, 0xfe, 0, comment.length + 2]), comment);
       expect(checkAttachmentBytes("image/jpeg", concat(JPEG.subarray(0, 2), com, JPEG.subarray(2)))).toEqual({ ok: true });
@@ -133,7 +152,11 @@ describe("checkAttachmentBytes", () => {
     it.each([
       ["bytes after the trailer", concat(GIF, "alert(1)"), /bytes after its trailer/],
       ["no image", concat(GIF.subarray(0, 27), Buffer.from([0x3b])), /no image/],
-      ["a colour table past the end", concat(GIF.subarray(0, 10), Buffer.from([0x87, 0, 0]), Buffer.alloc(20), Buffer.from([0x3b])), /trailer|ends inside/],
+      [
+        "a colour table past the end",
+        concat(GIF.subarray(0, 10), Buffer.from([0x87, 0, 0]), Buffer.alloc(20), Buffer.from([0x3b])),
+        /trailer|ends inside/,
+      ],
       ["an image descriptor cut short", concat(GIF.subarray(0, 32), Buffer.from([0x3b])), /ends inside/],
       ["an unknown block", concat(GIF.subarray(0, -1), "<", Buffer.from([0x3b])), /unknown block 0x3c/],
     ])("refuses %s", (_what, data, reason) => {
@@ -157,7 +180,11 @@ describe("checkAttachmentBytes", () => {
       ["bytes after the last chunk", withSize(concat(WEBP, "<script>"), WEBP.length - 8), /RIFF size/],
       ["bytes after the last chunk, counted in the RIFF size", withSize(concat(WEBP, "<html>"), WEBP.length + 6 - 8), /do not end/],
       ["a first chunk that is not VP8, VP8L or VP8X", concat(WEBP.subarray(0, 12), "ICCP", WEBP.subarray(16)), /first chunk/],
-      ["a VP8L chunk without its signature", concat(WEBP.subarray(0, 20), Buffer.from([0]), WEBP.subarray(21)), /VP8L chunk has no signature/],
+      [
+        "a VP8L chunk without its signature",
+        concat(WEBP.subarray(0, 20), Buffer.from([0]), WEBP.subarray(21)),
+        /VP8L chunk has no signature/,
+      ],
       ["a VP8 chunk without a key frame", concat(WEBP.subarray(0, 12), "VP8 ", WEBP.subarray(16)), /key frame/],
     ])("refuses %s", (_what, data, reason) => {
       expect(reasonOf("image/webp", data)).toMatch(reason);

@@ -2,8 +2,19 @@ import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { defineContract, type } from "@roomkit/protocol";
 import type {
-  BodyInputOf, BodyOf, ChannelId, FamilyName, FamilyOfChannel, FamilyOfKind, InferInput, InferOutput, KindOf, MemberInfoOf,
-  ProfileOf, SignalData, SignalName,
+  BodyInputOf,
+  BodyOf,
+  ChannelId,
+  FamilyName,
+  FamilyOfChannel,
+  FamilyOfKind,
+  InferInput,
+  InferOutput,
+  KindOf,
+  MemberInfoOf,
+  ProfileOf,
+  SignalData,
+  SignalName,
 } from "@roomkit/protocol";
 
 const contract = defineContract({

@@ -4,7 +4,15 @@ import { ERROR_CODES, RoomkitError, isErrorCode } from "@roomkit/protocol";
 describe("ERROR_CODES", () => {
   it("is the closed set, in documentation order", () => {
     expect(ERROR_CODES).toEqual([
-      "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "INVALID", "TOO_LARGE", "RATE_LIMITED", "CONFLICT", "UNAVAILABLE", "INTERNAL",
+      "UNAUTHENTICATED",
+      "FORBIDDEN",
+      "NOT_FOUND",
+      "INVALID",
+      "TOO_LARGE",
+      "RATE_LIMITED",
+      "CONFLICT",
+      "UNAVAILABLE",
+      "INTERNAL",
     ]);
   });
 });

@@ -16,15 +16,21 @@ describe("readable type errors", () => {
   });
 
   it("name an unknown family and the declared ones", () => {
-    expectTypeOf<UnknownFamily<C, "nwes">>().toMatchTypeOf<"unknown family: nwes; declared: chat, lobby" | "unknown family: nwes; declared: lobby, chat">();
+    expectTypeOf<UnknownFamily<C, "nwes">>().toMatchTypeOf<
+      "unknown family: nwes; declared: chat, lobby" | "unknown family: nwes; declared: lobby, chat"
+    >();
   });
 
   it("check a channel id against the families that fit", () => {
     type Presence = "lobby";
     expectTypeOf<CheckedChannelId<C, "lobby:main", Presence, "presence">>().toEqualTypeOf<"lobby:main">();
     expectTypeOf<CheckedChannelId<C, `lobby:${string}`, Presence, "presence">>().toEqualTypeOf<`lobby:${string}`>();
-    expectTypeOf<CheckedChannelId<C, "chat:a|b", Presence, "presence">>().toEqualTypeOf<"chat has no presence; families with presence: lobby">();
-    expectTypeOf<CheckedChannelId<C, "chat:a|b", never, "presence">>().toEqualTypeOf<"chat has no presence; families with presence: none">();
+    expectTypeOf<
+      CheckedChannelId<C, "chat:a|b", Presence, "presence">
+    >().toEqualTypeOf<"chat has no presence; families with presence: lobby">();
+    expectTypeOf<
+      CheckedChannelId<C, "chat:a|b", never, "presence">
+    >().toEqualTypeOf<"chat has no presence; families with presence: none">();
     expectTypeOf<CheckedChannelId<C, "nwes:1", Presence, "presence">>().toMatchTypeOf<`unknown family: nwes; declared: ${string}`>();
     expectTypeOf<CheckedChannelId<C, "lobby", Presence, "presence">>().toMatchTypeOf<`a channel id is <family>:<name>; ${string}`>();
   });

@@ -47,15 +47,19 @@ const USER_ROOM = userRoom("");
  * publish after a deadline; `sendCommand` (server counts, awaited by the adapter) still rejects.
  */
 function forAdapter(client: RedisClient, role: string, publishTimeoutMs: number): object {
-  const settle = (method: string) => (...args: unknown[]) => {
-    const call = (client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!(...args).catch((err: Error) => {
-      log("%s %s failed: %s", role, method, err.message);
-    });
-    if (method !== "publish" && method !== "sPublish") return call;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<void>((done) => (timer = setTimeout(() => done(log("%s %s: no reply in time", role, method)), publishTimeoutMs)));
-    return Promise.race([call, late]).finally(() => clearTimeout(timer));
-  };
+  const settle =
+    (method: string) =>
+    (...args: unknown[]) => {
+      const call = (client as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!(...args).catch((err: Error) => {
+        log("%s %s failed: %s", role, method, err.message);
+      });
+      if (method !== "publish" && method !== "sPublish") return call;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<void>(
+        (done) => (timer = setTimeout(() => done(log("%s %s: no reply in time", role, method)), publishTimeoutMs)),
+      );
+      return Promise.race([call, late]).finally(() => clearTimeout(timer));
+    };
   const methods = ["publish", "sPublish", "subscribe", "pSubscribe", "sSubscribe", "unsubscribe", "pUnsubscribe", "sUnsubscribe"];
   const facade: Record<string, unknown> = Object.fromEntries(methods.map((m) => [m, settle(m)]));
   facade.sendCommand = (args: string[]) => client.sendCommand(args);
@@ -76,7 +80,9 @@ function routeUserRoomsApart(adapter: PublishingAdapter): void {
     const rooms = message.type === BROADCAST && message.data?.requestId === undefined ? message.data?.opts?.rooms : undefined;
     if (!rooms || rooms.length < 2 || !rooms.every((room) => room.startsWith(USER_ROOM))) return publish(message);
     const data = message.data!;
-    return Promise.all(rooms.map((room) => publish({ ...message, data: { ...data, opts: { ...data.opts!, rooms: [room] } } }))).then(() => "");
+    return Promise.all(rooms.map((room) => publish({ ...message, data: { ...data, opts: { ...data.opts!, rooms: [room] } } }))).then(
+      () => "",
+    );
   };
 }
 

@@ -69,7 +69,10 @@ export function createRedisClient(options: RedisClientOptions = {}): RedisClient
 export async function connectRedis(client: RedisClient, timeoutMs = 5000): Promise<RedisClient> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new RoomkitError("UNAVAILABLE", `Redis is unreachable (no connection within ${timeoutMs} ms)`)), timeoutMs);
+    timer = setTimeout(
+      () => fail(new RoomkitError("UNAVAILABLE", `Redis is unreachable (no connection within ${timeoutMs} ms)`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([client.connect(), timedOut]);

@@ -44,7 +44,13 @@ function parseEntry(entry: string): ParsedEntry {
   }
   const [, afterKey] = sized(bytes, at);
   const [head, afterHead] = sized(bytes, afterKey);
-  return { seq: Number(parts[0]), type: parts[2]!, ref: Number(parts[3]), head: JSON.parse(head) as unknown[], body: bytes.toString("utf8", afterHead) };
+  return {
+    seq: Number(parts[0]),
+    type: parts[2]!,
+    ref: Number(parts[3]),
+    head: JSON.parse(head) as unknown[],
+    body: bytes.toString("utf8", afterHead),
+  };
 }
 
 const decoded = (body: string): unknown => decodeBody(JSON.parse(body) as ReturnType<typeof encodeBody>);
@@ -85,8 +91,13 @@ export function decodeChange(channel: string, entry: string): ChangeEntry {
 }
 
 /** A script's reply for one entry, `[entry, state, mine]`: a message or a change. */
-export function decodeReply(channel: string, [entry, state, mine]: [string, string, string]): { message: Message } | { change: ChangeEntry } {
-  return parseEntry(entry).type === "m" ? { message: decodeMessage(channel, entry, state, mine) } : { change: decodeChange(channel, entry) };
+export function decodeReply(
+  channel: string,
+  [entry, state, mine]: [string, string, string],
+): { message: Message } | { change: ChangeEntry } {
+  return parseEntry(entry).type === "m"
+    ? { message: decodeMessage(channel, entry, state, mine) }
+    : { change: decodeChange(channel, entry) };
 }
 
 /** A dedupe copy, "<state>\n<entry>". */

@@ -1,8 +1,17 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Message } from "@roomkit/protocol";
 import type {
-  AppendInput, AppendResult, ChangeInput, ChangeOutcome, MessageCount, MessageStore, RangeQuery, RangeResult, ReplayQuery,
-  ReplayResult, StreamInfo,
+  AppendInput,
+  AppendResult,
+  ChangeInput,
+  ChangeOutcome,
+  MessageCount,
+  MessageStore,
+  RangeQuery,
+  RangeResult,
+  ReplayQuery,
+  ReplayResult,
+  StreamInfo,
 } from "@roomkit/server";
 import { checkAppendInput, checkChangeInput, checkRangeQuery, checkReplayQuery } from "@roomkit/server";
 import { CHANGE } from "./change-script.js";
@@ -67,8 +76,13 @@ export class RedisMessageStore implements MessageStore {
     const id = randomUUID();
     const dedupeKey = clientId === undefined ? "" : JSON.stringify([from, clientId]);
     const reply = (await this.#run(APPEND, channel, [
-      newEpoch(), dedupeKey, JSON.stringify([id, from, sentAt, clientId ?? null]), encodeEntryBody(body),
-      String(this.#dedupeWindow), String(replyTo ?? 0), String(sentAt),
+      newEpoch(),
+      dedupeKey,
+      JSON.stringify([id, from, sentAt, clientId ?? null]),
+      encodeEntryBody(body),
+      String(this.#dedupeWindow),
+      String(replyTo ?? 0),
+      String(sentAt),
     ])) as [number, string];
     if (reply[0] === 1) return { message: decodeCopy(channel, reply[1]), duplicate: true };
     // What is stored is serialized: the caller may mutate this message without changing it.
@@ -83,8 +97,11 @@ export class RedisMessageStore implements MessageStore {
     const { after, before, limit, thread, reader } = query;
     checkRangeQuery(query);
     const [more, ...entries] = (await this.#run(RANGE, channel, [
-      after === undefined ? "" : String(after), before === undefined ? "" : String(before), String(limit),
-      thread === undefined ? "" : String(thread), reader ?? "",
+      after === undefined ? "" : String(after),
+      before === undefined ? "" : String(before),
+      String(limit),
+      thread === undefined ? "" : String(thread),
+      reader ?? "",
     ])) as [number, ...EntryReply[]];
     return { messages: entries.map(([entry, state, mine]) => decodeMessage(channel, entry, state, mine)), hasMore: more === 1 };
   }
@@ -111,8 +128,14 @@ export class RedisMessageStore implements MessageStore {
     checkChangeInput(input);
     const reaction = input.type === "react" || input.type === "unreact" ? input : undefined;
     const [status, entry] = (await this.#run(CHANGE, input.channel, [
-      CHANGE_CODES[input.type], String(input.target), input.by, String(input.at), changeHead(input.by, input.at, reaction?.reaction),
-      input.type === "edit" ? encodeEntryBody(input.body) : "", reaction?.reaction ?? "", String(reaction?.maxReactions ?? 0),
+      CHANGE_CODES[input.type],
+      String(input.target),
+      input.by,
+      String(input.at),
+      changeHead(input.by, input.at, reaction?.reaction),
+      input.type === "edit" ? encodeEntryBody(input.body) : "",
+      reaction?.reaction ?? "",
+      String(reaction?.maxReactions ?? 0),
     ])) as [ChangeOutcome["status"], string?];
     if (status === "applied") return { status, change: decodeChange(input.channel, entry!) };
     return { status };
@@ -133,9 +156,13 @@ export class RedisMessageStore implements MessageStore {
     if (typeof channel !== "string" || channel === "") throw new TypeError("channel must be a non-empty string");
     const base = `${this.#prefix}msg/${keyPart(channel)}/`;
     const keys = ["meta", "log", "dd", "ddo", "st", "ms"].map((name) => base + name);
-    return guard(script.run(this.#client, [...keys, `${this.#prefix}msg-epoch`], [
-      base, String(this.#now()), String(this.#maxPerChannel), String(this.#maxAgeMs), ...args,
-    ]));
+    return guard(
+      script.run(
+        this.#client,
+        [...keys, `${this.#prefix}msg-epoch`],
+        [base, String(this.#now()), String(this.#maxPerChannel), String(this.#maxAgeMs), ...args],
+      ),
+    );
   }
 }
 

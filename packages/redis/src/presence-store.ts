@@ -76,7 +76,8 @@ export class RedisPresenceStore implements PresenceStore {
     this.#ttlMs = options.nodeTtlMs ?? 10_000;
     this.#budget = options.sweepBudget ?? 1000;
     if (!(Number.isInteger(this.#heartbeatMs) && this.#heartbeatMs > 0)) throw new TypeError("heartbeatMs must be a positive integer");
-    if (!(Number.isInteger(this.#ttlMs) && this.#ttlMs >= 2 * this.#heartbeatMs)) throw new TypeError("nodeTtlMs must be an integer of at least twice heartbeatMs");
+    if (!(Number.isInteger(this.#ttlMs) && this.#ttlMs >= 2 * this.#heartbeatMs))
+      throw new TypeError("nodeTtlMs must be an integer of at least twice heartbeatMs");
     if (!(Number.isInteger(this.#budget) && this.#budget > 0)) throw new TypeError("sweepBudget must be a positive integer");
     const nodeId = options.nodeId ?? `${hostname()}-${process.pid}`;
     if (typeof nodeId !== "string" || nodeId === "") throw new TypeError("nodeId must be a non-empty string");
@@ -148,7 +149,7 @@ export class RedisPresenceStore implements PresenceStore {
     clearTimeout(this.#timer);
     this.#local.clear();
     try {
-      this.#report(await guard(RETIRE.run(this.#client, [], [this.#prefix, this.nodeId])) as string[]);
+      this.#report((await guard(RETIRE.run(this.#client, [], [this.#prefix, this.nodeId]))) as string[]);
     } catch (err) {
       log("could not retire %s (its entries expire with its heartbeat): %O", this.nodeId, err);
     }
@@ -159,7 +160,9 @@ export class RedisPresenceStore implements PresenceStore {
    * says the connection returned meanwhile), announcing the departure it finds, and rethrows.
    */
   async #retryingLater(
-    channel: string, removal: () => Promise<PresenceMember | undefined>, back: () => boolean,
+    channel: string,
+    removal: () => Promise<PresenceMember | undefined>,
+    back: () => boolean,
   ): Promise<PresenceMember | undefined> {
     try {
       return await removal();
@@ -183,17 +186,15 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   #add(channel: string, connId: string, entry: LocalEntry): Promise<unknown> {
-    return guard(ADD.run(this.#client, [], [
-      this.#prefix, channel, entry.userId, connId, this.nodeId, entry.info, String(this.#ttlMs),
-    ]));
+    return guard(ADD.run(this.#client, [], [this.#prefix, channel, entry.userId, connId, this.nodeId, entry.info, String(this.#ttlMs)]));
   }
 
   async #tick(): Promise<void> {
     try {
       const sweep = this.#listeners.size > 0 ? "1" : "0";
-      const [missing, ...departures] = (await guard(TICK.run(this.#client, [], [
-        this.#prefix, this.nodeId, String(this.#ttlMs), sweep, String(this.#budget),
-      ]))) as [number, ...string[]];
+      const [missing, ...departures] = (await guard(
+        TICK.run(this.#client, [], [this.#prefix, this.nodeId, String(this.#ttlMs), sweep, String(this.#budget)]),
+      )) as [number, ...string[]];
       if (missing === 1) this.#restore();
       this.#retryRemovals();
       this.#report(departures);
@@ -213,7 +214,9 @@ export class RedisPresenceStore implements PresenceStore {
     for (const [channel, conns] of this.#local) {
       for (const [connId, entry] of conns) {
         this.#add(channel, connId, entry).then(
-          (reply) => (reply as [number])[0] === 1 && this.#emit({ type: "join", channel, member: { userId: entry.userId, info: decodeInfo(entry.info) } }),
+          (reply) =>
+            (reply as [number])[0] === 1 &&
+            this.#emit({ type: "join", channel, member: { userId: entry.userId, info: decodeInfo(entry.info) } }),
           (err: unknown) => log("could not restore %s in %s: %O", connId, channel, err),
         );
       }

@@ -83,15 +83,20 @@ export async function redisRoomkit(io: Server, options: RedisRoomkitOptions = {}
   }
   const [storeClient, pub, sub] = clients;
   const kind = options.adapter ?? ((await redisMajor(storeClient)) >= 7 ? "sharded" : "classic");
-  io.adapter(redisAdapter(pub, sub, {
-    kind,
-    channelPrefix: `${prefix}io`,
-    publishTimeoutMs: timeoutMs,
-    ...(options.subscriptionMode === undefined ? {} : { subscriptionMode: options.subscriptionMode }),
-    ...(options.requestsTimeoutMs === undefined ? {} : { requestsTimeoutMs: options.requestsTimeoutMs }),
-  }));
+  io.adapter(
+    redisAdapter(pub, sub, {
+      kind,
+      channelPrefix: `${prefix}io`,
+      publishTimeoutMs: timeoutMs,
+      ...(options.subscriptionMode === undefined ? {} : { subscriptionMode: options.subscriptionMode }),
+      ...(options.requestsTimeoutMs === undefined ? {} : { requestsTimeoutMs: options.requestsTimeoutMs }),
+    }),
+  );
   const stores = redisStores({
-    client: storeClient, prefix, nodeId, commandTimeoutMs: timeoutMs,
+    client: storeClient,
+    prefix,
+    nodeId,
+    commandTimeoutMs: timeoutMs,
     ...(options.messages ? { messages: options.messages } : {}),
     ...(options.presence ? { presence: options.presence } : {}),
   });
@@ -101,11 +106,12 @@ export async function redisRoomkit(io: Server, options: RedisRoomkitOptions = {}
     stores,
     nodeId: stores.presence.nodeId,
     adapter: kind,
-    close: () => (closed ??= (async () => {
-      await stores.close();
-      await Promise.resolve(io.of("/").adapter.close()).catch(() => undefined);
-      // A client that is not connected now has nothing to flush: closing it gracefully would wait for Redis to come back.
-      await Promise.all(clients.map((c) => (c.isReady ? c.close().catch(() => c.destroy()) : c.isOpen ? c.destroy() : undefined)));
-    })()),
+    close: () =>
+      (closed ??= (async () => {
+        await stores.close();
+        await Promise.resolve(io.of("/").adapter.close()).catch(() => undefined);
+        // A client that is not connected now has nothing to flush: closing it gracefully would wait for Redis to come back.
+        await Promise.all(clients.map((c) => (c.isReady ? c.close().catch(() => c.destroy()) : c.isOpen ? c.destroy() : undefined)));
+      })()),
   };
 }

@@ -139,9 +139,13 @@ export class RedisRoomStore implements RoomStore {
   async putMember(channel: string, member: RoomMember): Promise<void> {
     assertChannel(channel);
     assertMember(member);
-    await guard(PUT_MEMBER.run(this.#client, [this.#info(channel), this.#userRooms(member.userId), this.#userOwned(member.userId)], [
-      channel, member.userId, JSON.stringify(member), ownerFlag(member),
-    ]));
+    await guard(
+      PUT_MEMBER.run(
+        this.#client,
+        [this.#info(channel), this.#userRooms(member.userId), this.#userOwned(member.userId)],
+        [channel, member.userId, JSON.stringify(member), ownerFlag(member)],
+      ),
+    );
   }
 
   async removeMember(channel: string, userId: string): Promise<boolean> {
@@ -155,7 +159,10 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async countRooms(userId: string): Promise<RoomCounts> {
-    const [member, owned] = (await guard(COUNT.run(this.#client, [this.#userRooms(userId), this.#userOwned(userId)], []))) as [number, number];
+    const [member, owned] = (await guard(COUNT.run(this.#client, [this.#userRooms(userId), this.#userOwned(userId)], []))) as [
+      number,
+      number,
+    ];
     return { owned, member };
   }
 

@@ -64,7 +64,11 @@ export function redisStores(options: RedisStoresOptions): RedisStores {
   load();
   raw.on?.("ready", load);
   const shared = { prefix: options.prefix ?? "rk:" };
-  const presence = new RedisPresenceStore(client, { ...options.presence, ...shared, ...(options.nodeId === undefined ? {} : { nodeId: options.nodeId }) });
+  const presence = new RedisPresenceStore(client, {
+    ...options.presence,
+    ...shared,
+    ...(options.nodeId === undefined ? {} : { nodeId: options.nodeId }),
+  });
   return {
     messages: new RedisMessageStore(client, { ...options.messages, ...shared }),
     presence,

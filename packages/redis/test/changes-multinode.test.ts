@@ -20,7 +20,10 @@ describe.runIf(redis)("changes across two nodes on one Redis", () => {
   const start = async () => {
     const prefix = uniquePrefix("changes-multinode");
     prefixes.push(prefix);
-    nodes = [await startRoomkitNode({ url: REDIS_URL, prefix, nodeId: "a" }), await startRoomkitNode({ url: REDIS_URL, prefix, nodeId: "b" })];
+    nodes = [
+      await startRoomkitNode({ url: REDIS_URL, prefix, nodeId: "a" }),
+      await startRoomkitNode({ url: REDIS_URL, prefix, nodeId: "b" }),
+    ];
     return nodes as [RoomkitNode, RoomkitNode];
   };
   const connect = async (node: ChangeNode, userId: string) => {
@@ -55,7 +58,9 @@ describe.runIf(redis)("changes across two nodes on one Redis", () => {
     await ok(alice, "rk:react", { channel, seq: 1, reaction: "👍" });
     expect((await reacted).change).toMatchObject({ seq: 3, count: 1 });
     expect((await ok(bob, "rk:history", { channel })).messages[0]).toMatchObject({
-      body: { text: "hi there" }, version: 3, reactions: [{ reaction: "👍", count: 1, mine: false }],
+      body: { text: "hi there" },
+      version: 3,
+      reactions: [{ reaction: "👍", count: 1, mine: false }],
     });
     const deleted = heard("delete");
     await ok(alice, "rk:delete", { channel, seq: 1 });

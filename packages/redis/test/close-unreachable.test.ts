@@ -20,7 +20,14 @@ describe.runIf(redis)("redisRoomkit().close() while Redis is unreachable", () =>
     const io = new Server(createServer());
     const wired = await redisRoomkit(io, { url: `redis://127.0.0.1:${proxy.port}`, prefix: uniquePrefix("close-unreachable") });
     proxy.cut();
-    await expect.poll(() => wired.stores.presence.add({ channel: "lobby:x", userId: "u", connId: "c1", info: {} }).then(() => "up", () => "down")).toBe("down");
+    await expect
+      .poll(() =>
+        wired.stores.presence.add({ channel: "lobby:x", userId: "u", connId: "c1", info: {} }).then(
+          () => "up",
+          () => "down",
+        ),
+      )
+      .toBe("down");
     const outcome = await Promise.race([
       wired.close().then(() => "closed"),
       new Promise((done) => setTimeout(() => done("still waiting after 5 s"), 5000)),

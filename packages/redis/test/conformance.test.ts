@@ -16,17 +16,21 @@ describe.runIf(redis)("redis stores", () => {
   });
   afterAll(() => client.close());
 
-  describeStoreConformance("redis", () => {
-    const prefix = uniquePrefix("conformance");
-    const stores = redisStores({ client, prefix, messages: { maxPerChannel: 200 } });
-    prefixes.set(stores, prefix);
-    return stores;
-  }, {
-    retention: { maxPerChannel: 200 },
-    cleanup: async (stores) => {
-      await (stores as RedisStores).close();
-      await deleteKeys(client, prefixes.get(stores as RedisStores)!);
-      prefixes.delete(stores as RedisStores);
+  describeStoreConformance(
+    "redis",
+    () => {
+      const prefix = uniquePrefix("conformance");
+      const stores = redisStores({ client, prefix, messages: { maxPerChannel: 200 } });
+      prefixes.set(stores, prefix);
+      return stores;
     },
-  });
+    {
+      retention: { maxPerChannel: 200 },
+      cleanup: async (stores) => {
+        await (stores as RedisStores).close();
+        await deleteKeys(client, prefixes.get(stores as RedisStores)!);
+        prefixes.delete(stores as RedisStores);
+      },
+    },
+  );
 });

@@ -29,7 +29,10 @@ describe.runIf(redis)("recovery of a gap larger than one packet, on two nodes", 
   it("an SDK client offline during 50 image messages sent on another node recovers every one, in order, once, with no disconnect", async () => {
     const prefix = uniquePrefix("image-recovery");
     prefixes.push(prefix);
-    nodes = [await startRoomkitNode({ url: REDIS_URL, prefix, nodeId: "a" }), await startRoomkitNode({ url: REDIS_URL, prefix, nodeId: "b" })];
+    nodes = [
+      await startRoomkitNode({ url: REDIS_URL, prefix, nodeId: "a" }),
+      await startRoomkitNode({ url: REDIS_URL, prefix, nodeId: "b" }),
+    ];
     await offlineDuringImages({ alice: nodes[0]!, bob: nodes[1]! });
   });
 });

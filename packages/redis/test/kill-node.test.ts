@@ -29,7 +29,11 @@ describe.runIf(redis)("a node killed with SIGKILL while messages flow", () => {
   /** A client behind the balancer: it lands on n2 while n2 lives, then on the others, reconnecting by itself. */
   const behindBalancer = (userId: string) => {
     const socket = connect(`http://127.0.0.1:${balancer.port}`, {
-      auth: { user: userId }, transports: ["websocket"], forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 400,
+      auth: { user: userId },
+      transports: ["websocket"],
+      forceNew: true,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 400,
     });
     sockets.push(socket);
     return socket;

@@ -142,7 +142,8 @@ describe.runIf(redis)("three nodes on one Redis", () => {
         expect(lists[1]).toEqual(lists[0]);
         expect(lists[2]).toEqual(lists[0]);
         await eventually(() => {
-          for (const [i, view] of views.entries()) if (s[i]!.connected) expect([...view.get(channel)!].sort()).toEqual([...expected].sort());
+          for (const [i, view] of views.entries())
+            if (s[i]!.connected) expect([...view.get(channel)!].sort()).toEqual([...expected].sort());
         });
       }
     };
@@ -165,7 +166,9 @@ describe.runIf(redis)("three nodes on one Redis", () => {
     await joined;
     for (const node of nodes) {
       const reader = await connectTo(node, owner);
-      await eventually(async () => expect(names((await ok(reader, "rk:presence", { channel: room.channel })).members).sort()).toEqual([guest, owner].sort()));
+      await eventually(async () =>
+        expect(names((await ok(reader, "rk:presence", { channel: room.channel })).members).sort()).toEqual([guest, owner].sort()),
+      );
     }
     const heard = next(b, "rk:message");
     await ok(a, "rk:publish", { channel: room.channel, body: { text: "welcome" } });
@@ -181,7 +184,12 @@ describe.runIf(redis)("three nodes on one Redis", () => {
     expect(pages[1]).toEqual(pages[0]);
     expect(pages[2]).toEqual(pages[0]);
     expect(pages[0]!.messages.map((m: Message) => [m.seq, m.from])).toEqual([
-      [1, users[0]], [2, users[1]], [3, users[2]], [4, users[0]], [5, users[1]], [6, users[2]],
+      [1, users[0]],
+      [2, users[1]],
+      [3, users[2]],
+      [4, users[0]],
+      [5, users[1]],
+      [6, users[2]],
     ]);
     const receipt = next(s[1]!, "rk:receipt", (p) => p.userId === users[0]);
     await ok(s[0]!, "rk:read", { channel: room.channel, seq: 5 });

@@ -83,7 +83,10 @@ describe.runIf(binary)("when Redis goes away and comes back", () => {
     await eventually(() => expect(atBob.map((p) => p.message.seq)).toEqual([1, 2, 3, 4]));
     const page = await ok(bob, "rk:history", { channel: dm });
     expect(page.messages.map((m: Message) => m.body)).toEqual([
-      { text: "before 1" }, { text: "before 2" }, { text: "before 3" }, { text: "after" },
+      { text: "before 1" },
+      { text: "before 2" },
+      { text: "before 3" },
+      { text: "after" },
     ]);
     expect(await ok(bob, "rk:subscribe", { channel: dm })).toMatchObject({ epoch, seq: 4 });
     expect((await faysLeave).channel).toBe("lobby:main");

@@ -8,7 +8,8 @@ const base64 = png.toString("base64");
 /** Object.prototype and the other built-ins, as they must stay. */
 const builtins = () => [Object.prototype, Array.prototype, Function.prototype].map((p) => Reflect.ownKeys(p).map(String).sort().join());
 /** A record as the store would read it back: parsed JSON, so `__proto__` keys are own properties. */
-const stored = (json: string, binaries: [unknown[], string][]) => JSON.parse(JSON.stringify([JSON.parse(json), binaries])) as [unknown, [[], string][]];
+const stored = (json: string, binaries: [unknown[], string][]) =>
+  JSON.parse(JSON.stringify([JSON.parse(json), binaries])) as [unknown, [[], string][]];
 
 describe("decodeBody with records written by hand", () => {
   const before = builtins();
@@ -34,7 +35,10 @@ describe("decodeBody with records written by hand", () => {
 
   it("skips a malformed entry and still places the good ones", () => {
     const [json] = stored('{"a":{"type":"image/png","data":null},"b":null}', []);
-    const body = decodeBody([json, [["not", "an entry"], [["a", "data"], base64], [["b"], 42], "junk", [["b"], base64]] as never]) as Record<string, { data?: Buffer }>;
+    const body = decodeBody([
+      json,
+      [["not", "an entry"], [["a", "data"], base64], [["b"], 42], "junk", [["b"], base64]] as never,
+    ]) as Record<string, { data?: Buffer }>;
     expect(body.a!.data).toEqual(png);
     expect(body.b).toEqual(png);
     expect(builtins()).toEqual(before);
@@ -43,13 +47,24 @@ describe("decodeBody with records written by hand", () => {
 
 describe("encodeBody", () => {
   it("copies a __proto__ key as a key: the copy's prototype stays Object.prototype", () => {
-    const body = JSON.parse('{"__proto__":{"type":"image/png","data":null},"ok":{"type":"image/png","data":null}}') as Record<string, Record<string, unknown>>;
+    const body = JSON.parse('{"__proto__":{"type":"image/png","data":null},"ok":{"type":"image/png","data":null}}') as Record<
+      string,
+      Record<string, unknown>
+    >;
     body.ok!.data = png;
-    Object.defineProperty(body, "__proto__", { value: { type: "image/png", data: png }, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(body, "__proto__", {
+      value: { type: "image/png", data: png },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     const [json, binaries] = encodeBody(body) as [Record<string, unknown>, [unknown[], string][]];
     expect(Object.getPrototypeOf(json)).toBe(Object.prototype);
     expect(Object.hasOwn(json, "__proto__")).toBe(true);
-    expect(binaries.map(([path]) => path)).toEqual([["__proto__", "data"], ["ok", "data"]]);
+    expect(binaries.map(([path]) => path)).toEqual([
+      ["__proto__", "data"],
+      ["ok", "data"],
+    ]);
     // Read back, the attachment under __proto__ stays null; the other one is restored.
     const decoded = decodeBody(JSON.parse(JSON.stringify([json, binaries])) as never) as Record<string, Record<string, unknown>>;
     expect(decoded.ok!.data).toEqual(png);
@@ -58,7 +73,14 @@ describe("encodeBody", () => {
   });
 
   it("round-trips attachments at any position", () => {
-    const body = { text: "hi", images: [{ type: "image/png", data: png }, { type: "image/png", data: png }], cover: { data: png } };
+    const body = {
+      text: "hi",
+      images: [
+        { type: "image/png", data: png },
+        { type: "image/png", data: png },
+      ],
+      cover: { data: png },
+    };
     const decoded = decodeBody(JSON.parse(JSON.stringify(encodeBody(body))) as never);
     expect(decoded).toEqual(body);
     expect(decodeBody(JSON.parse(JSON.stringify(encodeBody(png))) as never)).toEqual(png);

@@ -2,9 +2,7 @@ import { Buffer } from "node:buffer";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RoomkitError } from "@roomkit/protocol";
 import type { PresenceChange } from "@roomkit/server";
-import {
-  RedisMessageStore, RedisPresenceStore, RedisReadStateStore, RedisRoomStore, createRedisClient, redisStores,
-} from "@roomkit/redis";
+import { RedisMessageStore, RedisPresenceStore, RedisReadStateStore, RedisRoomStore, createRedisClient, redisStores } from "@roomkit/redis";
 import type { RedisClient } from "../src/client.js";
 import { deleteKeys, keysUnder, testClient, uniquePrefix } from "./support/redis.js";
 import { tcpProxy } from "./support/proxy.js";
@@ -149,7 +147,10 @@ describe.runIf(redis)("redis stores beyond the conformance suite", () => {
       expect(await a.add({ channel: "presence:x", userId: "carol", connId: "c1", info: 1 })).toEqual({ first: true });
       expect(await b.add({ channel: "presence:x", userId: "alice", connId: "a1", info: 2 })).toEqual({ first: true });
       expect(await b.add({ channel: "presence:x", userId: "carol", connId: "c2", info: 3 })).toEqual({ first: false });
-      expect(await a.members("presence:x")).toEqual([{ userId: "carol", info: 3 }, { userId: "alice", info: 2 }]);
+      expect(await a.members("presence:x")).toEqual([
+        { userId: "carol", info: 3 },
+        { userId: "alice", info: 2 },
+      ]);
       expect(await a.remove("presence:x", "carol", "c1")).toEqual({ last: false });
       expect(await b.remove("presence:x", "carol", "c2")).toEqual({ last: true, member: { userId: "carol", info: 3 } });
       expect(a.nodeId).toMatch(/^a~/);
@@ -259,12 +260,21 @@ describe.runIf(redis)("redis stores beyond the conformance suite", () => {
       offline.connect().catch(() => undefined);
       const stores = redisStores({ client: offline, prefix });
       const calls: Array<Promise<unknown>> = [
-        stores.messages.append(input()), stores.messages.range("room:1", { limit: 1 }), stores.messages.stream("room:1"),
-        stores.presence.add({ channel: "presence:x", userId: "u", connId: "c", info: 0 }), stores.presence.members("presence:x"),
-        stores.rooms.get("room:1"), stores.rooms.roomsOf("u"), stores.readState.mark("u", "room:1", 1), stores.readState.all("u"),
+        stores.messages.append(input()),
+        stores.messages.range("room:1", { limit: 1 }),
+        stores.messages.stream("room:1"),
+        stores.presence.add({ channel: "presence:x", userId: "u", connId: "c", info: 0 }),
+        stores.presence.members("presence:x"),
+        stores.rooms.get("room:1"),
+        stores.rooms.roomsOf("u"),
+        stores.readState.mark("u", "room:1", 1),
+        stores.readState.all("u"),
       ];
       for (const call of calls) {
-        const err = await call.then(() => undefined, (e: unknown) => e);
+        const err = await call.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(RoomkitError);
         expect(err).toMatchObject({ code: "UNAVAILABLE" });
       }

@@ -1,7 +1,26 @@
 import { RoomkitError, SYSTEM_SENDER, dmChannel, isValidReaction, isValidUserId } from "@roomkit/protocol";
 import type {
-  AnyContract, BodyInputOf, BodyOf, ChangeResult, ChannelId, CheckedChannelId, DeleteChange, EditChange, FamilyName, FamilyOfChannel, FamilyOfKind,
-  HistoryResult, Message, PresenceMember, ReactionChange, ReactionOf, ReadMark, RoomMember, RoomRole, RoomSummary, UnreadResult,
+  AnyContract,
+  BodyInputOf,
+  BodyOf,
+  ChangeResult,
+  ChannelId,
+  CheckedChannelId,
+  DeleteChange,
+  EditChange,
+  FamilyName,
+  FamilyOfChannel,
+  FamilyOfKind,
+  HistoryResult,
+  Message,
+  PresenceMember,
+  ReactionChange,
+  ReactionOf,
+  ReadMark,
+  RoomMember,
+  RoomRole,
+  RoomSummary,
+  UnreadResult,
 } from "@roomkit/protocol";
 import type { Server } from "socket.io";
 import { resolve } from "./channels/access.js";
@@ -13,9 +32,7 @@ import { closeGracefully } from "./lifecycle.js";
 import { hasPresence, presenceMembers } from "./presence/presence.js";
 import { readMarks, unreadCounts } from "./read-state/read-state.js";
 import type { CreateRoomInput } from "./rooms/rooms.js";
-import {
-  createRoom, inviteMember, joinRoom, kickMember, leaveRoom, listRooms, roomMembers, setMuted, setRole,
-} from "./rooms/rooms.js";
+import { createRoom, inviteMember, joinRoom, kickMember, leaveRoom, listRooms, roomMembers, setMuted, setRole } from "./rooms/rooms.js";
 import type { Stores } from "./stores/types.js";
 
 /** Acting on a room on behalf of a user (their rights apply) or, without `by`, as the server (all rights). */
@@ -70,20 +87,31 @@ export interface Roomkit<C extends AnyContract> {
    * @example
    * await rk.publish("news:front-page", { headline: "Roomkit 1.0" });
    */
-  publish<F extends FamilyName<C>>(channel: ChannelId<C, F>, body: BodyInputOf<C, F>, options?: PublishOptions): Promise<Message<BodyOf<C, F>>>;
+  publish<F extends FamilyName<C>>(
+    channel: ChannelId<C, F>,
+    body: BodyInputOf<C, F>,
+    options?: PublishOptions,
+  ): Promise<Message<BodyOf<C, F>>>;
   /**
    * Sends a direct message from one user to another in the contract's DM family.
    * @example
    * await rk.sendDirect("alice", "bob", { text: "Your order shipped" });
    */
-  sendDirect<F extends FamilyOfKind<C, "dm">>(from: string, to: string, body: BodyInputOf<C, F>, options?: { family?: F; clientId?: string }): Promise<Message<BodyOf<C, F>>>;
+  sendDirect<F extends FamilyOfKind<C, "dm">>(
+    from: string,
+    to: string,
+    body: BodyInputOf<C, F>,
+    options?: { family?: F; clientId?: string },
+  ): Promise<Message<BodyOf<C, F>>>;
   /**
    * Who is present in a presence or room channel; a channel of another kind does not compile
    * (and is `INVALID` at run time).
    * @example
    * const members = await rk.presence("lobby:main");
    */
-  presence<const Id extends string>(channel: CheckedChannelId<C, Id, FamilyOfKind<C, "presence" | "room">, "presence">): Promise<PresenceMember[]>;
+  presence<const Id extends string>(
+    channel: CheckedChannelId<C, Id, FamilyOfKind<C, "presence" | "room">, "presence">,
+  ): Promise<PresenceMember[]>;
   /**
    * A page of history, ascending.
    * @example
@@ -97,7 +125,12 @@ export interface Roomkit<C extends AnyContract> {
    * @example
    * await rk.edit("room:42", 17, { text: "fixed typo" }, { as: "alice" });
    */
-  edit<Id extends ChannelId<C>>(channel: Id, seq: number, body: BodyInputOf<C, Family<C, Id>>, options?: ChangeOptions): Promise<EditChange<BodyOf<C, Family<C, Id>>>>;
+  edit<Id extends ChannelId<C>>(
+    channel: Id,
+    seq: number,
+    body: BodyInputOf<C, Family<C, Id>>,
+    options?: ChangeOptions,
+  ): Promise<EditChange<BodyOf<C, Family<C, Id>>>>;
   /**
    * Deletes a message for good: its body leaves every store.
    * @example
@@ -109,13 +142,23 @@ export interface Roomkit<C extends AnyContract> {
    * @example
    * await rk.react("room:42", 17, "👍", { as: "bob" });
    */
-  react<Id extends ChannelId<C>>(channel: Id, seq: number, reaction: ReactionOf<C, Family<C, Id>>, options?: ChangeOptions): Promise<ReactionResult<ReactionOf<C, Family<C, Id>>>>;
+  react<Id extends ChannelId<C>>(
+    channel: Id,
+    seq: number,
+    reaction: ReactionOf<C, Family<C, Id>>,
+    options?: ChangeOptions,
+  ): Promise<ReactionResult<ReactionOf<C, Family<C, Id>>>>;
   /**
    * Removes a reaction; removing one not given is nothing.
    * @example
    * await rk.unreact("room:42", 17, "👍", { as: "bob" });
    */
-  unreact<Id extends ChannelId<C>>(channel: Id, seq: number, reaction: ReactionOf<C, Family<C, Id>>, options?: ChangeOptions): Promise<ReactionResult<ReactionOf<C, Family<C, Id>>>>;
+  unreact<Id extends ChannelId<C>>(
+    channel: Id,
+    seq: number,
+    reaction: ReactionOf<C, Family<C, Id>>,
+    options?: ChangeOptions,
+  ): Promise<ReactionResult<ReactionOf<C, Family<C, Id>>>>;
   /**
    * A user's unread counts.
    * @example
@@ -186,7 +229,9 @@ export function createApi<C extends AnyContract>(ctx: Context): Roomkit<C> {
       const ch = resolve(ctx, channel);
       const from = options.as === undefined ? SYSTEM_SENDER : checkUser(options.as);
       const input = {
-        from, body, ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
+        from,
+        body,
+        ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
         ...(options.replyTo === undefined ? {} : { replyTo: checkSeq(options.replyTo) }),
       };
       return (await storeAndBroadcast(ctx, ch, input)) as Message<never>;
@@ -218,16 +263,31 @@ export function createApi<C extends AnyContract>(ctx: Context): Roomkit<C> {
     },
     react: async (channel, seq, reaction, options = {}) => {
       const actor = await changeActor(ctx, channel, options);
-      return (await setReaction(ctx, resolve(ctx, channel), checkSeq(seq), checkReaction(reaction), "react", actor)) as ReactionResult<never>;
+      return (await setReaction(
+        ctx,
+        resolve(ctx, channel),
+        checkSeq(seq),
+        checkReaction(reaction),
+        "react",
+        actor,
+      )) as ReactionResult<never>;
     },
     unreact: async (channel, seq, reaction, options = {}) => {
       const actor = await changeActor(ctx, channel, options);
-      return (await setReaction(ctx, resolve(ctx, channel), checkSeq(seq), checkReaction(reaction), "unreact", actor)) as ReactionResult<never>;
+      return (await setReaction(
+        ctx,
+        resolve(ctx, channel),
+        checkSeq(seq),
+        checkReaction(reaction),
+        "unreact",
+        actor,
+      )) as ReactionResult<never>;
     },
     unread: async (userId) => unreadCounts(ctx, checkUser(userId)),
     receipts: async (channel) => readMarks(ctx, channel),
     rooms: {
-      create: async (input) => createRoom(ctx, { ...input, owner: checkUser(input.owner), ...(input.members && { members: input.members.map(checkUser) }) }),
+      create: async (input) =>
+        createRoom(ctx, { ...input, owner: checkUser(input.owner), ...(input.members && { members: input.members.map(checkUser) }) }),
       invite: async (channel, userId, options = {}) => inviteMember(ctx, options.by, channel, checkUser(userId)),
       join: async (channel, userId) => joinRoom(ctx, checkUser(userId), channel),
       leave: async (channel, userId) => leaveRoom(ctx, checkUser(userId), channel),

@@ -29,5 +29,6 @@ export async function askHook<E>(
   if (!hook) return;
   const verdict = await hook(event);
   if (verdict === false) throw new RoomkitError(code, refusal);
-  if (typeof verdict === "object" && verdict !== null && typeof verdict.reject === "string") throw new RoomkitError(code, verdict.reject.slice(0, 200));
+  if (typeof verdict === "object" && verdict !== null && typeof verdict.reject === "string")
+    throw new RoomkitError(code, verdict.reject.slice(0, 200));
 }

@@ -6,21 +6,55 @@
 export { createRoomkit } from "./roomkit.js";
 export type { ActAs, ChangeOptions, HistoryQuery, PublishOptions, ReactionResult, Roomkit } from "./api.js";
 export type {
-  AddMemberEvent, AttachmentCheck, AuthUser, BeforeChangeResult, BeforeMessageResult, ChangeDraft, ChannelPolicies, ChannelRef, CheckedPolicies, FamilyPolicy,
-  Handshake, MessageDraft, RateLimit, RoomChange, RoomkitHooks,
-  RoomkitLimits, RoomkitOptions,
+  AddMemberEvent,
+  AttachmentCheck,
+  AuthUser,
+  BeforeChangeResult,
+  BeforeMessageResult,
+  ChangeDraft,
+  ChannelPolicies,
+  ChannelRef,
+  CheckedPolicies,
+  FamilyPolicy,
+  Handshake,
+  MessageDraft,
+  RateLimit,
+  RoomChange,
+  RoomkitHooks,
+  RoomkitLimits,
+  RoomkitOptions,
 } from "./options.js";
 export { DEFAULT_LIMITS } from "./options.js";
 export type { CreateRoomInput } from "./rooms/rooms.js";
 export { bearerToken, jwtAuth, signToken } from "./auth/jwt.js";
 export type { JwtAuthOptions, JwtKey, NonEmptyKey } from "./auth/jwt.js";
 export type {
-  AppendInput, AppendResult, ChangeInput, ChangeOutcome, MessageCount, MessageStore, PresenceChange, PresenceEntry, PresenceStore, RangeQuery, RangeResult, ReadStateStore,
-  ReplayQuery, ReplayResult, RoomCounts, RoomStore, Stores, StreamInfo,
+  AppendInput,
+  AppendResult,
+  ChangeInput,
+  ChangeOutcome,
+  MessageCount,
+  MessageStore,
+  PresenceChange,
+  PresenceEntry,
+  PresenceStore,
+  RangeQuery,
+  RangeResult,
+  ReadStateStore,
+  ReplayQuery,
+  ReplayResult,
+  RoomCounts,
+  RoomStore,
+  Stores,
+  StreamInfo,
 } from "./stores/types.js";
 export { checkAppendInput, checkChangeInput, checkRangeQuery, checkReplayQuery } from "./stores/checks.js";
 export {
-  MemoryMessageStore, MemoryPresenceStore, MemoryReadStateStore, MemoryRoomStore, memoryStores,
+  MemoryMessageStore,
+  MemoryPresenceStore,
+  MemoryReadStateStore,
+  MemoryRoomStore,
+  memoryStores,
 } from "./stores/memory/index.js";
 export type { MemoryMessageStoreOptions } from "./stores/memory/index.js";
 export { RoomkitError, defineContract, dmChannel, isValidUserId, type } from "@roomkit/protocol";

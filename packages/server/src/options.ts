@@ -1,6 +1,16 @@
 import type { Socket } from "socket.io";
 import type {
-  AnyContract, ErrorCode, FamilyName, FamilyOfKind, MemberInfoOf, Message, ProfileOf, ResolvedChannel, RoomPush, UnknownFamily, User,
+  AnyContract,
+  ErrorCode,
+  FamilyName,
+  FamilyOfKind,
+  MemberInfoOf,
+  Message,
+  ProfileOf,
+  ResolvedChannel,
+  RoomPush,
+  UnknownFamily,
+  User,
 } from "@roomkit/protocol";
 import type { Stores } from "./stores/types.js";
 

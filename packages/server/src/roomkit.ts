@@ -33,7 +33,8 @@ const log = logger("server");
  * });
  */
 export function createRoomkit<C extends AnyContract, const P extends object = ChannelPolicies<C>>(
-  io: Server, options: RoomkitOptions<C> & { channels?: CheckedPolicies<C, P> },
+  io: Server,
+  options: RoomkitOptions<C> & { channels?: CheckedPolicies<C, P> },
 ): Roomkit<C> {
   if (!options?.contract?.channels) throw new TypeError("createRoomkit: options.contract is required (see defineContract)");
   if (typeof options.authenticate !== "function") throw new TypeError("createRoomkit: options.authenticate is required");
@@ -42,7 +43,9 @@ export function createRoomkit<C extends AnyContract, const P extends object = Ch
   checkPolicies(options.contract, options.channels);
   const unsniffable = (options.limits?.attachmentTypes ?? []).filter((t) => !(SNIFFABLE_TYPES as readonly string[]).includes(t));
   if (unsniffable.length > 0) {
-    throw new TypeError(`createRoomkit: attachment types are checked against their bytes; ${unsniffable.join(", ")} cannot be (use ${SNIFFABLE_TYPES.join(", ")})`);
+    throw new TypeError(
+      `createRoomkit: attachment types are checked against their bytes; ${unsniffable.join(", ")} cannot be (use ${SNIFFABLE_TYPES.join(", ")})`,
+    );
   }
   const limits = checkLimits({ ...DEFAULT_LIMITS, ...options.limits });
   const editWindowMs = options.messages?.editWindowMs;

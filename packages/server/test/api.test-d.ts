@@ -9,10 +9,17 @@ declare const rk: Roomkit<TestContract>;
 describe("Roomkit<TestContract>.publish", () => {
   it("takes the body of the channel's family and resolves with its message", () => {
     expectTypeOf(rk.publish("news:x", { headline: "a" })).toEqualTypeOf<Promise<Message<{ headline: string }>>>();
-    expectTypeOf(rk.publish("room:42", { text: "hi" }, { as: "alice", clientId: "c1" })).toEqualTypeOf<Promise<Message<{ text: string }>>>();
+    expectTypeOf(rk.publish("room:42", { text: "hi" }, { as: "alice", clientId: "c1" })).toEqualTypeOf<
+      Promise<Message<{ text: string }>>
+    >();
     const dm = rk.publish("dm:alice|bob", { text: "hi" });
     expectTypeOf(dm).resolves.toHaveProperty("body").toHaveProperty("text").toEqualTypeOf<string | undefined>();
-    expectTypeOf(dm).resolves.toHaveProperty("body").toHaveProperty("image").exclude<undefined>().toHaveProperty("type").toEqualTypeOf<string>();
+    expectTypeOf(dm)
+      .resolves.toHaveProperty("body")
+      .toHaveProperty("image")
+      .exclude<undefined>()
+      .toHaveProperty("type")
+      .toEqualTypeOf<string>();
   });
 
   it("refuses a body of the wrong shape", () => {
@@ -38,7 +45,9 @@ describe("Roomkit<TestContract>.publish", () => {
 
 describe("the rest of the API", () => {
   it("sends DMs with the dm family's body", () => {
-    expectTypeOf(rk.sendDirect("alice", "bob", { text: "hi" })).resolves.toHaveProperty("from").toEqualTypeOf<string>();
+    expectTypeOf(rk.sendDirect("alice", "bob", { text: "hi" }))
+      .resolves.toHaveProperty("from")
+      .toEqualTypeOf<string>();
     // @ts-expect-error text is a string
     void rk.sendDirect("alice", "bob", { text: 5 });
     // @ts-expect-error "room" is not a dm family
@@ -73,7 +82,9 @@ describe("the rest of the API", () => {
 describe("Roomkit<TestContract> changes", () => {
   it("edits with the family's body input and resolves with a typed edit entry", () => {
     expectTypeOf(rk.edit("room:42", 1, { text: "fixed" })).toEqualTypeOf<Promise<EditChange<{ text: string }>>>();
-    expectTypeOf(rk.edit("news:x", 3, { headline: "b" }, { as: "anna" })).resolves.toHaveProperty("body").toEqualTypeOf<{ headline: string }>();
+    expectTypeOf(rk.edit("news:x", 3, { headline: "b" }, { as: "anna" }))
+      .resolves.toHaveProperty("body")
+      .toEqualTypeOf<{ headline: string }>();
     expectTypeOf(rk.delete("room:42", 1)).toEqualTypeOf<Promise<DeleteChange>>();
   });
 

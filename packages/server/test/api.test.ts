@@ -93,7 +93,11 @@ describe("rooms from the server", () => {
     const kicked = next(carol, "rk:room", (p) => p.type === "kicked");
     await h.rk.rooms.kick(ROOM, "carol");
     expect((await kicked).by).toBeUndefined();
-    expect((await h.rk.rooms.members(ROOM)).map((m) => [m.userId, m.role])).toEqual([["alice", "owner"], ["bob", "admin"], ["dave", "member"]]);
+    expect((await h.rk.rooms.members(ROOM)).map((m) => [m.userId, m.role])).toEqual([
+      ["alice", "owner"],
+      ["bob", "admin"],
+      ["dave", "member"],
+    ]);
 
     await h.rk.rooms.leave(ROOM, "alice");
     expect(await h.rk.rooms.list("bob")).toEqual([expect.objectContaining({ channel: ROOM, owner: "bob", role: "owner" })]);
@@ -120,7 +124,10 @@ describe("hooks", () => {
 
   it("beforeMessage rejects with its code, and nothing is stored or delivered", async () => {
     h = await startServer({
-      hooks: { beforeMessage: ({ body }) => ((body as { text: string }).text.includes("spam") ? { reject: "no spam", code: "INVALID" } : undefined) },
+      hooks: {
+        beforeMessage: ({ body }) =>
+          (body as { text: string }).text.includes("spam") ? { reject: "no spam", code: "INVALID" } : undefined,
+      },
     });
     const [alice, bob] = await users("alice", "bob");
     const atBob = collect(bob, "rk:message");
@@ -148,9 +155,17 @@ describe("hooks", () => {
     await ok(alice, "rk:room:kick", { channel: ROOM, userId: "bob" });
     await ok(carol, "rk:room:leave", { channel: ROOM });
     await refusal(bob, "rk:room:leave", { channel: ROOM }); // a refused request changes nothing, and tells no hook
-    const expected = ["created alice", "joined bob by alice", "joined carol by alice", "muted bob by alice", "kicked bob by alice", "left carol"];
+    const expected = [
+      "created alice",
+      "joined bob by alice",
+      "joined carol by alice",
+      "muted bob by alice",
+      "kicked bob by alice",
+      "left carol",
+    ];
     expect(changes).toEqual(expected);
-    await expect.poll(async () => (await h.rk.history(ROOM)).messages.map((m) => `${m.from} ${(m.body as { text: string }).text}`))
+    await expect
+      .poll(async () => (await h.rk.history(ROOM)).messages.map((m) => `${m.from} ${(m.body as { text: string }).text}`))
       .toEqual(expected.map((line) => `$system ${line.replace(/ by alice$/, "")}`));
   });
 

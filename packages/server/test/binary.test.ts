@@ -26,7 +26,10 @@ describe("attachments", () => {
     const [alice, bob] = await pair();
     const bytes = png();
     const atBob = next(bob, "rk:message");
-    const ack = await ok(alice, "rk:publish", { channel: DM, body: { text: "look", image: { type: "image/png", data: bytes, name: "dot.png" } } });
+    const ack = await ok(alice, "rk:publish", {
+      channel: DM,
+      body: { text: "look", image: { type: "image/png", data: bytes, name: "dot.png" } },
+    });
     const { image } = (await atBob).message.body;
     expect(image.type).toBe("image/png");
     expect(image.name).toBe("dot.png");

@@ -23,10 +23,14 @@ describe("recovery of changes", () => {
     await first.recover(dm);
     expect(first.view.last).toBe(12);
     first.socket.disconnect();
-    for (let i = 1; i <= 12; i++) await ok(alice, "rk:edit", { channel: dm, seq: i, body: { image: { type: "image/png", data: png(4, i) } } });
+    for (let i = 1; i <= 12; i++)
+      await ok(alice, "rk:edit", { channel: dm, seq: i, body: { image: { type: "image/png", data: png(4, i) } } });
     const bob = new Reader((await h.connect({ user: "bob" })).socket, "bob", first.view);
     const acks = await bob.recover(dm);
-    expect(acks.map((a) => [a.changes.length, a.hasMore])).toEqual([[10, true], [2, false]]);
+    expect(acks.map((a) => [a.changes.length, a.hasMore])).toEqual([
+      [10, true],
+      [2, false],
+    ]);
     expect(acks[0]!.changes.map((c) => c.seq)).toEqual([13, 14, 15, 16, 17, 18, 19, 20, 21, 22]);
     const history = await h.rk.history(dm, { reader: "bob" });
     expect(bob.view.list().map((m) => ({ ...m, body: undefined }))).toEqual(history.messages.map((m) => ({ ...m, body: undefined })));

@@ -100,7 +100,15 @@ describe("changes to messages", () => {
       await settled(bob);
       expect(atBob).toEqual([{ v: 1, change }]);
       const [tombstone] = await page("bob");
-      expect(tombstone).toEqual({ id: message.id, channel: room, seq: 1, from: "alice", sentAt: message.sentAt, version: 3, deleted: { by: "alice", at: change.at } });
+      expect(tombstone).toEqual({
+        id: message.id,
+        channel: room,
+        seq: 1,
+        from: "alice",
+        sentAt: message.sentAt,
+        version: 3,
+        deleted: { by: "alice", at: change.at },
+      });
       expect(tombstone).not.toHaveProperty("body");
       await refused(alice, "rk:delete", { channel: room, seq: 1 }, "CONFLICT");
       await refused(bob, "rk:react", { channel: room, seq: 1, reaction: "❤️" }, "CONFLICT");
@@ -108,14 +116,25 @@ describe("changes to messages", () => {
 
     it("a room's owner and admins delete any message; a plain member only their own", async () => {
       const { alice, bob, carol, dave } = await roomOfFour();
-      for (const [who, t] of [[dave, "d1"], [dave, "d2"], [alice, "a1"], [carol, "c1"]] as const) await publish(who, t);
+      for (const [who, t] of [
+        [dave, "d1"],
+        [dave, "d2"],
+        [alice, "a1"],
+        [carol, "c1"],
+      ] as const)
+        await publish(who, t);
       await refused(carol, "rk:delete", { channel: room, seq: 1 }, "FORBIDDEN");
       await refused(dave, "rk:delete", { channel: room, seq: 3 }, "FORBIDDEN");
       await ok(bob, "rk:delete", { channel: room, seq: 1 });
       await ok(alice, "rk:delete", { channel: room, seq: 2 });
       await refused(bob, "rk:delete", { channel: room, seq: 9 }, "NOT_FOUND");
       await ok(carol, "rk:delete", { channel: room, seq: 4 });
-      expect((await page()).map((m) => [m.seq, m.deleted?.by ?? null])).toEqual([[1, "bob"], [2, "alice"], [3, null], [4, "carol"]]);
+      expect((await page()).map((m) => [m.seq, m.deleted?.by ?? null])).toEqual([
+        [1, "bob"],
+        [2, "alice"],
+        [3, null],
+        [4, "carol"],
+      ]);
     });
 
     it("in a DM, each user deletes only their own messages", async () => {
@@ -144,9 +163,19 @@ describe("changes to messages", () => {
       await publish(alice, "one");
       expect((await refused(alice, "rk:edit", { channel: room, seq: 1, body: text("nope") }, "FORBIDDEN")).message).toBe("not that");
       expect((await refused(alice, "rk:delete", { channel: room, seq: 1 }, "CONFLICT")).message).toBe("deleting is off");
-      const { change } = await ok<{ change: ChangeEntry & { body: unknown } }>(alice, "rk:edit", { channel: room, seq: 1, body: text("loud") });
+      const { change } = await ok<{ change: ChangeEntry & { body: unknown } }>(alice, "rk:edit", {
+        channel: room,
+        seq: 1,
+        body: text("loud"),
+      });
       expect(change.body).toEqual(text("LOUD"));
-      expect(seen[0]).toEqual({ type: "edit", channel: { id: room, family: "room", name: "changes", kind: "room" }, by: "alice", message: expect.objectContaining({ seq: 1, body: text("one") }), body: text("nope") });
+      expect(seen[0]).toEqual({
+        type: "edit",
+        channel: { id: room, family: "room", name: "changes", kind: "room" },
+        by: "alice",
+        message: expect.objectContaining({ seq: 1, body: text("one") }),
+        body: text("nope"),
+      });
       expect(seen[1]).toMatchObject({ type: "delete", by: "alice", message: { seq: 1 } });
       expect(await latest()).toBe(2);
     });
@@ -157,14 +186,23 @@ describe("changes to messages", () => {
       const { alice, bob, carol } = await roomOfFour();
       await publish(alice, "react to me");
       const atAlice = collect<{ change: ChangeEntry }>(alice, "rk:change");
-      expect(await ok(bob, "rk:react", { channel: room, seq: 1, reaction: "👍" })).toMatchObject({ changed: true, change: { type: "react", seq: 2, count: 1, by: "bob" } });
+      expect(await ok(bob, "rk:react", { channel: room, seq: 1, reaction: "👍" })).toMatchObject({
+        changed: true,
+        change: { type: "react", seq: 2, count: 1, by: "bob" },
+      });
       expect(await ok(bob, "rk:react", { channel: room, seq: 1, reaction: "👍" })).toEqual({ ok: true, changed: false });
       expect(await ok(carol, "rk:react", { channel: room, seq: 1, reaction: "👍" })).toMatchObject({ change: { seq: 3, count: 2 } });
-      expect(await ok(carol, "rk:unreact", { channel: room, seq: 1, reaction: "👍" })).toMatchObject({ change: { type: "unreact", seq: 4, count: 1 } });
+      expect(await ok(carol, "rk:unreact", { channel: room, seq: 1, reaction: "👍" })).toMatchObject({
+        change: { type: "unreact", seq: 4, count: 1 },
+      });
       expect(await ok(carol, "rk:unreact", { channel: room, seq: 1, reaction: "👍" })).toEqual({ ok: true, changed: false });
       expect(await latest()).toBe(4);
       await settled(alice);
-      expect(atAlice.map((p) => [p.change.type, p.change.seq])).toEqual([["react", 2], ["react", 3], ["unreact", 4]]);
+      expect(atAlice.map((p) => [p.change.type, p.change.seq])).toEqual([
+        ["react", 2],
+        ["react", 3],
+        ["unreact", 4],
+      ]);
       expect((await ok(bob, "rk:history", { channel: room })).messages[0].reactions).toEqual([{ reaction: "👍", count: 1, mine: true }]);
       expect((await ok(carol, "rk:history", { channel: room })).messages[0].reactions).toEqual([{ reaction: "👍", count: 1, mine: false }]);
     });
@@ -192,7 +230,9 @@ describe("changes to messages", () => {
       await ok(bob, "rk:react", { channel: room, seq: 1, reaction: "a" });
       await ok(bob, "rk:react", { channel: room, seq: 1, reaction: "b" });
       await ok(bob, "rk:unreact", { channel: room, seq: 1, reaction: "b" });
-      expect((await refused(bob, "rk:react", { channel: room, seq: 1, reaction: "c" }, "RATE_LIMITED")).details?.retryAfterMs).toBeGreaterThan(0);
+      expect(
+        (await refused(bob, "rk:react", { channel: room, seq: 1, reaction: "c" }, "RATE_LIMITED")).details?.retryAfterMs,
+      ).toBeGreaterThan(0);
       await refused(bob, "rk:publish", { channel: room, body: text("x") }, "RATE_LIMITED");
     });
   });
@@ -210,7 +250,10 @@ describe("changes to messages", () => {
       expect(root).toMatchObject({ seq: 1, version: r3.seq, replies: { count: 3, lastAt: r3.sentAt } });
       const thread = await ok(bob, "rk:history", { channel: room, thread: 1, limit: 2 });
       expect(thread).toMatchObject({ messages: [{ seq: r2.seq }, { seq: r3.seq }], hasMore: true });
-      expect(await ok(bob, "rk:history", { channel: room, thread: 1, before: r2.seq })).toMatchObject({ messages: [{ seq: r1.seq }], hasMore: false });
+      expect(await ok(bob, "rk:history", { channel: room, thread: 1, before: r2.seq })).toMatchObject({
+        messages: [{ seq: r1.seq }],
+        hasMore: false,
+      });
       await refused(bob, "rk:publish", { channel: room, body: text("x"), replyTo: 99 }, "NOT_FOUND");
       await ok(alice, "rk:delete", { channel: room, seq: 2 });
       await refused(bob, "rk:publish", { channel: room, body: text("x"), replyTo: 2 }, "CONFLICT");
@@ -263,7 +306,12 @@ describe("changes to messages", () => {
     const [alice, bob] = await clients(h, "alice", "bob");
     const dm = "dm:alice|bob";
     await ok(alice, "rk:publish", { channel: dm, body: text("pic soon") });
-    await refused(alice, "rk:edit", { channel: dm, seq: 1, body: { image: { type: "image/png", data: Buffer.from("not a png") } } }, "INVALID");
+    await refused(
+      alice,
+      "rk:edit",
+      { channel: dm, seq: 1, body: { image: { type: "image/png", data: Buffer.from("not a png") } } },
+      "INVALID",
+    );
     await refused(alice, "rk:edit", { channel: dm, seq: 1, body: { image: { type: "text/plain", data: png(4) } } }, "INVALID");
     const pushed = next<{ change: { body: { image: { data: Uint8Array } } } }>(bob, "rk:change");
     await ok(alice, "rk:edit", { channel: dm, seq: 1, body: { image: { type: "image/png", data: png(4) } } });

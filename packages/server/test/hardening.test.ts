@@ -17,8 +17,12 @@ describe("app hooks and callbacks that fail", () => {
   it("a throwing channelOccupied / channelVacated hook neither fails the request nor the process", async () => {
     h = await startServer({
       hooks: {
-        channelOccupied: () => { throw new Error("occupied hook bug"); },
-        channelVacated: () => { throw new Error("vacated hook bug"); },
+        channelOccupied: () => {
+          throw new Error("occupied hook bug");
+        },
+        channelVacated: () => {
+          throw new Error("vacated hook bug");
+        },
       },
     });
     const alice = await h.client("alice");
@@ -30,7 +34,14 @@ describe("app hooks and callbacks that fail", () => {
 
   it("a subscribe that fails half-way leaves the connection unsubscribed", async () => {
     h = await startServer({
-      channels: { lobby: { authorize: () => true, memberInfo: () => { throw new Error("memberInfo bug"); } } },
+      channels: {
+        lobby: {
+          authorize: () => true,
+          memberInfo: () => {
+            throw new Error("memberInfo bug");
+          },
+        },
+      },
     });
     const [alice, bob] = [await h.client("alice"), await h.client("bob")];
     expect(await refusal(alice, "rk:subscribe", { channel: "lobby:x" })).toBe("INTERNAL");
@@ -56,7 +67,11 @@ describe("rooms keep an owner and keep their ids private", () => {
     h = await startServer();
     await h.rk.rooms.create({ owner: "alice", channel: "room:real", members: ["bob"] });
     const mallory = await h.client("mallory");
-    for (const [event, extra] of [["rk:room:invite", { userId: "carol" }], ["rk:room:kick", { userId: "bob" }], ["rk:room:members", {}]] as const) {
+    for (const [event, extra] of [
+      ["rk:room:invite", { userId: "carol" }],
+      ["rk:room:kick", { userId: "bob" }],
+      ["rk:room:members", {}],
+    ] as const) {
       expect(await refusal(mallory, event, { channel: "room:real", ...extra })).toBe("FORBIDDEN");
       expect(await refusal(mallory, event, { channel: "room:ghost", ...extra })).toBe("FORBIDDEN");
     }
@@ -84,7 +99,13 @@ describe("limits and configuration", () => {
     const io = new Server(createServer());
     const start = (limits: Record<string, unknown>) => () => createRoomkit(io, { contract, authenticate: () => null, limits });
     for (const attachments of [0, 11, 2.5, Number.NaN]) expect(start({ attachments })).toThrow(/limits\.attachments .*1 to 10/);
-    for (const [name, value] of [["depth", 0], ["nodes", -1], ["requestBytes", Number.NaN], ["bodyBytes", "16k"], ["signalBytes", undefined]] as const) {
+    for (const [name, value] of [
+      ["depth", 0],
+      ["nodes", -1],
+      ["requestBytes", Number.NaN],
+      ["bodyBytes", "16k"],
+      ["signalBytes", undefined],
+    ] as const) {
       expect(start({ [name]: value }), name).toThrow(new RegExp(`limits\\.${name} must be a positive number`));
     }
     expect(start({ publish: { rate: 0, burst: 5 } })).toThrow(/limits\.publish/);

@@ -37,15 +37,24 @@ describe("inspectPayload: JSON bytes", () => {
   const samples: [string, unknown][] = [
     ["plain ASCII", { channel: "room:42", body: { text: "hello" } }],
     ["escapes", { body: { text: 'say "hi" \\ \n\t\r\b\f \u0000 \u001f \u007f' } }],
-    ["multi-byte text", { body: { text: "é ü 中文 🎉 \u2028 \u2029", "clé": "ß" } }],
+    ["multi-byte text", { body: { text: "é ü 中文 🎉 \u2028 \u2029", clé: "ß" } }],
     ["lone surrogates", { body: { a: "\ud800", b: "x\udfffy", c: "\udbff\udbff\udc00" } }],
     ["numbers", { body: [0, -0, 1.5, -2e-7, 1e21, 123456789012345680000, Number.MAX_VALUE, NaN, Infinity, -Infinity] }],
     ["literals", { body: [true, false, null, "", [], {}, [[]], { a: {} }] }],
-    ["undefined, functions and symbols", { body: { a: undefined, b: () => 1, c: Symbol("s"), d: [undefined, () => 1, Symbol("t")], e: 1 } }],
-    ["toJSON and boxed primitives", { body: { at: new Date(0), n: Object(5), s: Object("x"), b: Object(false), own: { toJSON: () => ["y"] } } }],
+    [
+      "undefined, functions and symbols",
+      { body: { a: undefined, b: () => 1, c: Symbol("s"), d: [undefined, () => 1, Symbol("t")], e: 1 } },
+    ],
+    [
+      "toJSON and boxed primitives",
+      { body: { at: new Date(0), n: Object(5), s: Object("x"), b: Object(false), own: { toJSON: () => ["y"] } } },
+    ],
     // biome-ignore lint/suspicious/noSparseArray: the hole is the case under test
     ["sparse arrays", { body: [1, , 3] }],
-    ["attachments", { body: { text: "look", image: { type: "image/png", data: png, name: "a.png" }, more: [{ type: "image/png", data: png }] } }],
+    [
+      "attachments",
+      { body: { text: "look", image: { type: "image/png", data: png, name: "a.png" }, more: [{ type: "image/png", data: png }] } },
+    ],
     ["a scalar payload", "just a string"],
   ];
 
@@ -59,11 +68,14 @@ describe("inspectPayload: JSON bytes", () => {
 
   it("matches JSON.stringify on 2,000 random values with random UTF-16 strings (seeded)", () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    const text = () => String.fromCharCode(...Array.from({ length: Math.floor(random() * 12) }, () => {
-      const r = random();
-      return r < 0.5 ? Math.floor(random() * 0x80) : r < 0.8 ? Math.floor(random() * 0x10000) : 0xd800 + Math.floor(random() * 0x800);
-    }));
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const text = () =>
+      String.fromCharCode(
+        ...Array.from({ length: Math.floor(random() * 12) }, () => {
+          const r = random();
+          return r < 0.5 ? Math.floor(random() * 0x80) : r < 0.8 ? Math.floor(random() * 0x10000) : 0xd800 + Math.floor(random() * 0x800);
+        }),
+      );
     const value = (depth: number): unknown => {
       const r = random();
       if (depth > 4 || r < 0.4) return [text(), random() * 1e6 - 5e5, Math.floor(random() * 100), true, null][Math.floor(random() * 5)];
@@ -78,7 +90,10 @@ describe("inspectPayload: JSON bytes", () => {
   });
 
   it("gives each top-level field its own size, attachments and attachment bytes", () => {
-    const inspection = inspectPayload({ channel: "dm:a|b", body: { a: { type: "image/png", data: png }, b: [{ type: "image/png", data: png }] } }, limits());
+    const inspection = inspectPayload(
+      { channel: "dm:a|b", body: { a: { type: "image/png", data: png }, b: [{ type: "image/png", data: png }] } },
+      limits(),
+    );
     const body = inspection.field("body");
     expect(body.attachments.map((a) => a.data)).toEqual([png, png]);
     expect(body.attachmentBytes).toBe(2 * png.length);
@@ -98,7 +113,10 @@ describe("inspectPayload: JSON bytes", () => {
 describe("inspectPayload: shape", () => {
   it('counts levels from each top-level field\'s value: {"a":[1]} is 2', () => {
     expect(() => inspectPayload({ body: { a: [1] } }, limits({ depth: 2 }))).not.toThrow();
-    expect(errorOf(() => inspectPayload({ body: { a: [[1]] } }, limits({ depth: 2 })))).toMatchObject({ code: "INVALID", details: { limit: 2 } });
+    expect(errorOf(() => inspectPayload({ body: { a: [[1]] } }, limits({ depth: 2 })))).toMatchObject({
+      code: "INVALID",
+      details: { limit: 2 },
+    });
     expect(() => inspectPayload({ body: nest(32) }, limits())).not.toThrow();
     expect(errorOf(() => inspectPayload({ body: nest(33) }, limits())).code).toBe("INVALID");
   });
@@ -113,14 +131,20 @@ describe("inspectPayload: shape", () => {
     // payload + channel + body + a + 3 items = 7
     expect(inspectPayload({ channel: "x", body: { a: [1, 2, 3] } }, limits()).nodes).toBe(7);
     expect(() => inspectPayload({ channel: "x", body: { a: [1, 2, 3] } }, limits({ nodes: 7 }))).not.toThrow();
-    expect(errorOf(() => inspectPayload({ channel: "x", body: { a: [1, 2, 3] } }, limits({ nodes: 6 })))).toMatchObject({ code: "TOO_LARGE", details: { limit: 6 } });
+    expect(errorOf(() => inspectPayload({ channel: "x", body: { a: [1, 2, 3] } }, limits({ nodes: 6 })))).toMatchObject({
+      code: "TOO_LARGE",
+      details: { limit: 6 },
+    });
     expect(errorOf(() => inspectPayload({ pad: new Array(2 ** 31) }, limits())).code).toBe("TOO_LARGE");
   });
 
   it.each(["__proto__", "constructor", "prototype", "_placeholder"])("refuses the key %s anywhere as INVALID", (key) => {
     const own = (k: string, v: unknown) => JSON.parse(`{${JSON.stringify(k)}:${JSON.stringify(v)}}`) as object;
     for (const payload of [own(key, 1), { body: own(key, { x: 1 }) }, { data: [[own(key, null)]] }, { a: { b: own(key, {}) } }]) {
-      expect(errorOf(() => inspectPayload(payload, limits())), JSON.stringify(payload)).toMatchObject({ code: "INVALID", details: { key } });
+      expect(
+        errorOf(() => inspectPayload(payload, limits())),
+        JSON.stringify(payload),
+      ).toMatchObject({ code: "INVALID", details: { key } });
     }
   });
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
-  MemoryMessageStore, MemoryPresenceStore, MemoryReadStateStore, MemoryRoomStore, memoryStores,
+  MemoryMessageStore,
+  MemoryPresenceStore,
+  MemoryReadStateStore,
+  MemoryRoomStore,
+  memoryStores,
 } from "../src/stores/memory/index.js";
 import { describeStoreConformance } from "../src/testing/index.js";
 
@@ -81,7 +85,12 @@ describe("MemoryMessageStore", () => {
 describe("MemoryPresenceStore", () => {
   it("lists members in the order they joined", async () => {
     const presence = new MemoryPresenceStore();
-    for (const [userId, connId] of [["carol", "c1"], ["alice", "a1"], ["carol", "c2"], ["bob", "b1"]] as const) {
+    for (const [userId, connId] of [
+      ["carol", "c1"],
+      ["alice", "a1"],
+      ["carol", "c2"],
+      ["bob", "b1"],
+    ] as const) {
       await presence.add({ channel: "presence:lobby", userId, connId, info: null });
     }
     expect((await presence.members("presence:lobby")).map((m) => m.userId)).toEqual(["carol", "alice", "bob"]);

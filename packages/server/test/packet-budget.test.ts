@@ -6,7 +6,9 @@ const bytes = () => new Uint8Array(4);
 const message = (seq: number, body: unknown): Message => ({ id: `m${seq}`, channel: "dm:a|b", seq, from: "a", body, sentAt: 0 });
 /** Messages 1..n, each with `images(seq)` attachments. */
 const page = (n: number, images: (seq: number) => number) =>
-  Array.from({ length: n }, (_, i) => message(i + 1, { images: Array.from({ length: images(i + 1) }, () => ({ type: "image/png", data: bytes() })) }));
+  Array.from({ length: n }, (_, i) =>
+    message(i + 1, { images: Array.from({ length: images(i + 1) }, () => ({ type: "image/png", data: bytes() })) }),
+  );
 const seqs = (messages: Message[]) => messages.map((m) => m.seq);
 
 describe("packet budget", () => {
@@ -22,18 +24,49 @@ describe("packet budget", () => {
     expect([seqs(forward.messages), forward.cut]).toEqual([[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], true]);
     const back = fitPacket(messages, "newest");
     expect([seqs(back.messages), back.cut]).toEqual([[15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30], true]);
-    expect(fitPacket(page(30, () => 0), "oldest")).toMatchObject({ cut: false });
+    expect(
+      fitPacket(
+        page(30, () => 0),
+        "oldest",
+      ),
+    ).toMatchObject({ cut: false });
   });
 
   it("always keeps the first message, even one that fills the packet alone", () => {
-    expect(seqs(fitPacket(page(3, () => 10), "oldest").messages)).toEqual([1]);
-    expect(seqs(fitPacket(page(3, () => 10), "newest").messages)).toEqual([3]);
-    expect(seqs(fitPacket(page(3, (seq) => (seq === 1 ? 11 : 0)), "oldest").messages)).toEqual([1]);
+    expect(
+      seqs(
+        fitPacket(
+          page(3, () => 10),
+          "oldest",
+        ).messages,
+      ),
+    ).toEqual([1]);
+    expect(
+      seqs(
+        fitPacket(
+          page(3, () => 10),
+          "newest",
+        ).messages,
+      ),
+    ).toEqual([3]);
+    expect(
+      seqs(
+        fitPacket(
+          page(3, (seq) => (seq === 1 ? 11 : 0)),
+          "oldest",
+        ).messages,
+      ),
+    ).toEqual([1]);
   });
 
   it("walks no message beyond the first that does not fit", () => {
     const messages = page(12, () => 1);
-    for (const m of messages.slice(11)) Object.defineProperty(m, "body", { get: () => { throw new Error(`walked seq ${m.seq}`); } });
+    for (const m of messages.slice(11))
+      Object.defineProperty(m, "body", {
+        get: () => {
+          throw new Error(`walked seq ${m.seq}`);
+        },
+      });
     expect(seqs(fitPacket(messages, "oldest").messages)).toHaveLength(10);
   });
 });

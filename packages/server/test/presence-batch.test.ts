@@ -86,7 +86,9 @@ describe("PresenceBatcher", () => {
     batcher.add("a", "join", { userId: "carol", info: { name: "Carol, back" } });
     await pushed;
     await at.drained();
-    expect(at.pushes).toEqual([{ v: 1, channel: "a", joins: [{ userId: "carol", info: { name: "Carol, back" } }], leaves: [member("bob")] }]);
+    expect(at.pushes).toEqual([
+      { v: 1, channel: "a", joins: [{ userId: "carol", info: { name: "Carol, back" } }], leaves: [member("bob")] },
+    ]);
   });
 
   it("flush() sends at once and disarms the timer; the next change arms a new one", async () => {

@@ -13,7 +13,11 @@ const membersOf = async (socket: Client, channel = LOBBY) => ids((await ok(socke
 const listOf = (push: PresencePush, type: "join" | "leave") => (type === "join" ? push.joins : push.leaves);
 /** The next `type` of `userId` in `channel` a socket hears, as the member the push carries. */
 const diff = async (socket: Client, type: "join" | "leave", userId: string, channel = LOBBY) => {
-  const push = await next<PresencePush>(socket, "rk:presence", (p) => p.channel === channel && listOf(p, type).some((m) => m.userId === userId));
+  const push = await next<PresencePush>(
+    socket,
+    "rk:presence",
+    (p) => p.channel === channel && listOf(p, type).some((m) => m.userId === userId),
+  );
   return listOf(push, type).find((m) => m.userId === userId)!;
 };
 /** Every change in some pushes, as `join <user>` / `leave <user>`, in order. */
@@ -218,7 +222,9 @@ describe("batching", () => {
     const [observer, bob] = await clients(h, "observer", "bob");
     await Promise.all([sub(observer), sub(bob)]);
     const order: string[] = [];
-    observer.onAny((event: string, push: PresencePush) => order.push(event === "rk:presence" ? `${event} ${changes([push]).sort().join(", ")}` : event));
+    observer.onAny((event: string, push: PresencePush) =>
+      order.push(event === "rk:presence" ? `${event} ${changes([push]).sort().join(", ")}` : event),
+    );
     const bye = next(observer, "rk:bye");
     await h.rk.close();
     await bye;

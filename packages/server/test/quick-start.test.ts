@@ -19,10 +19,15 @@ interface Run {
 
 const running = new Set<ChildProcess>();
 afterEach(async () => {
-  await Promise.all([...running].map((child) => new Promise<void>((done) => {
-    child.once("exit", () => done());
-    child.kill("SIGKILL");
-  })));
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((done) => {
+          child.once("exit", () => done());
+          child.kill("SIGKILL");
+        }),
+    ),
+  );
 });
 
 function run(file: string, args: string[], env: Record<string, string | undefined>): Run {
@@ -34,10 +39,12 @@ function run(file: string, args: string[], env: Record<string, string | undefine
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => {
-    running.delete(child);
-    done(code);
-  }));
+  const exited = new Promise<number | null>((done) =>
+    child.once("exit", (code) => {
+      running.delete(child);
+      done(code);
+    }),
+  );
   return { child, output: () => output, exited };
 }
 
@@ -69,6 +76,8 @@ describe("the quick start (docs/quick-start)", () => {
   it("refuses to start without JWT_SECRET, saying so", { timeout: 60_000 }, async () => {
     const server = run("server.ts", [], { PORT: String(await freePort()), JWT_SECRET: undefined });
     expect(await server.exited).not.toBe(0);
-    expect(server.output()).toMatch(/TypeError: jwtAuth: the key is missing; set it from your configuration \(e\.g\. the JWT_SECRET environment variable\)/);
+    expect(server.output()).toMatch(
+      /TypeError: jwtAuth: the key is missing; set it from your configuration \(e\.g\. the JWT_SECRET environment variable\)/,
+    );
   });
 });

@@ -123,12 +123,21 @@ describe("receipts on request (rk:receipts)", () => {
     await h.drop(alice);
     await mark(bob, DM, 2);
     const again = await h.client("alice");
-    expect(await receipts(again, DM)).toEqual([{ userId: "alice", seq: 3 }, { userId: "bob", seq: 2 }]);
-    expect(await receipts(bob, DM)).toEqual([{ userId: "alice", seq: 3 }, { userId: "bob", seq: 2 }]);
+    expect(await receipts(again, DM)).toEqual([
+      { userId: "alice", seq: 3 },
+      { userId: "bob", seq: 2 },
+    ]);
+    expect(await receipts(bob, DM)).toEqual([
+      { userId: "alice", seq: 3 },
+      { userId: "bob", seq: 2 },
+    ]);
   });
 
   it("list both users of a DM at 0 before anyone has read anything", async () => {
-    expect(await receipts(alice, "dm:alice|dave")).toEqual([{ userId: "alice", seq: 0 }, { userId: "dave", seq: 0 }]);
+    expect(await receipts(alice, "dm:alice|dave")).toEqual([
+      { userId: "alice", seq: 0 },
+      { userId: "dave", seq: 0 },
+    ]);
   });
 
   it("give every stored member's mark in a room, in join order, with 0 for who has read nothing", async () => {
@@ -136,7 +145,10 @@ describe("receipts on request (rk:receipts)", () => {
     await mark(bob, ROOM, 2);
     await ok(alice, "rk:room:invite", { channel: ROOM, userId: "dave" }); // offline; joins with the history read
     expect(await receipts(carol, ROOM)).toEqual([
-      { userId: "alice", seq: 3 }, { userId: "bob", seq: 2 }, { userId: "carol", seq: 0 }, { userId: "dave", seq: 3 },
+      { userId: "alice", seq: 3 },
+      { userId: "bob", seq: 2 },
+      { userId: "carol", seq: 0 },
+      { userId: "dave", seq: 3 },
     ]);
     await ok(bob, "rk:room:leave", { channel: ROOM });
     expect((await receipts(alice, ROOM)).map((r) => r.userId)).toEqual(["alice", "carol", "dave"]);
@@ -168,13 +180,17 @@ describe("receipts on request (rk:receipts)", () => {
       expect(await refusal(alice, "rk:receipts", { channel })).toBe("INVALID");
       await expect(h.rk.receipts(channel as never)).rejects.toMatchObject({ code: "INVALID" });
     }
-    for (const channel of ["nope:1", "dm:bob|alice", 5, undefined]) expect(await refusal(alice, "rk:receipts", { channel })).toBe("INVALID");
+    for (const channel of ["nope:1", "dm:bob|alice", 5, undefined])
+      expect(await refusal(alice, "rk:receipts", { channel })).toBe("INVALID");
   });
 
   it("are read by the server API without a policy, as the requests see them", async () => {
     await send(alice, DM, 2);
     await mark(bob, DM, 1);
-    expect(await h.rk.receipts(DM)).toEqual([{ userId: "alice", seq: 2 }, { userId: "bob", seq: 1 }]);
+    expect(await h.rk.receipts(DM)).toEqual([
+      { userId: "alice", seq: 2 },
+      { userId: "bob", seq: 1 },
+    ]);
     expect(await h.rk.receipts("room:nowhere")).toEqual([]);
   });
 });

@@ -189,7 +189,10 @@ describe("listing", () => {
     const roles = Object.fromEntries(rooms.map((r: { channel: string; role: string }) => [r.channel, r.role]));
     expect(roles).toEqual({ [ROOM]: "member", "room:bobs": "owner" });
     const { members } = await ok(alice!, "rk:room:members", { channel: ROOM });
-    expect(members.map((m: { userId: string; role: string }) => [m.userId, m.role])).toEqual([["alice", "owner"], ["bob", "member"]]);
+    expect(members.map((m: { userId: string; role: string }) => [m.userId, m.role])).toEqual([
+      ["alice", "owner"],
+      ["bob", "member"],
+    ]);
     const carol = await h.client("carol");
     expect(await refusal(carol, "rk:room:members", { channel: ROOM })).toBe("FORBIDDEN");
     expect((await ok(carol, "rk:room:list", {})).rooms).toEqual([]);

@@ -107,7 +107,11 @@ async function secretRoom(...others: string[]): Promise<{ alice: Client; bob: Cl
 describe("rooms", () => {
   it("refuses every room request of a non-member, and the members hear nothing of it", async () => {
     h = await startServer();
-    const { alice, bob, others: [mallory] } = await secretRoom("mallory");
+    const {
+      alice,
+      bob,
+      others: [mallory],
+    } = await secretRoom("mallory");
     const [a, b, m] = [record(alice), record(bob), record(mallory!)];
     const room = "room:secret";
     await refused(mallory!, "rk:subscribe", { channel: room }, "FORBIDDEN");
@@ -152,7 +156,11 @@ describe("rooms", () => {
 
   it("cuts a kicked member off on every device: no publishing, subscribing, signals or history, and no more messages", async () => {
     h = await startServer();
-    const { alice, bob, others: [bobsPhone] } = await secretRoom("bob");
+    const {
+      alice,
+      bob,
+      others: [bobsPhone],
+    } = await secretRoom("bob");
     const kicked = (socket: Client) => next(socket, "rk:room", (push: { type: string }) => push.type === "kicked");
     const gone = [kicked(bob), kicked(bobsPhone!)];
     await ok(alice, "rk:room:kick", { channel: "room:secret", userId: "bob" });
@@ -172,7 +180,11 @@ describe("rooms", () => {
 
   it("never hands a deleted room's id, and its history, to a new owner", async () => {
     h = await startServer();
-    const { alice, bob, others: [mallory] } = await secretRoom("mallory");
+    const {
+      alice,
+      bob,
+      others: [mallory],
+    } = await secretRoom("mallory");
     await ok(bob, "rk:room:leave", { channel: "room:secret" });
     await ok(alice, "rk:room:leave", { channel: "room:secret" });
     expect(await h.rk.stores.rooms.get("room:secret")).toBeUndefined();

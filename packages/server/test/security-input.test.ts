@@ -110,14 +110,27 @@ const notObjects: unknown[] = [42, -1.5, "rk:subscribe", "", true, false, [], [{
 /** Per request, payloads of the right shape with a missing or wrongly typed field. */
 const malformed: Record<string, unknown[]> = {
   [Requests.subscribe]: [
-    undefined, null, {}, { channel: 1 },
-    { channel: "chat:general", since: -1 }, { channel: "chat:general", since: 1.5 }, { channel: "chat:general", since: "3" },
-    { channel: "chat:general", since: 2 ** 60 }, { channel: "chat:general", since: null }, { channel: "chat:general", since: 1e308 },
-    { channel: "chat:general", epoch: 5 }, { channel: "chat:general", epoch: "" }, { channel: "chat:general", epoch: "e".repeat(65) },
+    undefined,
+    null,
+    {},
+    { channel: 1 },
+    { channel: "chat:general", since: -1 },
+    { channel: "chat:general", since: 1.5 },
+    { channel: "chat:general", since: "3" },
+    { channel: "chat:general", since: 2 ** 60 },
+    { channel: "chat:general", since: null },
+    { channel: "chat:general", since: 1e308 },
+    { channel: "chat:general", epoch: 5 },
+    { channel: "chat:general", epoch: "" },
+    { channel: "chat:general", epoch: "e".repeat(65) },
   ],
   [Requests.unsubscribe]: [undefined, null, {}, { channel: {} }],
   [Requests.publish]: [
-    undefined, null, {}, { body: { text: "hi" } }, { channel: "chat:general" },
+    undefined,
+    null,
+    {},
+    { body: { text: "hi" } },
+    { channel: "chat:general" },
     { channel: "chat:general", body: { text: "hi" }, clientId: "" },
     { channel: "chat:general", body: { text: "hi" }, clientId: "c".repeat(65) },
     { channel: "chat:general", body: { text: "hi" }, clientId: 7 },
@@ -127,55 +140,116 @@ const malformed: Record<string, unknown[]> = {
     ...[0, -1, 1.5, "1", null, 2 ** 53].map((replyTo) => ({ channel: "chat:general", body: { text: "hi" }, replyTo })),
   ],
   [Requests.signal]: [
-    undefined, null, {}, { channel: "dm:alice|bob" }, { channel: "dm:alice|bob", name: 5 },
-    { channel: "dm:alice|bob", name: "" }, { channel: "dm:alice|bob", name: "n".repeat(65) }, { name: "typing" },
+    undefined,
+    null,
+    {},
+    { channel: "dm:alice|bob" },
+    { channel: "dm:alice|bob", name: 5 },
+    { channel: "dm:alice|bob", name: "" },
+    { channel: "dm:alice|bob", name: "n".repeat(65) },
+    { name: "typing" },
   ],
   [Requests.history]: [
-    undefined, null, {},
+    undefined,
+    null,
+    {},
     ...[0, -1, 1.5, 101, 1e9, "10", null, Number.MAX_SAFE_INTEGER].map((limit) => ({ channel: "chat:general", limit })),
     ...[0, -1, 2.5, "9", 2 ** 53].map((before) => ({ channel: "chat:general", before })),
     ...[-1, 0.5, "0", true].map((after) => ({ channel: "chat:general", after })),
     ...[0, -1, 1.5, "1", null].map((thread) => ({ channel: "chat:general", thread })),
   ],
   [Requests.edit]: [
-    undefined, null, {}, { channel: "chat:general", body: { text: "x" } }, { seq: 1, body: { text: "x" } }, { channel: "chat:general", seq: 1 },
+    undefined,
+    null,
+    {},
+    { channel: "chat:general", body: { text: "x" } },
+    { seq: 1, body: { text: "x" } },
+    { channel: "chat:general", seq: 1 },
     ...[0, -1, 1.5, "1", null, 2 ** 53].map((seq) => ({ channel: "chat:general", seq, body: { text: "x" } })),
   ],
-  [Requests.delete]: [undefined, null, {}, { channel: "chat:general" }, { seq: 1 }, ...[0, -1, 1.5, "1"].map((seq) => ({ channel: "chat:general", seq }))],
+  [Requests.delete]: [
+    undefined,
+    null,
+    {},
+    { channel: "chat:general" },
+    { seq: 1 },
+    ...[0, -1, 1.5, "1"].map((seq) => ({ channel: "chat:general", seq })),
+  ],
   [Requests.react]: [
-    undefined, null, {}, { channel: "chat:general", seq: 1 }, { channel: "chat:general", reaction: "👍" },
-    ...["", " ", "x".repeat(33), "a\nb", "\u0000", "\u0085", "\ud800", "a\udc00", 5, null, ["👍"]].map((reaction) => ({ channel: "chat:general", seq: 1, reaction })),
+    undefined,
+    null,
+    {},
+    { channel: "chat:general", seq: 1 },
+    { channel: "chat:general", reaction: "👍" },
+    ...["", " ", "x".repeat(33), "a\nb", "\u0000", "\u0085", "\ud800", "a\udc00", 5, null, ["👍"]].map((reaction) => ({
+      channel: "chat:general",
+      seq: 1,
+      reaction,
+    })),
   ],
   [Requests.unreact]: [undefined, null, {}, { channel: "chat:general", seq: 1 }, { channel: "chat:general", seq: 1, reaction: "" }],
   [Requests.presence]: [undefined, null, {}, { channel: 9 }],
   [Requests.read]: [
-    undefined, null, {}, { seq: 1 },
+    undefined,
+    null,
+    {},
+    { seq: 1 },
     ...[undefined, null, -1, 1.5, "1", 2 ** 53, 1e308, [1]].map((seq) => ({ channel: "chat:general", seq })),
   ],
   [Requests.unread]: [
-    { channels: "chat:general" }, { channels: [5] }, { channels: [null] }, { channels: {} }, { channels: null },
+    { channels: "chat:general" },
+    { channels: [5] },
+    { channels: [null] },
+    { channels: {} },
+    { channels: null },
     { channels: Array.from({ length: 101 }, (_, i) => `chat:c${i}`) },
   ],
   [Requests.receipts]: [undefined, null, {}, { channel: 5 }, { channel: "chat:general" }, { channel: "lobby:main" }],
   [Requests.roomCreate]: [
-    { channel: 5 }, { family: 5 }, { name: 5 }, { name: "" }, { name: "n".repeat(101) }, { channel: `room:${"a".repeat(300)}` },
-    { members: "bob" }, { members: ["a|b"] }, { members: [5] }, { members: Array.from({ length: 101 }, (_, i) => `u${i}`) },
-    { open: "yes" }, { open: 1 },
+    { channel: 5 },
+    { family: 5 },
+    { name: 5 },
+    { name: "" },
+    { name: "n".repeat(101) },
+    { channel: `room:${"a".repeat(300)}` },
+    { members: "bob" },
+    { members: ["a|b"] },
+    { members: [5] },
+    { members: Array.from({ length: 101 }, (_, i) => `u${i}`) },
+    { open: "yes" },
+    { open: 1 },
   ],
   [Requests.roomInvite]: [
-    undefined, null, {}, { channel: "room:r1" }, { channel: "room:r1", userId: "a|b" }, { channel: "room:r1", userId: 5 },
-    { channel: "room:r1", userId: "" }, { channel: "room:r1", userId: "u".repeat(65) }, { userId: "carol" },
+    undefined,
+    null,
+    {},
+    { channel: "room:r1" },
+    { channel: "room:r1", userId: "a|b" },
+    { channel: "room:r1", userId: 5 },
+    { channel: "room:r1", userId: "" },
+    { channel: "room:r1", userId: "u".repeat(65) },
+    { userId: "carol" },
   ],
   [Requests.roomJoin]: [undefined, null, {}, { channel: 5 }],
   [Requests.roomLeave]: [undefined, null, {}, { channel: 5 }],
   [Requests.roomKick]: [undefined, null, {}, { channel: "room:r1" }, { channel: "room:r1", userId: "$system" }],
   [Requests.roomRole]: [
-    undefined, null, {}, { channel: "room:r1", userId: "bob" }, { channel: "room:r1", userId: "bob", role: "owner" },
-    { channel: "room:r1", userId: "bob", role: "boss" }, { channel: "room:r1", userId: "bob", role: 1 },
+    undefined,
+    null,
+    {},
+    { channel: "room:r1", userId: "bob" },
+    { channel: "room:r1", userId: "bob", role: "owner" },
+    { channel: "room:r1", userId: "bob", role: "boss" },
+    { channel: "room:r1", userId: "bob", role: 1 },
   ],
   [Requests.roomMute]: [
-    undefined, null, {}, { channel: "room:r1", userId: "bob" }, { channel: "room:r1", userId: "bob", muted: "yes" },
-    { channel: "room:r1", userId: "bob", muted: 0 }, { channel: "room:r1", userId: "bob", muted: null },
+    undefined,
+    null,
+    {},
+    { channel: "room:r1", userId: "bob" },
+    { channel: "room:r1", userId: "bob", muted: "yes" },
+    { channel: "room:r1", userId: "bob", muted: 0 },
+    { channel: "room:r1", userId: "bob", muted: null },
   ],
   [Requests.roomList]: [],
   [Requests.roomMembers]: [undefined, null, {}, { channel: [] }],
@@ -238,7 +312,10 @@ describe("message bodies", () => {
       const publisher = channel === "news:front" ? anna : alice;
       const err = await refused(publisher, Requests.publish, { channel, body }, "INVALID");
       const issues = err.details?.issues as { path: string; message: string }[];
-      expect(issues.map((i) => i.path), describePayload(body)).toEqual(paths);
+      expect(
+        issues.map((i) => i.path),
+        describePayload(body),
+      ).toEqual(paths);
       for (const issue of issues) expect(issue.message).toEqual(expect.any(String));
     }
   });
@@ -254,7 +331,12 @@ describe("message bodies", () => {
     await refused(alice, Requests.publish, { channel: "dm:alice|bob", body: { text: "hi", raw: Buffer.from([1, 2, 3]) } }, "INVALID");
     await refused(alice, Requests.publish, { channel: "dm:alice|bob", body: { image: { type: "image/png", data: pdf } } }, "INVALID");
     await refused(alice, Requests.publish, { channel: "dm:alice|bob", body: { image: { type: "application/pdf", data: pdf } } }, "INVALID");
-    await refused(alice, Requests.publish, { channel: "dm:alice|bob", body: { image: { type: "text/html", data: Buffer.from("<script>") } } }, "INVALID");
+    await refused(
+      alice,
+      Requests.publish,
+      { channel: "dm:alice|bob", body: { image: { type: "text/html", data: Buffer.from("<script>") } } },
+      "INVALID",
+    );
     let deep: unknown = { text: "bottom" };
     for (let i = 0; i < 40; i++) deep = { deep };
     await refused(alice, Requests.publish, { channel: "dm:alice|bob", body: deep }, "INVALID");
@@ -273,7 +355,12 @@ describe("signals", () => {
 
   it("refuses signal data over the byte limit, binary, or failing its schema", async () => {
     const dm = "dm:alice|bob";
-    const err = await refused(alice, Requests.signal, { channel: dm, name: "typing", data: { on: true, pad: "x".repeat(2000) } }, "TOO_LARGE");
+    const err = await refused(
+      alice,
+      Requests.signal,
+      { channel: dm, name: "typing", data: { on: true, pad: "x".repeat(2000) } },
+      "TOO_LARGE",
+    );
     expect(err.details).toEqual({ limit: 1024 });
     await refused(alice, Requests.signal, { channel: dm, name: "typing", data: Buffer.alloc(10) }, "INVALID");
     await refused(alice, Requests.signal, { channel: dm, name: "typing", data: { on: Buffer.alloc(1) } }, "INVALID");

@@ -45,7 +45,11 @@ describe("rate limits", () => {
     h = await startServer({ limits: { signal: { rate: SLOW, burst: 2 } } });
     const [alice, bob] = await Promise.all([h.client("alice"), h.client("bob")]);
     const got = record(bob);
-    const { passed, refusals } = await flood(alice, "rk:signal", 8, () => ({ channel: "dm:alice|bob", name: "typing", data: { on: true } }));
+    const { passed, refusals } = await flood(alice, "rk:signal", 8, () => ({
+      channel: "dm:alice|bob",
+      name: "typing",
+      data: { on: true },
+    }));
     expect(passed).toBe(2);
     expectRateLimited(refusals, 6);
     await settled(bob);

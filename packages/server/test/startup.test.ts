@@ -13,7 +13,9 @@ describe("a missing or empty JWT key", () => {
   it("throws a TypeError from jwtAuth that names the configuration to set", () => {
     const unset = process.env.ROOMKIT_TEST_SECRET_THAT_IS_NEVER_SET;
     expect(() => jwtAuth({ key: unset! })).toThrow(TypeError);
-    expect(() => jwtAuth({ key: unset! })).toThrow(/jwtAuth: the key is missing; set it from your configuration \(e\.g\. the JWT_SECRET environment variable\)/);
+    expect(() => jwtAuth({ key: unset! })).toThrow(
+      /jwtAuth: the key is missing; set it from your configuration \(e\.g\. the JWT_SECRET environment variable\)/,
+    );
     expect(() => jwtAuth({ key: "" as string })).toThrow(/jwtAuth: the key is empty.*JWT_SECRET/);
     expect(() => jwtAuth({ key: new Uint8Array(0) })).toThrow(/the key is empty/);
     expect(() => jwtAuth({ key: null as never })).toThrow(/the key is missing/);

@@ -100,9 +100,13 @@ it("10 connections that announce 10 attachments and send 9 of 900 KB: all closed
   const before = await stats(url);
   const raws = await Promise.all(Array.from({ length: 10 }, () => RawSocket.connect(url, { user: "mallory" })));
   sockets.push(...raws);
-  const pong = setInterval(() => raws.forEach((r) => {
-    if (!r.closed) r.send("3");
-  }), 200);
+  const pong = setInterval(
+    () =>
+      raws.forEach((r) => {
+        if (!r.closed) r.send("3");
+      }),
+    200,
+  );
   try {
     const placeholders = Array.from({ length: 10 }, (_, num) => ({ _placeholder: true, num }));
     const part = new Uint8Array(900_000).fill(7);

@@ -105,15 +105,17 @@ export async function startApp<C extends AnyContract>(options: TestAppOptions<C>
   const clients = new Set<TestClient<C>>();
   let closing: Promise<void> | undefined;
 
-  const close = () => (closing ??= (async () => {
-    untrack();
-    await Promise.all([...clients].map((c) => c.close()));
-    await Promise.all(nodes.map((n) => n.stop()));
-    await source.close();
-  })());
+  const close = () =>
+    (closing ??= (async () => {
+      untrack();
+      await Promise.all([...clients].map((c) => c.close()));
+      await Promise.all(nodes.map((n) => n.stop()));
+      await source.close();
+    })());
   const untrack = opened(close);
   try {
-    for (let i = 0; i < count; i++) nodes.push(awaitingClients(await startNode({ name: `n${i}`, app: options.app, io: options.io ?? {}, source }), clients));
+    for (let i = 0; i < count; i++)
+      nodes.push(awaitingClients(await startNode({ name: `n${i}`, app: options.app, io: options.io ?? {}, source }), clients));
   } catch (err) {
     await close();
     throw err;

@@ -27,7 +27,11 @@ export interface TestClientControls<C extends AnyContract> {
    * const message = await bob.next("message", { channel: "room:team", body: { text: "hi" } });
    * const join = await bob.next("presence", (p) => p.joins.some((m) => m.userId === "alice"));
    */
-  next<F extends FamilyName<C>>(event: "message", match: { channel: ChannelId<C, F> } & Match<Message<BodyOf<C, F>>>, options?: WaitOptions): Promise<Message<BodyOf<C, F>>>;
+  next<F extends FamilyName<C>>(
+    event: "message",
+    match: { channel: ChannelId<C, F> } & Match<Message<BodyOf<C, F>>>,
+    options?: WaitOptions,
+  ): Promise<Message<BodyOf<C, F>>>;
   next<E extends PushName>(event: E, match?: Match<Pushes<C>[E]>, options?: WaitOptions): Promise<Pushes<C>[E]>;
   /**
    * Proves that no `event` push matching `match` has arrived by now and none is on its way from
@@ -123,7 +127,8 @@ export interface ClientSetup {
 
 /** A readable form of a connection state for failure messages. */
 export function describeState(state: ConnectionState): string {
-  const why = "reason" in state && state.reason ? ` (${state.reason}${state.error ? `: ${state.error.code} ${state.error.message}` : ""})` : "";
+  const why =
+    "reason" in state && state.reason ? ` (${state.reason}${state.error ? `: ${state.error.code} ${state.error.message}` : ""})` : "";
   return `${state.status}${why}`;
 }
 
@@ -171,7 +176,8 @@ export async function connectClient<C extends AnyContract>(setup: ClientSetup): 
   });
   const any = sdk as unknown as RoomkitClient<AnyContract>;
   const isUp = (s: ConnectionState) => s.status === "connected";
-  const down = (options?: WaitOptions) => until(any, (s) => !isUp(s), options?.timeoutMs ?? timeoutMs, `${name}'s SDK did not notice its connection break`);
+  const down = (options?: WaitOptions) =>
+    until(any, (s) => !isUp(s), options?.timeoutMs ?? timeoutMs, `${name}'s SDK did not notice its connection break`);
   const closeAll = async () => {
     sdk.close();
     await link.close();

@@ -18,19 +18,26 @@ export function matches(value: unknown, pattern: unknown): boolean {
   if (Array.isArray(pattern)) {
     return Array.isArray(value) && value.length === pattern.length && pattern.every((p, i) => matches(value[i], p));
   }
-  if (ArrayBuffer.isView(pattern)) return ArrayBuffer.isView(value) && Buffer.from(value.buffer, value.byteOffset, value.byteLength).equals(Buffer.from(pattern.buffer, pattern.byteOffset, pattern.byteLength));
+  if (ArrayBuffer.isView(pattern))
+    return (
+      ArrayBuffer.isView(value) &&
+      Buffer.from(value.buffer, value.byteOffset, value.byteLength).equals(
+        Buffer.from(pattern.buffer, pattern.byteOffset, pattern.byteLength),
+      )
+    );
   return Object.entries(pattern).every(([key, p]) => Object.hasOwn(value, key) && matches((value as Record<string, unknown>)[key], p));
 }
 
 /** A short, readable form of a push or pattern for failure messages: binary as its size, long text cut. */
 export function brief(value: unknown, max = 240): string {
   if (typeof value === "function") return `a predicate (${value.name || "anonymous"})`;
-  const text = JSON.stringify(value, (_key, v: unknown) => {
-    if (ArrayBuffer.isView(v)) return `<${v.byteLength} bytes>`;
-    if (v && typeof v === "object" && (v as { type?: unknown }).type === "Buffer" && Array.isArray((v as { data?: unknown }).data)) {
-      return `<${(v as { data: unknown[] }).data.length} bytes>`;
-    }
-    return v;
-  }) ?? String(value);
+  const text =
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (ArrayBuffer.isView(v)) return `<${v.byteLength} bytes>`;
+      if (v && typeof v === "object" && (v as { type?: unknown }).type === "Buffer" && Array.isArray((v as { data?: unknown }).data)) {
+        return `<${(v as { data: unknown[] }).data.length} bytes>`;
+      }
+      return v;
+    }) ?? String(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

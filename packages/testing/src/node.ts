@@ -126,10 +126,13 @@ export async function startNode<C extends AnyContract>(setup: NodeSetup<C>): Pro
     const io = new Server(http, setup.io);
     const stores = await setup.source.open(setup.name, fresh, io);
     try {
-      const rk = typeof setup.app === "function"
-        ? await setup.app(io, { stores: stores.stores, node: setup.name })
-        // Generic over the app's contract, so the literal-key check of `channels` cannot apply here.
-        : createRoomkit(io, { ...setup.app, stores: stores.stores } as RoomkitOptions<C> & { channels?: CheckedPolicies<C, ChannelPolicies<C>> });
+      const rk =
+        typeof setup.app === "function"
+          ? await setup.app(io, { stores: stores.stores, node: setup.name })
+          : // Generic over the app's contract, so the literal-key check of `channels` cannot apply here.
+            createRoomkit(io, { ...setup.app, stores: stores.stores } as RoomkitOptions<C> & {
+              channels?: CheckedPolicies<C, ChannelPolicies<C>>;
+            });
       port = await listen(http, port);
       last = running = { http, io, rk, stores, sockets };
     } catch (err) {

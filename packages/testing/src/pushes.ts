@@ -1,12 +1,24 @@
 import type {
-  AnyContract, BodyOf, ByePush, ChannelId, FamilyName, Message, PresencePush, ProfileOf, ReceiptPush, RoomPush, WelcomePush,
+  AnyContract,
+  BodyOf,
+  ByePush,
+  ChannelId,
+  FamilyName,
+  Message,
+  PresencePush,
+  ProfileOf,
+  ReceiptPush,
+  RoomPush,
+  WelcomePush,
 } from "@roomkit/protocol";
 import type { SignalEvent } from "@roomkit/client";
 
 type Unversioned<T> = Omit<T, "v">;
 
 /** A message of any family of the contract, its channel id and body typed together. */
-export type MessageOf<C extends AnyContract> = { [F in FamilyName<C>]: Message<BodyOf<C, F>> & { channel: ChannelId<C, F> } }[FamilyName<C>];
+export type MessageOf<C extends AnyContract> = {
+  [F in FamilyName<C>]: Message<BodyOf<C, F>> & { channel: ChannelId<C, F> };
+}[FamilyName<C>];
 
 /**
  * What a test client can wait for: every push the server sends (docs/protocol.md), by its name

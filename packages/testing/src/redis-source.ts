@@ -40,7 +40,11 @@ export async function redisSource(options: RedisTestOptions): Promise<StoreSourc
       via.hostname = "127.0.0.1";
       via.port = String(link.port);
       const wired = await redis.redisRoomkit(io, {
-        ...wiring, presence: { ...TEST_PRESENCE, ...presence }, url: via.toString(), prefix, nodeId: `${node}.${++starts}`,
+        ...wiring,
+        presence: { ...TEST_PRESENCE, ...presence },
+        url: via.toString(),
+        prefix,
+        nodeId: `${node}.${++starts}`,
       });
       const cut = link;
       return {

@@ -34,7 +34,9 @@ describe("startApp: the app's own configuration, typed clients as named users", 
     const bob = await app.connect("bob");
     await alice.dm("bob").send({ text: "not what you wait for" });
     const waiting = bob.next("message", { body: { text: "never sent" } }, { timeoutMs: 300 });
-    await expect(waiting).rejects.toThrow(/^bob received no message matching {"body":{"text":"never sent"}} within 300 ms \(connection: connected\)\./);
+    await expect(waiting).rejects.toThrow(
+      /^bob received no message matching {"body":{"text":"never sent"}} within 300 ms \(connection: connected\)\./,
+    );
     await expect(waiting).rejects.toThrow(/What arrived instead.*\n {2}- message {.*"text":"not what you wait for"/s);
   });
 
@@ -46,7 +48,9 @@ describe("startApp: the app's own configuration, typed clients as named users", 
     await expect(bob.channel("news:today").send({ headline: "bob's scoop" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await bob.none("message", { channel: "news:today" });
     await anna.channel("news:today").send({ headline: "anna's news" });
-    await expect(bob.none("message", { channel: "news:today" })).rejects.toThrow(/bob received 1 message push\(es\) matching .* but should have received none:\n {2}- message .*anna's news/);
+    await expect(bob.none("message", { channel: "news:today" })).rejects.toThrow(
+      /bob received 1 message push\(es\) matching .* but should have received none:\n {2}- message .*anna's news/,
+    );
   });
 
   it("runs the app's hooks: beforeMessage refusing a body reaches the sender's promise, not the peer", async () => {

@@ -89,7 +89,9 @@ describe("faults on demand, on one node with memory stores", () => {
     const node = app.nodes[0]!;
     await node.kill();
     expect(node.up).toBe(false);
-    await expect(bob.connected({ timeoutMs: 200 })).rejects.toThrow(/^bob did not connect within 200 ms \(connection: reconnecting \((transport-closed|unreachable)\)\)/);
+    await expect(bob.connected({ timeoutMs: 200 })).rejects.toThrow(
+      /^bob did not connect within 200 ms \(connection: reconnecting \((transport-closed|unreachable)\)\)/,
+    );
     await node.start();
     await bob.connected();
     expect(bob.received("bye")).toEqual([]);

@@ -15,8 +15,12 @@ export const personItem = (page: Page, peer: string) => page.locator(`.item[data
 
 /** What alice and bob say before her picture: enough for the conversation to scroll. */
 export const chatter = [
-  ["bob", "Yes! Just got back from the beach 🌊"], ["alice", "Nice! Which one?"], ["bob", "The bay north of town."],
-  ["alice", "How was it?"], ["bob", "Windy, but the water was warm."], ["bob", "We stayed until the sun went down."],
+  ["bob", "Yes! Just got back from the beach 🌊"],
+  ["alice", "Nice! Which one?"],
+  ["bob", "The bay north of town."],
+  ["alice", "How was it?"],
+  ["bob", "Windy, but the water was warm."],
+  ["bob", "We stayed until the sun went down."],
 ] as const;
 
 /**

@@ -21,7 +21,10 @@ export async function invite(page: Page, name: string): Promise<void> {
   await page.getByRole("button", { name: "Invite", exact: true }).click();
   await memberItem(page, name).waitFor();
   // The server's line for it, in the room's history (so unread counts below are exact).
-  await page.locator(".system", { hasText: `added ${name}` }).last().waitFor({ state: "attached" });
+  await page
+    .locator(".system", { hasText: `added ${name}` })
+    .last()
+    .waitFor({ state: "attached" });
 }
 
 /**

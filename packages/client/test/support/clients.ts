@@ -30,7 +30,9 @@ export function closeClients(): void {
 
 /** Resolves with the arguments of the next `event` whose arguments pass `match`. */
 export function next<Events, E extends keyof Events>(
-  source: Listenable<Events>, event: E, match: (...args: Events[E] & unknown[]) => boolean = () => true,
+  source: Listenable<Events>,
+  event: E,
+  match: (...args: Events[E] & unknown[]) => boolean = () => true,
 ): Promise<Events[E]> {
   return new Promise((done) => {
     const stop = source.on(event, ((...args: Events[E] & unknown[]) => {

@@ -18,7 +18,14 @@ const rk = createRoomkit(io, {
     const id = (hs.auth as { user?: unknown }).user;
     return typeof id === "string" ? { id, profile: { name: id } } : null;
   },
-  limits: { publish: UNLIMITED, signal: UNLIMITED, request: UNLIMITED, userPublish: UNLIMITED, userSignal: UNLIMITED, userRequest: UNLIMITED },
+  limits: {
+    publish: UNLIMITED,
+    signal: UNLIMITED,
+    request: UNLIMITED,
+    userPublish: UNLIMITED,
+    userSignal: UNLIMITED,
+    userRequest: UNLIMITED,
+  },
   presence: { graceMs: 0 },
 });
 

@@ -45,7 +45,11 @@ export class Follower {
     try {
       while (this.#socket.connected) {
         const since = this.last;
-        const ack = await request(this.#socket, "rk:subscribe", { channel: this.#channel, since, ...(this.#epoch ? { epoch: this.#epoch } : {}) }).catch(() => undefined);
+        const ack = await request(this.#socket, "rk:subscribe", {
+          channel: this.#channel,
+          since,
+          ...(this.#epoch ? { epoch: this.#epoch } : {}),
+        }).catch(() => undefined);
         if (ack?.ok) {
           if (ack.recovered === false) this.lost.push(since);
           this.#epoch = ack.epoch as string;

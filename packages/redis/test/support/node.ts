@@ -14,7 +14,9 @@ const node = await startRoomkitNode({
   nodeId: env.NODE_ID!,
   ...(env.ADAPTER ? { adapter: env.ADAPTER as AdapterKind } : {}),
 });
-process.stdout.write(`${JSON.stringify({ port: Number(new URL(node.url).port), nodeId: node.redis.nodeId, adapter: node.redis.adapter })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ port: Number(new URL(node.url).port), nodeId: node.redis.nodeId, adapter: node.redis.adapter })}\n`,
+);
 
 process.once("SIGTERM", async () => {
   await node.close();

@@ -55,17 +55,24 @@ export async function startNodes(names: string[], prefix: string, env: Record<st
 
 /** Stops nodes gracefully (SIGTERM), or confirms they are already gone. */
 export async function stopNodes(nodes: NodeProcess[]): Promise<void> {
-  await Promise.all(nodes.map(async (node) => {
-    if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill("SIGTERM");
-    const timer = setTimeout(() => node.child.kill("SIGKILL"), 5000);
-    await node.exited;
-    clearTimeout(timer);
-  }));
+  await Promise.all(
+    nodes.map(async (node) => {
+      if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill("SIGTERM");
+      const timer = setTimeout(() => node.child.kill("SIGKILL"), 5000);
+      await node.exited;
+      clearTimeout(timer);
+    }),
+  );
 }
 
 /** A raw socket.io client of `userId` (the test nodes trust `auth.user`), connected and welcomed. */
 export async function connectUser(url: string, userId: string, options: { reconnection?: boolean } = {}): Promise<Socket> {
-  const socket = connect(url, { auth: { user: userId }, transports: ["websocket"], reconnection: options.reconnection ?? false, forceNew: true });
+  const socket = connect(url, {
+    auth: { user: userId },
+    transports: ["websocket"],
+    reconnection: options.reconnection ?? false,
+    forceNew: true,
+  });
   await new Promise<void>((done, fail) => {
     socket.once("rk:welcome", () => done());
     socket.once("connect_error", fail);

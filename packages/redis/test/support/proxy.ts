@@ -54,9 +54,10 @@ export async function tcpProxy(targets: () => number[]): Promise<TcpProxy> {
     heal() {
       cut = false;
     },
-    close: () => new Promise((done) => {
-      for (const socket of open) socket.destroy();
-      server.close(() => done());
-    }),
+    close: () =>
+      new Promise((done) => {
+        for (const socket of open) socket.destroy();
+        server.close(() => done());
+      }),
   };
 }

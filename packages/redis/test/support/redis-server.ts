@@ -48,7 +48,9 @@ export async function ownRedis(binary: string): Promise<OwnRedis> {
   const start = async () => {
     // A second server could not bind the port and would take `child` from the one still running.
     if (child && isRunning(child)) return void child.kill("SIGCONT");
-    child = spawnTestProcess(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+    child = spawnTestProcess(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
+      stdio: "ignore",
+    });
     if (await until(() => pingRedis(url, 200))) return;
     child.kill("SIGKILL");
     throw new Error(`${binary} did not answer on port ${port}`);

@@ -29,7 +29,9 @@ const encoder = new TextEncoder();
 function checkKey(caller: string, key: unknown): void {
   const empty = key === undefined || key === null || key === "" || (key instanceof Uint8Array && key.byteLength === 0);
   if (empty) {
-    throw new TypeError(`${caller}: the key is ${key === "" || key instanceof Uint8Array ? "empty" : "missing"}; set it from your configuration (e.g. the JWT_SECRET environment variable)`);
+    throw new TypeError(
+      `${caller}: the key is ${key === "" || key instanceof Uint8Array ? "empty" : "missing"}; set it from your configuration (e.g. the JWT_SECRET environment variable)`,
+    );
   }
 }
 const toKey = (key: string | Uint8Array) => (typeof key === "string" ? encoder.encode(key) : key);
@@ -62,8 +64,9 @@ export function jwtAuth<Profile = Record<string, unknown>, const K extends JwtKe
     ...(options.algorithms ? { algorithms: options.algorithms } : secret ? { algorithms: ["HS256"] } : {}),
   };
   const key: Exclude<JwtKey, string> = typeof options.key === "string" ? toKey(options.key) : (options.key as Exclude<JwtKey, string>);
-  const mapUser = options.user ?? ((claims: JWTPayload) =>
-    typeof claims.sub === "string" ? { id: claims.sub, profile: (claims.profile ?? {}) as Profile } : null);
+  const mapUser =
+    options.user ??
+    ((claims: JWTPayload) => (typeof claims.sub === "string" ? { id: claims.sub, profile: (claims.profile ?? {}) as Profile } : null));
   return async (handshake: Handshake): Promise<User<Profile> | null> => {
     const token = bearerToken(handshake);
     if (!token) return null;
@@ -81,10 +84,15 @@ export function jwtAuth<Profile = Record<string, unknown>, const K extends JwtKe
  * const token = await signToken(secret, { id: "alice", profile: { name: "Alice" } }, { expiresIn: "1h" });
  */
 export async function signToken<Profile>(
-  secret: string | Uint8Array, user: User<Profile>, options: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
+  secret: string | Uint8Array,
+  user: User<Profile>,
+  options: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
 ): Promise<string> {
   checkKey("signToken", secret);
-  let jwt = new SignJWT({ profile: user.profile as JWTPayload[string] }).setProtectedHeader({ alg: "HS256" }).setSubject(user.id).setIssuedAt();
+  let jwt = new SignJWT({ profile: user.profile as JWTPayload[string] })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(user.id)
+    .setIssuedAt();
   // jose reads a number as an absolute time; `expiresIn` is relative, in seconds from now.
   const { expiresIn } = options;
   if (expiresIn !== undefined) jwt = jwt.setExpirationTime(typeof expiresIn === "number" ? `${expiresIn}s` : expiresIn);

@@ -64,9 +64,16 @@ interface Decision {
 }
 
 const wanted: Record<Action, string> = {
-  subscribe: "subscribing", read: "reading", publish: "publishing", signal: "sending signals",
-  edit: "editing", delete: "deleting", react: "reacting",
-  manage: "managing the room", join: "joining", create: "creating the room",
+  subscribe: "subscribing",
+  read: "reading",
+  publish: "publishing",
+  signal: "sending signals",
+  edit: "editing",
+  delete: "deleting",
+  react: "reacting",
+  manage: "managing the room",
+  join: "joining",
+  create: "creating the room",
 };
 
 /** Waits for a policy callback only when it answered with a promise; false is `FORBIDDEN`. */
@@ -88,7 +95,8 @@ const STEPS: Record<Step, (d: Decision) => void | Promise<void>> = {
   policyRequired: ({ ch, policy }) => {
     if (!policy?.authorize) throw forbidden(`${ch.kind} channel "${ch.id}" needs an authorize policy on the server`);
   },
-  authorize: ({ session, ch, policy }) => policy?.authorize && ask(policy.authorize(session.user as never, refOf(ch)), `not authorized for "${ch.id}"`),
+  authorize: ({ session, ch, policy }) =>
+    policy?.authorize && ask(policy.authorize(session.user as never, refOf(ch)), `not authorized for "${ch.id}"`),
   parties: ({ session, ch }) => {
     if (!ch.parties?.includes(session.user.id)) throw forbidden(`"${ch.id}" is another pair's conversation`);
   },
@@ -100,7 +108,8 @@ const STEPS: Record<Step, (d: Decision) => void | Promise<void>> = {
   unmuted: ({ ch, grant }) => {
     if (grant.member?.muted) throw forbidden(`you are muted in "${ch.id}"`);
   },
-  publisher: ({ session, ch, policy }) => policy?.publish && ask(policy.publish(session.user as never, refOf(ch)), `not allowed to publish to "${ch.id}"`),
+  publisher: ({ session, ch, policy }) =>
+    policy?.publish && ask(policy.publish(session.user as never, refOf(ch)), `not allowed to publish to "${ch.id}"`),
 };
 
 /**

@@ -10,7 +10,9 @@ import type { ChangeActor } from "./changes.js";
 import { assertReactionAllowed, deleteMessage, editMessage, setReaction } from "./changes.js";
 
 const actorOf = (session: Session, grant: Grant): ChangeActor => ({
-  by: session.user.id, role: grant.member?.role, senderSocket: session.socket.id,
+  by: session.user.id,
+  role: grant.member?.role,
+  senderSocket: session.socket.id,
 });
 
 /** `rk:edit`: a new body for the connection's user's own message. */

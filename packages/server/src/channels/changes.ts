@@ -81,7 +81,12 @@ async function storeChange(ctx: Context, ch: ResolvedChannel, input: ChangeInput
  * of a new message ({@link checkBody}), `beforeChange`, then the store. Channel policy is the caller's.
  */
 export async function editMessage(
-  ctx: Context, ch: ResolvedChannel, seq: number, body: unknown, actor: ChangeActor, inspected?: FieldStats,
+  ctx: Context,
+  ch: ResolvedChannel,
+  seq: number,
+  body: unknown,
+  actor: ChangeActor,
+  inspected?: FieldStats,
 ): Promise<ChangeResult> {
   const now = Date.now();
   const message = await liveTarget(ctx, ch, seq);
@@ -109,9 +114,22 @@ export function assertReactionAllowed(ch: ResolvedChannel, reaction: string): vo
 
 /** Adds (`react`) or removes (`unreact`) the actor's one reaction: one store call, idempotent. */
 export function setReaction(
-  ctx: Context, ch: ResolvedChannel, seq: number, reaction: string, type: "react" | "unreact", actor: ChangeActor,
+  ctx: Context,
+  ch: ResolvedChannel,
+  seq: number,
+  reaction: string,
+  type: "react" | "unreact",
+  actor: ChangeActor,
 ): Promise<ChangeResult> {
   assertReactionAllowed(ch, reaction);
-  const input: ChangeInput = { type, channel: ch.id, target: seq, by: actor.by, at: Date.now(), reaction, maxReactions: ctx.limits.reactionsPerMessage };
+  const input: ChangeInput = {
+    type,
+    channel: ch.id,
+    target: seq,
+    by: actor.by,
+    at: Date.now(),
+    reaction,
+    maxReactions: ctx.limits.reactionsPerMessage,
+  };
   return storeChange(ctx, ch, input, actor);
 }

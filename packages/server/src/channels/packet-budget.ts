@@ -46,7 +46,11 @@ export interface FittedPage<T = Message> {
  * const { messages, cut } = fitPacket(page.messages, "newest");
  * return { messages, hasMore: page.hasMore || cut };
  */
-export function fitPacket<T extends { body?: unknown }>(messages: T[], keep: "oldest" | "newest", budget = PACKET_ATTACHMENTS): FittedPage<T> {
+export function fitPacket<T extends { body?: unknown }>(
+  messages: T[],
+  keep: "oldest" | "newest",
+  budget = PACKET_ATTACHMENTS,
+): FittedPage<T> {
   const n = messages.length;
   let used = 0;
   for (let i = 0; i < n; i++) {

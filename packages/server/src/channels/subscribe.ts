@@ -39,7 +39,14 @@ async function readStream(ctx: Context, session: Session, ch: ResolvedChannel, s
   }
   const r = await recover(ctx, ch.id, since, epoch, session.user.id);
   return {
-    channel: ch.id, kind: ch.kind, seq: r.latest, epoch: r.epoch, recovered: r.recovered, hasMore: r.hasMore, messages: r.messages, changes: r.changes,
+    channel: ch.id,
+    kind: ch.kind,
+    seq: r.latest,
+    epoch: r.epoch,
+    recovered: r.recovered,
+    hasMore: r.hasMore,
+    messages: r.messages,
+    changes: r.changes,
   };
 }
 

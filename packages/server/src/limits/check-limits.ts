@@ -23,7 +23,8 @@ export function checkLimits(limits: RoomkitLimits): RoomkitLimits {
       throw new TypeError(`createRoomkit: limits.${name} must be a positive number`);
     }
     if (isRateLimit(fallback)) {
-      const ok = isRateLimit(value) && typeof value.rate === "number" && value.rate > 0 && typeof value.burst === "number" && value.burst >= 1;
+      const ok =
+        isRateLimit(value) && typeof value.rate === "number" && value.rate > 0 && typeof value.burst === "number" && value.burst >= 1;
       if (!ok) throw new TypeError(`createRoomkit: limits.${name} must be { rate > 0, burst >= 1 }`);
     }
   }

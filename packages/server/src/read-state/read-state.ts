@@ -1,7 +1,5 @@
 import { PROTOCOL_VERSION, RoomkitError } from "@roomkit/protocol";
-import type {
-  ReadMark, ReadResult, ReceiptPush, ReceiptsResult, ResolvedChannel, UnreadCount, UnreadResult,
-} from "@roomkit/protocol";
+import type { ReadMark, ReadResult, ReceiptPush, ReceiptsResult, ResolvedChannel, UnreadCount, UnreadResult } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
 import { assertAccess, resolve, tryResolve } from "../channels/access.js";
 import { audience } from "../channels/audience.js";
@@ -60,7 +58,10 @@ async function readableChannels(ctx: Context, userId: string, marks: Map<string,
       if (!ch) return undefined;
       if (ch.kind === "room") return rooms.has(id) ? id : undefined;
       if (!session || (ch.kind !== "private" && ch.kind !== "presence")) return id;
-      return assertAccess(ctx, session, "read", ch).then(() => id, () => undefined);
+      return assertAccess(ctx, session, "read", ch).then(
+        () => id,
+        () => undefined,
+      );
     }),
   );
   return [...new Set([...marked.filter((id): id is string => id !== undefined), ...rooms])];
@@ -91,9 +92,8 @@ function receiptChannel(ctx: Context, id: unknown): ResolvedChannel {
  * members in join order (the first {@link MAX_RECEIPTS}). A user with no mark is listed at 0.
  */
 async function marksOf(ctx: Context, ch: ResolvedChannel): Promise<ReadMark[]> {
-  const users = ch.kind === "dm"
-    ? [...(ch.parties ?? [])]
-    : (await ctx.stores.rooms.members(ch.id)).slice(0, MAX_RECEIPTS).map((m) => m.userId);
+  const users =
+    ch.kind === "dm" ? [...(ch.parties ?? [])] : (await ctx.stores.rooms.members(ch.id)).slice(0, MAX_RECEIPTS).map((m) => m.userId);
   return Promise.all(users.map(async (userId) => ({ userId, seq: await ctx.stores.readState.get(userId, ch.id) })));
 }
 

@@ -28,7 +28,9 @@ const USER_LIMIT = { publish: "userPublish", signal: "userSignal", request: "use
 function charge(ctx: Context, session: Session, event: string): number {
   const name = bucketName(event);
   const now = Date.now();
-  return session.buckets[name].take(ctx.limits[name], now) || userBuckets(ctx, session.user.id)[name].take(ctx.limits[USER_LIMIT[name]], now);
+  return (
+    session.buckets[name].take(ctx.limits[name], now) || userBuckets(ctx, session.user.id)[name].take(ctx.limits[USER_LIMIT[name]], now)
+  );
 }
 
 /** Runs one request to its ack. Nothing a client sends escapes as an exception. */

@@ -62,7 +62,8 @@ export function jsonStringBytes(s: string): number {
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
       n += 4;
       i++;
-    } else if (c >= 0xd800 && c <= 0xdfff) n += 6; // a lone surrogate is written as \uDXXX
+    } else if (c >= 0xd800 && c <= 0xdfff)
+      n += 6; // a lone surrogate is written as \uDXXX
     else n += 3;
   }
   return n;
@@ -70,10 +71,14 @@ export function jsonStringBytes(s: string): number {
 
 function scalarBytes(value: unknown): number {
   switch (typeof value) {
-    case "string": return jsonStringBytes(value);
-    case "number": return Number.isFinite(value) ? String(value).length : 4;
-    case "boolean": return value ? 4 : 5;
-    default: return 4; // null
+    case "string":
+      return jsonStringBytes(value);
+    case "number":
+      return Number.isFinite(value) ? String(value).length : 4;
+    case "boolean":
+      return value ? 4 : 5;
+    default:
+      return 4; // null
   }
 }
 
@@ -204,7 +209,9 @@ class PayloadWalk implements Inspection {
     }
     const level = parent ? parent.level + 1 : 0;
     if (level > limits.depth) {
-      throw new RoomkitError("INVALID", `objects and arrays nest deeper than ${limits.depth} levels${where(this.#name)}`, { limit: limits.depth });
+      throw new RoomkitError("INVALID", `objects and arrays nest deeper than ${limits.depth} levels${where(this.#name)}`, {
+        limit: limits.depth,
+      });
     }
     const keys = Array.isArray(value) ? undefined : Object.keys(value);
     const length = keys ? keys.length : (value as unknown[]).length;

@@ -2,12 +2,8 @@ import { RoomkitError } from "@roomkit/protocol";
 import type { RoomRole } from "@roomkit/protocol";
 import type { Session } from "../context.js";
 import type { Handlers } from "../requests/dispatch.js";
-import {
-  optionalBoolean, optionalString, optionalUserIds, requiredString, userId,
-} from "../requests/fields.js";
-import {
-  createRoom, inviteMember, joinRoom, kickMember, leaveRoom, listRooms, roomMembers, setMuted, setRole,
-} from "./rooms.js";
+import { optionalBoolean, optionalString, optionalUserIds, requiredString, userId } from "../requests/fields.js";
+import { createRoom, inviteMember, joinRoom, kickMember, leaveRoom, listRooms, roomMembers, setMuted, setRole } from "./rooms.js";
 
 const me = (s: Session) => s.user.id;
 
@@ -31,14 +27,18 @@ export const roomHandlers: Handlers = {
     const name = optionalString(p, "name", 100);
     const members = optionalUserIds(p, "members", 100);
     const open = optionalBoolean(p, "open");
-    const room = await createRoom(ctx, {
-      owner: me(s),
-      ...(channel === undefined ? {} : { channel }),
-      ...(family === undefined ? {} : { family }),
-      ...(name === undefined ? {} : { name }),
-      ...(members === undefined ? {} : { members }),
-      ...(open === undefined ? {} : { open }),
-    }, s);
+    const room = await createRoom(
+      ctx,
+      {
+        owner: me(s),
+        ...(channel === undefined ? {} : { channel }),
+        ...(family === undefined ? {} : { family }),
+        ...(name === undefined ? {} : { name }),
+        ...(members === undefined ? {} : { members }),
+        ...(open === undefined ? {} : { open }),
+      },
+      s,
+    );
     return { room };
   },
   "rk:room:invite": async (ctx, s, p) => ({ member: await inviteMember(ctx, s, requiredString(p, "channel"), userId(p)) }),

@@ -37,8 +37,8 @@ function roomChannel(ctx: Context, id: unknown): ResolvedChannel {
 }
 
 function newRoomChannel(ctx: Context, family: string | undefined): ResolvedChannel {
-  const fallback = ctx.options.rooms?.defaultFamily ??
-    Object.keys(ctx.contract.channels).find((f) => ctx.contract.channels[f]?.kind === "room");
+  const fallback =
+    ctx.options.rooms?.defaultFamily ?? Object.keys(ctx.contract.channels).find((f) => ctx.contract.channels[f]?.kind === "room");
   const chosen = family ?? fallback;
   if (!chosen || !isValidFamily(chosen)) throw new RoomkitError("INVALID", "the contract declares no room family to create the room in");
   return roomChannel(ctx, `${chosen}:${randomBytes(9).toString("base64url")}`);
@@ -60,16 +60,20 @@ async function rankOf(ctx: Context, ch: ResolvedChannel, actor: Actor): Promise<
     await existing(ctx, ch.id);
     return SYSTEM_RANK;
   }
-  const member = typeof actor === "object"
-    ? (await assertAccess(ctx, actor, "manage", ch)).member
-    : await ctx.stores.rooms.member(ch.id, actor);
+  const member =
+    typeof actor === "object" ? (await assertAccess(ctx, actor, "manage", ch)).member : await ctx.stores.rooms.member(ch.id, actor);
   if (!member) throw new RoomkitError("FORBIDDEN", `not a member of room "${ch.id}"`);
   return RANK[member.role];
 }
 
 /** Asks `hooks.canAddMember` whether `userId` may be added; a refusal is `FORBIDDEN` with its reason. */
 function askCanAdd(ctx: Context, ch: ResolvedChannel, userId: string, actor: Actor, via: "create" | "invite"): Promise<void> {
-  return askHook(ctx.hooks.canAddMember, { channel: refOf(ch), userId, by: idOf(actor), via }, "FORBIDDEN", `"${userId}" may not be added to this room`);
+  return askHook(
+    ctx.hooks.canAddMember,
+    { channel: refOf(ch), userId, by: idOf(actor), via },
+    "FORBIDDEN",
+    `"${userId}" may not be added to this room`,
+  );
 }
 
 async function target(ctx: Context, channel: string, userId: string): Promise<RoomMember> {
@@ -197,7 +201,8 @@ export async function setRole(ctx: Context, actor: Actor, channel: string, userI
   const ch = roomChannel(ctx, channel);
   const id = ch.id;
   const member = await assertOutranks(ctx, ch, actor, userId);
-  if (actor !== undefined && (await rankOf(ctx, ch, actor)) < RANK.owner) throw new RoomkitError("FORBIDDEN", "only the owner may change roles");
+  if (actor !== undefined && (await rankOf(ctx, ch, actor)) < RANK.owner)
+    throw new RoomkitError("FORBIDDEN", "only the owner may change roles");
   const updated = { ...member, role };
   await ctx.stores.rooms.putMember(id, updated);
   announceRoomChange(ctx, id, { type: "role", userId, role, ...byOf(actor) });

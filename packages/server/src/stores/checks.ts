@@ -11,7 +11,8 @@ export function checkAppendInput(input: AppendInput): void {
   if (typeof from !== "string" || from === "") throw new TypeError("from must be a non-empty string");
   if (!Number.isFinite(sentAt)) throw new TypeError("sentAt must be a finite number");
   if (clientId !== undefined && typeof clientId !== "string") throw new TypeError("clientId must be a string");
-  if (input.replyTo !== undefined && !(Number.isSafeInteger(input.replyTo) && input.replyTo >= 1)) throw new TypeError("replyTo must be a positive integer");
+  if (input.replyTo !== undefined && !(Number.isSafeInteger(input.replyTo) && input.replyTo >= 1))
+    throw new TypeError("replyTo must be a positive integer");
 }
 
 /** Throws a `TypeError` on a malformed {@link RangeQuery}; for store implementers. */

@@ -71,9 +71,7 @@ export type ChangeInput =
  * never stored, no longer kept, or a change entry), `deleted` (the target is a tombstone), `full`
  * (a new reaction on a message with `maxReactions` distinct ones).
  */
-export type ChangeOutcome =
-  | { status: "applied"; change: ChangeEntry }
-  | { status: "unchanged" | "missing" | "deleted" | "full" };
+export type ChangeOutcome = { status: "applied"; change: ChangeEntry } | { status: "unchanged" | "missing" | "deleted" | "full" };
 
 /** The messages of a channel after a seq, for unread counts. */
 export interface MessageCount {

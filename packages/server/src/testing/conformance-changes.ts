@@ -16,9 +16,22 @@ export function describeChangeConformance(t: ConformanceTest, retention?: { maxP
   describe("changes", () => {
     const append = async (channel: string, extra: Partial<AppendInput> = {}): Promise<Message> =>
       (await t.stores.messages.append({ channel, from: "alice", body: { text: "hi" }, sentAt: AT, ...extra })).message;
-    const edit = (channel: string, target: number, body: unknown, by = "alice"): ChangeInput => ({ type: "edit", channel, target, by, at: AT + 5, body });
-    const reaction = (channel: string, target: number, by: string, type: "react" | "unreact" = "react", emoji = "👍", maxReactions = 20): ChangeInput =>
-      ({ type, channel, target, by, at: AT + 7, reaction: emoji, maxReactions });
+    const edit = (channel: string, target: number, body: unknown, by = "alice"): ChangeInput => ({
+      type: "edit",
+      channel,
+      target,
+      by,
+      at: AT + 5,
+      body,
+    });
+    const reaction = (
+      channel: string,
+      target: number,
+      by: string,
+      type: "react" | "unreact" = "react",
+      emoji = "👍",
+      maxReactions = 20,
+    ): ChangeInput => ({ type, channel, target, by, at: AT + 7, reaction: emoji, maxReactions });
     const applied = async (input: ChangeInput): Promise<ChangeEntry> => {
       const outcome = await t.stores.messages.change(input);
       if (outcome.status !== "applied") throw new Error(`expected the change to apply, got ${outcome.status}`);
@@ -35,7 +48,11 @@ export function describeChangeConformance(t: ConformanceTest, retention?: { maxP
       expect(third.seq).toBe(4);
       const now = { ...first, body: { text: "fixed ✓ é" }, editedAt: AT + 5, version: 3 };
       expect(await t.stores.messages.get(channel, 1)).toEqual(now);
-      expect((await t.stores.messages.range(channel, { limit: 10 })).messages).toEqual([now, expect.objectContaining({ seq: 2, version: 2 }), third]);
+      expect((await t.stores.messages.range(channel, { limit: 10 })).messages).toEqual([
+        now,
+        expect.objectContaining({ seq: 2, version: 2 }),
+        third,
+      ]);
       expect((await t.stores.messages.stream(channel)).latest).toBe(4);
       expect(await t.stores.messages.get(channel, 3)).toBeUndefined();
     });
@@ -59,7 +76,16 @@ export function describeChangeConformance(t: ConformanceTest, retention?: { maxP
       await applied(reaction(channel, 1, "bob"));
       const removed = await applied({ type: "delete", channel, target: 1, by: "carol", at: AT + 9 });
       expect(removed).toEqual({ type: "delete", channel, seq: 4, target: 1, by: "carol", at: AT + 9 });
-      const tombstone = { id: message.id, channel, seq: 1, from: "alice", sentAt: AT, clientId: "k1", version: 4, deleted: { by: "carol", at: AT + 9 } };
+      const tombstone = {
+        id: message.id,
+        channel,
+        seq: 1,
+        from: "alice",
+        sentAt: AT,
+        clientId: "k1",
+        version: 4,
+        deleted: { by: "carol", at: AT + 9 },
+      };
       expect(await t.stores.messages.get(channel, 1, "bob")).toEqual(tombstone);
       expect((await t.stores.messages.range(channel, { limit: 5 })).messages).toEqual([tombstone]);
       const replay = await t.stores.messages.replay(channel, { after: 0, limit: 10 });
@@ -67,8 +93,14 @@ export function describeChangeConformance(t: ConformanceTest, retention?: { maxP
       expect(replay.changes.map((c) => c.type)).toEqual(["edit", "react", "delete"]);
       expect(replay.changes[0]).toEqual({ type: "edit", channel, seq: 2, target: 1, by: "alice", at: AT + 5 });
       expect(JSON.stringify(replay)).not.toContain("secret");
-      expect((await t.stores.messages.append({ channel, from: "alice", body: "retry", sentAt: AT, clientId: "k1" })).message).toEqual(tombstone);
-      for (const input of [edit(channel, 1, "again"), reaction(channel, 1, "bob", "unreact"), { type: "delete" as const, channel, target: 1, by: "alice", at: AT }]) {
+      expect((await t.stores.messages.append({ channel, from: "alice", body: "retry", sentAt: AT, clientId: "k1" })).message).toEqual(
+        tombstone,
+      );
+      for (const input of [
+        edit(channel, 1, "again"),
+        reaction(channel, 1, "bob", "unreact"),
+        { type: "delete" as const, channel, target: 1, by: "alice", at: AT },
+      ]) {
         expect(await t.stores.messages.change(input)).toEqual({ status: "deleted" });
       }
       expect((await t.stores.messages.stream(channel)).latest).toBe(4);
@@ -77,18 +109,38 @@ export function describeChangeConformance(t: ConformanceTest, retention?: { maxP
     it("counts reactions once per user, idempotently, in the order first added, `mine` for the reader", async () => {
       const channel = t.ch("room:react");
       await append(channel);
-      expect(await applied(reaction(channel, 1, "bob"))).toEqual({ type: "react", channel, seq: 2, target: 1, by: "bob", at: AT + 7, reaction: "👍", count: 1 });
+      expect(await applied(reaction(channel, 1, "bob"))).toEqual({
+        type: "react",
+        channel,
+        seq: 2,
+        target: 1,
+        by: "bob",
+        at: AT + 7,
+        reaction: "👍",
+        count: 1,
+      });
       expect(await t.stores.messages.change(reaction(channel, 1, "bob"))).toEqual({ status: "unchanged" });
       expect(await applied(reaction(channel, 1, "carol", "react", "❤️"))).toMatchObject({ seq: 3, count: 1 });
       expect(await applied(reaction(channel, 1, "carol"))).toMatchObject({ seq: 4, reaction: "👍", count: 2 });
       expect(await t.stores.messages.change(reaction(channel, 1, "dave", "unreact"))).toEqual({ status: "unchanged" });
       const asBob = await t.stores.messages.get(channel, 1, "bob");
-      expect(asBob).toMatchObject({ version: 4, reactions: [{ reaction: "👍", count: 2, mine: true }, { reaction: "❤️", count: 1, mine: false }] });
-      expect((await t.stores.messages.range(channel, { limit: 1, reader: "carol" })).messages[0]!.reactions)
-        .toEqual([{ reaction: "👍", count: 2, mine: true }, { reaction: "❤️", count: 1, mine: true }]);
+      expect(asBob).toMatchObject({
+        version: 4,
+        reactions: [
+          { reaction: "👍", count: 2, mine: true },
+          { reaction: "❤️", count: 1, mine: false },
+        ],
+      });
+      expect((await t.stores.messages.range(channel, { limit: 1, reader: "carol" })).messages[0]!.reactions).toEqual([
+        { reaction: "👍", count: 2, mine: true },
+        { reaction: "❤️", count: 1, mine: true },
+      ]);
       expect((await t.stores.messages.get(channel, 1))!.reactions!.every((r) => !r.mine)).toBe(true);
       expect(await applied(reaction(channel, 1, "carol", "unreact", "❤️"))).toMatchObject({ seq: 5, type: "unreact", count: 0 });
-      expect(await t.stores.messages.get(channel, 1, "bob")).toMatchObject({ version: 5, reactions: [{ reaction: "👍", count: 2, mine: true }] });
+      expect(await t.stores.messages.get(channel, 1, "bob")).toMatchObject({
+        version: 5,
+        reactions: [{ reaction: "👍", count: 2, mine: true }],
+      });
       expect((await t.stores.messages.stream(channel)).latest).toBe(5);
     });
 
@@ -117,7 +169,10 @@ export function describeChangeConformance(t: ConformanceTest, retention?: { maxP
       expect(ins.every((o) => o.status === "applied")).toBe(true);
       expect(again.every((o) => o.status === "unchanged")).toBe(true);
       const message = await t.stores.messages.get(channel, 1, "u1");
-      expect(message!.reactions).toEqual([{ reaction: "👍", count: 35, mine: false }, { reaction: "🎉", count: 60, mine: true }]);
+      expect(message!.reactions).toEqual([
+        { reaction: "👍", count: 35, mine: false },
+        { reaction: "🎉", count: 60, mine: true },
+      ]);
       const latest = 1 + 60 + 25 + 60;
       expect(message!.version).toBe(latest);
       const { changes } = await t.stores.messages.replay(channel, { after: 1, limit: latest });
@@ -181,7 +236,10 @@ export function describeChangeConformance(t: ConformanceTest, retention?: { maxP
         expect.objectContaining({ type: "react", seq: 5, target: 2, count: 1 }),
         expect.objectContaining({ type: "edit", seq: 7, target: 6 }),
       ]);
-      expect(await t.stores.messages.replay(channel, { after: 3, limit: 2 })).toEqual({ messages: [], changes: replay.changes.slice(0, 2) });
+      expect(await t.stores.messages.replay(channel, { after: 3, limit: 2 })).toEqual({
+        messages: [],
+        changes: replay.changes.slice(0, 2),
+      });
       expect(await t.stores.messages.replay(t.ch("room:none"), { after: 0, limit: 5 })).toEqual({ messages: [], changes: [] });
     });
 
@@ -207,7 +265,10 @@ export function describeChangeConformance(t: ConformanceTest, retention?: { maxP
       const got = (await t.stores.messages.get(channel, 1, "bob"))!;
       got.reactions![0]!.count = 42;
       got.version = 0;
-      expect(await t.stores.messages.get(channel, 1, "bob")).toMatchObject({ version: 2, reactions: [{ reaction: "👍", count: 1, mine: true }] });
+      expect(await t.stores.messages.get(channel, 1, "bob")).toMatchObject({
+        version: 2,
+        reactions: [{ reaction: "👍", count: 1, mine: true }],
+      });
       expect((await t.stores.messages.replay(channel, { after: 1, limit: 1 })).changes[0]).toMatchObject({ count: 1, reaction: "👍" });
     });
 

@@ -15,10 +15,19 @@ export function describeRoomConformance(t: ConformanceTest): void {
     let bob: string;
     let owner: RoomMember;
     const room = (channel: string, extra: Partial<RoomInfo> = {}): RoomInfo => ({
-      channel, name: "Design", owner: alice, open: false, createdAt: 1_700_000_000_000, ...extra,
+      channel,
+      name: "Design",
+      owner: alice,
+      open: false,
+      createdAt: 1_700_000_000_000,
+      ...extra,
     });
     const member = (userId: string, joinedAt: number, extra: Partial<RoomMember> = {}): RoomMember => ({
-      userId, role: "member", muted: false, joinedAt, ...extra,
+      userId,
+      role: "member",
+      muted: false,
+      joinedAt,
+      ...extra,
     });
     beforeEach(() => {
       alice = t.ch("alice");

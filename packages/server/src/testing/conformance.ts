@@ -40,7 +40,11 @@ export function describeStoreConformance(
     let suffix: string;
     const ch = (base: string) => `${base}-${suffix}`;
     const input = (channel: string, extra: Partial<AppendInput> = {}): AppendInput => ({
-      channel, from: "alice", body: { text: "hi" }, sentAt: 1_700_000_000_000, ...extra,
+      channel,
+      from: "alice",
+      body: { text: "hi" },
+      sentAt: 1_700_000_000_000,
+      ...extra,
     });
     const appendMany = async (channel: string, count: number): Promise<Message[]> => {
       const sent: Message[] = [];
@@ -61,7 +65,16 @@ export function describeStoreConformance(
         const channel = ch("room:seq");
         const first = await stores.messages.append(input(channel, { from: "bob", body: { text: "a" }, sentAt: 5, clientId: "c-1" }));
         expect(first.duplicate).toBe(false);
-        expect(first.message).toEqual({ id: first.message.id, channel, seq: 1, from: "bob", body: { text: "a" }, sentAt: 5, clientId: "c-1", version: 1 });
+        expect(first.message).toEqual({
+          id: first.message.id,
+          channel,
+          seq: 1,
+          from: "bob",
+          body: { text: "a" },
+          sentAt: 5,
+          clientId: "c-1",
+          version: 1,
+        });
         const rest = await appendMany(channel, 4);
         expect(seqs(rest)).toEqual([2, 3, 4, 5]);
         expect(rest[0]!.clientId).toBeUndefined();
@@ -73,10 +86,12 @@ export function describeStoreConformance(
         const channel = ch("room:burst");
         const resolved: number[] = [];
         const results = await Promise.all(
-          span(1, 200).map((i) => stores.messages.append(input(channel, { body: i, from: `u${i % 7}` })).then((r) => {
-            resolved.push(r.message.seq);
-            return r;
-          })),
+          span(1, 200).map((i) =>
+            stores.messages.append(input(channel, { body: i, from: `u${i % 7}` })).then((r) => {
+              resolved.push(r.message.seq);
+              return r;
+            }),
+          ),
         );
         expect(seqs(results.map((r) => r.message)).sort((a, b) => a - b)).toEqual(span(1, 200));
         expect(resolved).toEqual(span(1, 200));
@@ -267,9 +282,22 @@ export function describeStoreConformance(
       });
     });
 
-    describeChangeConformance({ get stores() { return stores; }, ch }, retention);
+    describeChangeConformance(
+      {
+        get stores() {
+          return stores;
+        },
+        ch,
+      },
+      retention,
+    );
 
-    describeRoomConformance({ get stores() { return stores; }, ch });
+    describeRoomConformance({
+      get stores() {
+        return stores;
+      },
+      ch,
+    });
 
     describe("read state", () => {
       it("raises the last read seq and never lowers it", async () => {
@@ -299,10 +327,22 @@ export function describeStoreConformance(
         await stores.readState.mark(`other-${suffix}`, ch("room:z"), 7);
         expect(await stores.readState.mark(user, a, 0)).toBe(4);
         const all = await stores.readState.all(user);
-        expect(all).toEqual(new Map([[a, 4], [b, 0], [c, 2]]));
+        expect(all).toEqual(
+          new Map([
+            [a, 4],
+            [b, 0],
+            [c, 2],
+          ]),
+        );
         all.set(a, 100);
         all.delete(b);
-        expect(await stores.readState.all(user)).toEqual(new Map([[a, 4], [b, 0], [c, 2]]));
+        expect(await stores.readState.all(user)).toEqual(
+          new Map([
+            [a, 4],
+            [b, 0],
+            [c, 2],
+          ]),
+        );
       });
     });
   });

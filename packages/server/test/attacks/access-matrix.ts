@@ -18,7 +18,7 @@ const every = (policy: { authorize?: Verdict; publish?: Verdict }): Channels =>
 const notMallory: Verdict = (user) => user.id !== "mallory";
 
 export const POLICY_CHANNELS: Record<PolicyName, Channels> = {
-  "none": {},
+  none: {},
   "authorize-false": every({ authorize: notMallory }),
   "authorize-true": every({ authorize: () => true }),
   "publish-false": every({ authorize: () => true, publish: notMallory }),
@@ -36,7 +36,11 @@ export const CHANNELS = {
 } as const satisfies Record<ChannelKind, string>;
 const FAMILY: Record<ChannelKind, string> = { public: "news", private: "team", presence: "lobby", room: "room", dm: "dm" };
 const SIGNAL: Record<ChannelKind, [string, unknown]> = {
-  public: ["react", { emoji: "+1" }], private: ["typing", undefined], presence: ["typing", undefined], room: ["typing", undefined], dm: ["typing", { on: true }],
+  public: ["react", { emoji: "+1" }],
+  private: ["typing", undefined],
+  presence: ["typing", undefined],
+  room: ["typing", undefined],
+  dm: ["typing", { on: true }],
 };
 
 const O = "ok";
@@ -48,13 +52,25 @@ type Outcomes = readonly string[];
 type ByKind = Record<ChannelKind, Outcomes>;
 
 const same = (o: Outcomes): ByKind => ({ public: o, private: o, presence: o, room: [...o, o[0]!, o[0]!], dm: o });
-const roomOnly = (room: Outcomes): ByKind => ({ public: [I, I, I, I], private: [I, I, I, I], presence: [I, I, I, I], room, dm: [I, I, I, I] });
+const roomOnly = (room: Outcomes): ByKind => ({
+  public: [I, I, I, I],
+  private: [I, I, I, I],
+  presence: [I, I, I, I],
+  room,
+  dm: [I, I, I, I],
+});
 const body = (k: ChannelKind) => (k === "public" ? { headline: "h" } : { text: "hi" });
 /**
  * A change to seq 1, which is mallory's own message wherever her publish (just before) was
  * accepted: where the access table lets her through but nothing was stored, seq 1 is NOT_FOUND.
  */
-const reacting: ByKind = { public: [O, F, O, N], private: [F, F, O, N], presence: [F, F, O, N], room: [O, F, O, N, F, O], dm: [O, F, O, N] };
+const reacting: ByKind = {
+  public: [O, F, O, N],
+  private: [F, F, O, N],
+  presence: [F, F, O, N],
+  room: [O, F, O, N, F, O],
+  dm: [O, F, O, N],
+};
 
 /** What reading a channel needs: the subscribe row of docs/protocol.md §4.2. */
 const reading: ByKind = { public: [O, F, O, O], private: [F, F, O, O], presence: [F, F, O, O], room: [O, F, O, O, O, O], dm: [O, F, O, O] };
@@ -80,10 +96,16 @@ export const MATRIX: Record<RequestName, MatrixRow> = {
     expect: { public: [O, F, O, O], private: [F, F, O, O], presence: [F, F, O, O], room: [O, F, O, O, F, O], dm: [O, F, O, O] },
   },
   [Requests.history]: { payload: (k) => ({ channel: CHANNELS[k] }), expect: reading },
-  [Requests.presence]: { payload: (k) => ({ channel: CHANNELS[k] }), expect: { ...reading, public: [I, I, I, I], private: [I, I, I, I], dm: [I, I, I, I] } },
+  [Requests.presence]: {
+    payload: (k) => ({ channel: CHANNELS[k] }),
+    expect: { ...reading, public: [I, I, I, I], private: [I, I, I, I], dm: [I, I, I, I] },
+  },
   [Requests.read]: { payload: (k) => ({ channel: CHANNELS[k], seq: 0 }), expect: reading },
   [Requests.unread]: { payload: (k) => ({ channels: [CHANNELS[k]] }), expect: reading },
-  [Requests.receipts]: { payload: (k) => ({ channel: CHANNELS[k] }), expect: { ...reading, public: [I, I, I, I], private: [I, I, I, I], presence: [I, I, I, I] } },
+  [Requests.receipts]: {
+    payload: (k) => ({ channel: CHANNELS[k] }),
+    expect: { ...reading, public: [I, I, I, I], private: [I, I, I, I], presence: [I, I, I, I] },
+  },
   // Editing needs the publish row; reacting the listeners' row (not a muted member); deleting the read row, then authorship.
   [Requests.edit]: {
     payload: (k) => ({ channel: CHANNELS[k], seq: 1, body: body(k) }),

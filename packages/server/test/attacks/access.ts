@@ -21,32 +21,42 @@ export function accessAttacks(env: AttackEnv): void {
     expect(ORDER.slice().sort()).toEqual(Object.values(Requests).slice().sort());
   });
 
-  it.each(POLICIES)("every request x every kind under policy %s answers exactly the code of the access table", async (policy: PolicyName) => {
-    const h = await servers.start({
-      channels: POLICY_CHANNELS[policy],
-      limits: { request: generous, userRequest: generous, publish: generous, userPublish: generous, signal: generous, userSignal: generous },
-    });
-    await h.rk.rooms.create({ owner: "alice", channel: CHANNELS.room, members: ["mallory", "carol"] });
-    if (policy === "room-muted") await h.rk.rooms.mute(CHANNELS.room, "mallory", true);
-    if (policy === "room-admin") await h.rk.rooms.setRole(CHANNELS.room, "mallory", "admin");
-    const mallory = await RawSocket.connect(h.url, { user: "mallory" });
-    await mallory.find((f) => typeof f === "string" && f.includes('"rk:welcome"'));
-    const column = POLICIES.indexOf(policy);
-    const kinds = policy.startsWith("room-") ? (["room"] as ChannelKind[]) : KINDS;
-    const got: string[] = [];
-    const want: string[] = [];
-    let id = 0;
-    for (const kind of kinds) {
-      for (const event of ORDER) {
-        const row = MATRIX[event];
-        const ack = (await mallory.request(id++, event, row.payload(kind))) as { ok: boolean; error?: { code: string } };
-        got.push(`${event} ${kind}: ${ack.ok ? "ok" : ack.error!.code}`);
-        want.push(`${event} ${kind}: ${row.expect[kind][column]}`);
+  it.each(POLICIES)(
+    "every request x every kind under policy %s answers exactly the code of the access table",
+    async (policy: PolicyName) => {
+      const h = await servers.start({
+        channels: POLICY_CHANNELS[policy],
+        limits: {
+          request: generous,
+          userRequest: generous,
+          publish: generous,
+          userPublish: generous,
+          signal: generous,
+          userSignal: generous,
+        },
+      });
+      await h.rk.rooms.create({ owner: "alice", channel: CHANNELS.room, members: ["mallory", "carol"] });
+      if (policy === "room-muted") await h.rk.rooms.mute(CHANNELS.room, "mallory", true);
+      if (policy === "room-admin") await h.rk.rooms.setRole(CHANNELS.room, "mallory", "admin");
+      const mallory = await RawSocket.connect(h.url, { user: "mallory" });
+      await mallory.find((f) => typeof f === "string" && f.includes('"rk:welcome"'));
+      const column = POLICIES.indexOf(policy);
+      const kinds = policy.startsWith("room-") ? (["room"] as ChannelKind[]) : KINDS;
+      const got: string[] = [];
+      const want: string[] = [];
+      let id = 0;
+      for (const kind of kinds) {
+        for (const event of ORDER) {
+          const row = MATRIX[event];
+          const ack = (await mallory.request(id++, event, row.payload(kind))) as { ok: boolean; error?: { code: string } };
+          got.push(`${event} ${kind}: ${ack.ok ? "ok" : ack.error!.code}`);
+          want.push(`${event} ${kind}: ${row.expect[kind][column]}`);
+        }
       }
-    }
-    expect(got).toEqual(want);
-    await mallory.close();
-  });
+      expect(got).toEqual(want);
+      await mallory.close();
+    },
+  );
 
   it("a DM whose authorize refuses the pair: mallory's signal, publish and subscribe are FORBIDDEN and nothing reaches bob", async () => {
     const h = await servers.start({ channels: { dm: { authorize: (_user, ch) => ch.name !== "bob|mallory" } } });
@@ -54,12 +64,14 @@ export function accessAttacks(env: AttackEnv): void {
     const seen = record(bob);
     const mallory = await RawSocket.connect(h.url, { user: "mallory" });
     const dm = "dm:bob|mallory";
-    for (const [i, [event, payload]] of ([
-      [Requests.signal, { channel: dm, name: "typing", data: { on: true } }],
-      [Requests.publish, { channel: dm, body: { text: "hi bob" } }],
-      [Requests.subscribe, { channel: dm }],
-      [Requests.read, { channel: dm, seq: 0 }],
-    ] as const).entries()) {
+    for (const [i, [event, payload]] of (
+      [
+        [Requests.signal, { channel: dm, name: "typing", data: { on: true } }],
+        [Requests.publish, { channel: dm, body: { text: "hi bob" } }],
+        [Requests.subscribe, { channel: dm }],
+        [Requests.read, { channel: dm, seq: 0 }],
+      ] as const
+    ).entries()) {
       expect(await mallory.request(i, event, payload), event).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
     }
     await expectNothingDelivered([bob, seen]);
@@ -71,7 +83,10 @@ export function accessAttacks(env: AttackEnv): void {
     const h = await servers.start({ channels: { room: { authorize: (user) => user.id !== "mallory" } } });
     await h.rk.rooms.create({ owner: "alice", channel: "room:r", members: ["mallory"] });
     // Connected once welcomed: their rooms (and her presence in this one) are joined by then.
-    const [alice, mallory] = (await Promise.all([h.connect({ user: "alice" }), h.connect({ user: "mallory" })])).map((c) => c.socket) as [Client, Client];
+    const [alice, mallory] = (await Promise.all([h.connect({ user: "alice" }), h.connect({ user: "mallory" })])).map((c) => c.socket) as [
+      Client,
+      Client,
+    ];
     // Delivery follows membership (docs/protocol.md §4.2): her presence in the room is no request of hers.
     await settled(alice, mallory);
     const seen = record(alice);

@@ -33,7 +33,10 @@ export function attachmentAttacks(env: AttackEnv): void {
     const h = await servers.start(EVERY_TYPE);
     const { mallory, bob, atBob } = await pair(h);
     const ack = await request(mallory, "rk:publish", { channel: DM, body: { image: { type, data } } });
-    expect(ack).toMatchObject({ ok: false, error: { code: "INVALID", message: expect.stringContaining(`attachment "${type}" is refused: `) } });
+    expect(ack).toMatchObject({
+      ok: false,
+      error: { code: "INVALID", message: expect.stringContaining(`attachment "${type}" is refused: `) },
+    });
     await expectNothingStored(h, bob, atBob);
   });
 
@@ -62,10 +65,14 @@ export function attachmentAttacks(env: AttackEnv): void {
 
   it("verifyAttachment sees a framed attachment with its channel and sender, and its true stores the message", async () => {
     const seen: AttachmentCheck[] = [];
-    const h = await servers.start({ hooks: { verifyAttachment: (a) => {
+    const h = await servers.start({
+      hooks: {
+        verifyAttachment: (a) => {
           seen.push(a);
           return true;
-        } } });
+        },
+      },
+    });
     const { mallory } = await pair(h);
     await ok(mallory, "rk:publish", { channel: DM, body: { text: "two", image: { type: "image/gif", data: GIF } } });
     expect(seen).toHaveLength(1);
@@ -82,8 +89,22 @@ export function attachmentAttacks(env: AttackEnv): void {
     ["false", "INVALID", 'the server refused the "image/png" attachment', () => false],
     ["{ reject }", "INVALID", "the PNG does not decode", () => ({ reject: "the PNG does not decode" })],
     ["an answer that is not true", "INVALID", 'the server refused the "image/png" attachment', () => undefined as never],
-    ["a thrown RoomkitError", "UNAVAILABLE", "the scanner is down", () => { throw new RoomkitError("UNAVAILABLE", "the scanner is down"); }],
-    ["a thrown Error (an app bug)", "INTERNAL", "internal error", () => { throw new Error("decoder crashed"); }],
+    [
+      "a thrown RoomkitError",
+      "UNAVAILABLE",
+      "the scanner is down",
+      () => {
+        throw new RoomkitError("UNAVAILABLE", "the scanner is down");
+      },
+    ],
+    [
+      "a thrown Error (an app bug)",
+      "INTERNAL",
+      "internal error",
+      () => {
+        throw new Error("decoder crashed");
+      },
+    ],
     ["a rejected promise", "INTERNAL", "internal error", () => Promise.reject(new Error("decoder crashed"))],
   ])("verifyAttachment answering %s refuses the message with %s, and nothing is stored", async (_what, code, message, verify) => {
     const h = await servers.start({ hooks: { verifyAttachment: verify as never } });

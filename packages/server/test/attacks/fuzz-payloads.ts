@@ -21,7 +21,23 @@ export const CHANNELS = {
   /** Others': another pair's DM, the bystander's DM and closed room, the bystander's private channel. */
   others: ["dm:alice|bob", `dm:${BYSTANDER}|carol`, "room:vault", "team:a-team", "room:nope"],
   /** Ids that do not resolve or are not canonical. */
-  malformed: ["dm:mallory|alice", "dm:mallory|mallory", `dm:carol|${BYSTANDER}`, `user:${BYSTANDER}`, "user:mallory", "nope:x", "room", ":", "", "room:", "dm:", "room:a|b", "ROOM:x", "room:x:y", `room:${"x".repeat(300)}`],
+  malformed: [
+    "dm:mallory|alice",
+    "dm:mallory|mallory",
+    `dm:carol|${BYSTANDER}`,
+    `user:${BYSTANDER}`,
+    "user:mallory",
+    "nope:x",
+    "room",
+    ":",
+    "",
+    "room:",
+    "dm:",
+    "room:a|b",
+    "ROOM:x",
+    "room:x:y",
+    `room:${"x".repeat(300)}`,
+  ],
 };
 const FAMILIES = ["dm", "room", "news", "chat", "team", "lobby", "user", "nope", "Room", "_x"];
 
@@ -40,7 +56,10 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0
 const goodBody = fc.oneof(
   fc.record({ text: fc.string({ minLength: 1, maxLength: 50 }) }),
   fc.record({ headline: fc.string({ maxLength: 50 }) }),
-  fc.record({ text: fc.constant("look"), image: fc.record({ type: fc.constant("image/png"), data: fc.constant(PNG), name: fc.string({ maxLength: 10 }) }) }),
+  fc.record({
+    text: fc.constant("look"),
+    image: fc.record({ type: fc.constant("image/png"), data: fc.constant(PNG), name: fc.string({ maxLength: 10 }) }),
+  }),
 );
 
 /** One request the world's users can make and that must succeed, so the runs are seen to reach past policy. */
@@ -76,7 +95,11 @@ const reaction = fc.oneof({ weight: 3, arbitrary: fc.constantFrom("👍", "❤�
 
 /** Each request's fields with values that pass their checks (docs/protocol.md §6). */
 export const FIELDS: Record<RequestName, Record<string, Field>> = {
-  "rk:subscribe": { channel: { arb: ownChannel, required: true }, since: { arb: seq }, epoch: { arb: fc.string({ minLength: 1, maxLength: 64 }) } },
+  "rk:subscribe": {
+    channel: { arb: ownChannel, required: true },
+    since: { arb: seq },
+    epoch: { arb: fc.string({ minLength: 1, maxLength: 64 }) },
+  },
   "rk:unsubscribe": { channel: { arb: ownChannel, required: true } },
   "rk:publish": {
     channel: { arb: ownChannel, required: true },
@@ -90,21 +113,36 @@ export const FIELDS: Record<RequestName, Record<string, Field>> = {
     data: { arb: fc.oneof(fc.record({ on: fc.boolean() }), fc.record({ emoji: fc.string({ maxLength: 8 }) })) },
   },
   "rk:history": {
-    channel: { arb: ownChannel, required: true }, before: { arb: seq }, after: { arb: seq }, limit: { arb: fc.integer({ min: 1, max: 100 }) }, thread: { arb: seq },
+    channel: { arb: ownChannel, required: true },
+    before: { arb: seq },
+    after: { arb: seq },
+    limit: { arb: fc.integer({ min: 1, max: 100 }) },
+    thread: { arb: seq },
   },
   "rk:presence": { channel: { arb: ownChannel, required: true } },
   "rk:read": { channel: { arb: ownChannel, required: true }, seq: { arb: seq, required: true } },
   "rk:unread": { channels: { arb: fc.array(ownChannel, { maxLength: 5 }) } },
   "rk:receipts": { channel: { arb: ownChannel, required: true } },
   "rk:edit": {
-    channel: { arb: ownChannel, required: true }, seq: { arb: seq, required: true },
+    channel: { arb: ownChannel, required: true },
+    seq: { arb: seq, required: true },
     body: { arb: fc.oneof({ weight: 4, arbitrary: goodBody }, pollutingBody), required: true },
   },
   "rk:delete": { channel: { arb: ownChannel, required: true }, seq: { arb: seq, required: true } },
-  "rk:react": { channel: { arb: ownChannel, required: true }, seq: { arb: seq, required: true }, reaction: { arb: reaction, required: true } },
-  "rk:unreact": { channel: { arb: ownChannel, required: true }, seq: { arb: seq, required: true }, reaction: { arb: reaction, required: true } },
+  "rk:react": {
+    channel: { arb: ownChannel, required: true },
+    seq: { arb: seq, required: true },
+    reaction: { arb: reaction, required: true },
+  },
+  "rk:unreact": {
+    channel: { arb: ownChannel, required: true },
+    seq: { arb: seq, required: true },
+    reaction: { arb: reaction, required: true },
+  },
   "rk:room:create": {
-    channel: { arb: fc.oneof(fc.constantFrom("room:vault", "room:mal", "room:open"), fc.stringMatching(/^room:[a-z0-9]{1,12}$/), channelId) },
+    channel: {
+      arb: fc.oneof(fc.constantFrom("room:vault", "room:mal", "room:open"), fc.stringMatching(/^room:[a-z0-9]{1,12}$/), channelId),
+    },
     family: { arb: fc.constantFrom("room", "dm", "nope") },
     name: { arb: fc.string({ minLength: 1, maxLength: 100 }) },
     members: { arb: fc.array(fc.constantFrom(...USERS), { maxLength: 4 }) },
@@ -114,8 +152,16 @@ export const FIELDS: Record<RequestName, Record<string, Field>> = {
   "rk:room:join": { channel: { arb: ownChannel, required: true } },
   "rk:room:leave": { channel: { arb: ownChannel, required: true } },
   "rk:room:kick": { channel: { arb: ownChannel, required: true }, userId: { arb: userId, required: true } },
-  "rk:room:role": { channel: { arb: ownChannel, required: true }, userId: { arb: userId, required: true }, role: { arb: fc.constantFrom("admin", "member", "owner"), required: true } },
-  "rk:room:mute": { channel: { arb: ownChannel, required: true }, userId: { arb: userId, required: true }, muted: { arb: fc.boolean(), required: true } },
+  "rk:room:role": {
+    channel: { arb: ownChannel, required: true },
+    userId: { arb: userId, required: true },
+    role: { arb: fc.constantFrom("admin", "member", "owner"), required: true },
+  },
+  "rk:room:mute": {
+    channel: { arb: ownChannel, required: true },
+    userId: { arb: userId, required: true },
+    muted: { arb: fc.boolean(), required: true },
+  },
   "rk:room:list": {},
   "rk:room:members": { channel: { arb: ownChannel, required: true } },
 };
@@ -128,7 +174,8 @@ function wellFormed(event: RequestName): fc.Arbitrary<Record<string, unknown>> {
 }
 
 /** An object or array the fuzz may look into: not bytes, not raw JSON text. */
-export const isContainer = (v: unknown): v is object => typeof v === "object" && v !== null && !(v instanceof Uint8Array) && !(v instanceof RawJson);
+export const isContainer = (v: unknown): v is object =>
+  typeof v === "object" && v !== null && !(v instanceof Uint8Array) && !(v instanceof RawJson);
 
 /** A copy of `value` with `key: inner` set in the object reached by `path` (indexes into children, wrapped). */
 function insertAt(value: unknown, path: number[], key: string, inner: unknown): unknown {
@@ -137,7 +184,8 @@ function insertAt(value: unknown, path: number[], key: string, inner: unknown): 
   const step = path[0];
   const children = entries.filter(([, v]) => isContainer(v));
   const copy = (entries: [string, unknown][]) => (Array.isArray(value) ? entries.map(([, v]) => v) : own(entries));
-  if (step === undefined || children.length === 0) return Array.isArray(value) ? [...value, own([[key, inner]])] : own([...entries, [key, inner]]);
+  if (step === undefined || children.length === 0)
+    return Array.isArray(value) ? [...value, own([[key, inner]])] : own([...entries, [key, inner]]);
   const [childKey] = children[step % children.length]!;
   return copy(entries.map(([k, v]) => [k, k === childKey ? insertAt(v, path.slice(1), key, inner) : v]));
 }
@@ -148,7 +196,10 @@ const validPayload = (event: RequestName) => fc.oneof(fc.constant(REACHABLE[even
 /** One field of a valid payload replaced by a hostile value, dropped, or a hostile field added. */
 function oneFieldWrong(event: RequestName) {
   const fields = Object.keys(FIELDS[event]);
-  const key = fc.oneof({ weight: fields.length ? 6 : 0, arbitrary: fc.constantFrom(...fields, "") }, fc.constantFrom(...HOSTILE_KEYS, "from", "seq", "userId"));
+  const key = fc.oneof(
+    { weight: fields.length ? 6 : 0, arbitrary: fc.constantFrom(...fields, "") },
+    fc.constantFrom(...HOSTILE_KEYS, "from", "seq", "userId"),
+  );
   return fc.tuple(validPayload(event), key, hostileValue, fc.boolean()).map(([payload, key, value, drop]) => {
     const entries = Object.entries(payload).filter(([k]) => k !== key);
     return own(drop ? entries : [...entries, [key, value]]);

@@ -5,7 +5,16 @@ import { RawJson } from "../support/raw-socket.js";
 // The values an attacker puts in a request field: everything JSON and Socket.IO can carry.
 
 /** Keys that are paths into objects in JavaScript, and the placeholder Socket.IO's parser acts on. */
-export const HOSTILE_KEYS = ["__proto__", "constructor", "prototype", "_placeholder", "toString", "hasOwnProperty", "valueOf", "then"] as const;
+export const HOSTILE_KEYS = [
+  "__proto__",
+  "constructor",
+  "prototype",
+  "_placeholder",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "then",
+] as const;
 /** The keys the server must refuse wherever they appear (docs/protocol.md §3). */
 export const REFUSED_KEYS: readonly string[] = ["__proto__", "constructor", "prototype"];
 
@@ -20,14 +29,35 @@ export function own(entries: [string, unknown][]): Record<string, unknown> {
 
 /** Numbers at the edges; `NaN` and the infinities go over JSON as `null`. */
 export const edgeNumber = fc.oneof(
-  fc.constantFrom(0, -0, 1, -1, 0.5, -0.5, 1e308, -1e308, 2 ** 53, 2 ** 53 - 1, -(2 ** 53), 2 ** 31, 2 ** 32, Number.MIN_VALUE, 1e-7, NaN, Infinity),
+  fc.constantFrom(
+    0,
+    -0,
+    1,
+    -1,
+    0.5,
+    -0.5,
+    1e308,
+    -1e308,
+    2 ** 53,
+    2 ** 53 - 1,
+    -(2 ** 53),
+    2 ** 31,
+    2 ** 32,
+    Number.MIN_VALUE,
+    1e-7,
+    NaN,
+    Infinity,
+  ),
   fc.integer(),
   fc.double(),
 );
 
 /** A huge string, sent verbatim (see {@link RawJson}) so counterexamples stay readable. */
 export const hugeString = fc
-  .tuple(fc.constantFrom("x", "é", "🎉", "\u0000", "\u202e", "\ud800"), fc.oneof(fc.constantFrom(65, 129, 257, 16_385, 65_537), fc.noBias(fc.integer({ min: 65, max: 200_000 }))))
+  .tuple(
+    fc.constantFrom("x", "é", "🎉", "\u0000", "\u202e", "\ud800"),
+    fc.oneof(fc.constantFrom(65, 129, 257, 16_385, 65_537), fc.noBias(fc.integer({ min: 65, max: 200_000 }))),
+  )
   .map(([unit, n]) => new RawJson(JSON.stringify(unit.repeat(n)), `${JSON.stringify(unit)}.repeat(${n})`));
 
 export const anyString = fc.oneof(
@@ -74,7 +104,10 @@ export const binary = fc.oneof(
 export const attachment = fc.record({ type: fc.constantFrom("image/png", "image/gif", "text/html", "", "image/svg+xml"), data: binary });
 
 /** An object shaped like a Socket.IO binary placeholder, which a reader's parser would splice bytes into. */
-export const placeholder = fc.record({ _placeholder: fc.constant(true), num: fc.oneof(fc.integer({ min: -1, max: 12 }), fc.constant("0")) });
+export const placeholder = fc.record({
+  _placeholder: fc.constant(true),
+  num: fc.oneof(fc.integer({ min: -1, max: 12 }), fc.constant("0")),
+});
 
 /** Any hostile value, nested a few levels, with hostile keys among ordinary ones at every level. */
 export const hostileValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown; object: Record<string, unknown> }>((tie) => ({
@@ -92,9 +125,21 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown; o
     tie("object"),
   ),
   object: fc
-    .array(fc.tuple(fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.constantFrom("type", "data", "text", "channel", "body", "on"), fc.string({ maxLength: 10 })), tie("value")), { maxLength: 5 })
+    .array(
+      fc.tuple(
+        fc.oneof(
+          fc.constantFrom(...HOSTILE_KEYS),
+          fc.constantFrom("type", "data", "text", "channel", "body", "on"),
+          fc.string({ maxLength: 10 }),
+        ),
+        tie("value"),
+      ),
+      { maxLength: 5 },
+    )
     .map(own),
 })).value;
 
 /** The exact shape of finding 1: an attachment under `__proto__`, which a decoder walking its path assigns onto `Object.prototype`. */
-export const pollutingBody = fc.tuple(fc.constantFrom(...REFUSED_KEYS), binary).map(([key, data]) => own([[key, { type: "image/png", data: Buffer.concat([PNG, data]) }]]));
+export const pollutingBody = fc
+  .tuple(fc.constantFrom(...REFUSED_KEYS), binary)
+  .map(([key, data]) => own([[key, { type: "image/png", data: Buffer.concat([PNG, data]) }]]));

@@ -16,12 +16,23 @@ import { prototypeGuard } from "./prototypes.js";
  */
 const fuzzContract = defineContract({
   ...contract,
-  channels: { ...contract.channels, dm: { kind: "dm", body: type<unknown>(), signals: { ...contract.channels.dm.signals, poke: type<unknown>() } } },
+  channels: {
+    ...contract.channels,
+    dm: { kind: "dm", body: type<unknown>(), signals: { ...contract.channels.dm.signals, poke: type<unknown>() } },
+  },
 });
 
 const lots = { rate: 1e6, burst: 1e6 };
 /** Every rate limit out of the way, so the fuzz reaches the checks behind them. */
-const FUZZ_LIMITS = { publish: lots, signal: lots, request: lots, userPublish: lots, userSignal: lots, userRequest: lots, roomCreate: lots };
+const FUZZ_LIMITS = {
+  publish: lots,
+  signal: lots,
+  request: lots,
+  userPublish: lots,
+  userSignal: lots,
+  userRequest: lots,
+  roomCreate: lots,
+};
 /** Socket.IO's parser closes a connection on more attachments than this. */
 const MAX_BINARIES = 10;
 /** Near the harness's `maxHttpBufferSize` (2e6), over which Engine.IO closes the connection. */
@@ -37,7 +48,9 @@ function nesting(value: unknown): number {
     const [v, depth] = stack.pop()!;
     if (v instanceof RawJson) {
       let d = 0;
-      for (const c of v.text) if (c === "[" || c === "{") deepest = Math.max(deepest, depth + ++d); else if (c === "]" || c === "}") d--;
+      for (const c of v.text)
+        if (c === "[" || c === "{") deepest = Math.max(deepest, depth + ++d);
+        else if (c === "]" || c === "}") d--;
     } else if (isContainer(v)) {
       deepest = Math.max(deepest, depth + 1);
       for (const child of Object.values(v)) stack.push([child, depth + 1]);
@@ -54,7 +67,11 @@ function nesting(value: unknown): number {
 function socketIoRefuses(frames: (string | Uint8Array)[], payload: unknown): boolean {
   const binaries = frames.length - 1;
   const bytes = frames.reduce((n, f) => n + (typeof f === "string" ? Buffer.byteLength(f) : f.byteLength), 0);
-  return binaries > MAX_BINARIES || bytes > MAX_FRAME_BYTES || (binaries > 0 && (hasPlaceholder(payload) || nesting(payload) > PARSER_BINARY_DEPTH));
+  return (
+    binaries > MAX_BINARIES ||
+    bytes > MAX_FRAME_BYTES ||
+    (binaries > 0 && (hasPlaceholder(payload) || nesting(payload) > PARSER_BINARY_DEPTH))
+  );
 }
 
 /** Each own key at any depth, and whether a JSON object in raw text has a key of the list. */
@@ -100,7 +117,8 @@ export async function fuzzWorld(servers: ReturnType<typeof attackServers>) {
   await h.rk.sendDirect(ATTACKER, "alice", { text: "mine" });
   const [alice, bystander] = await Promise.all([h.client("alice"), h.client(BYSTANDER)]);
   let mallory = await RawSocket.connect(h.url, { user: ATTACKER });
-  for (const channel of ["team:a-team", `dm:${BYSTANDER}|carol`, "room:vault"]) expect(await request(bystander, "rk:subscribe", { channel })).toMatchObject({ ok: true });
+  for (const channel of ["team:a-team", `dm:${BYSTANDER}|carol`, "room:vault"])
+    expect(await request(bystander, "rk:subscribe", { channel })).toMatchObject({ ok: true });
   await settled(bystander);
   const seen = record(bystander);
   const prototypes = prototypeGuard();
@@ -116,7 +134,10 @@ export async function fuzzWorld(servers: ReturnType<typeof attackServers>) {
   };
 
   /** A victim reads back what the attacker just stored, with a stock client: decodable, and harmless to the reader's node. */
-  async function readBack(ack: { message?: { channel?: unknown; seq?: unknown }; change?: { channel?: unknown; target?: unknown } }, context: string) {
+  async function readBack(
+    ack: { message?: { channel?: unknown; seq?: unknown }; change?: { channel?: unknown; target?: unknown } },
+    context: string,
+  ) {
     const { channel, seq } = ack.message ?? { channel: ack.change?.channel, seq: ack.change?.target };
     if (typeof channel !== "string" || typeof seq !== "number") return;
     const page = await request(alice, "rk:history", { channel, after: seq - 1, limit: 1 });
@@ -154,7 +175,8 @@ export async function fuzzWorld(servers: ReturnType<typeof attackServers>) {
       expectTypedAck(ack, context);
       const code = ack.ok ? "ok" : ack.error!.code;
       codes.set(code, (codes.get(code) ?? 0) + 1);
-      if (hasRefusedKey(payload)) expect(code, `a payload with a ${REFUSED_KEYS.join("/")} key: ${context}`).toMatch(/^(INVALID|TOO_LARGE)$/);
+      if (hasRefusedKey(payload))
+        expect(code, `a payload with a ${REFUSED_KEYS.join("/")} key: ${context}`).toMatch(/^(INVALID|TOO_LARGE)$/);
       if ((event === "rk:publish" || event === "rk:edit") && isContainer(payload) && hasPlaceholder((payload as { body?: unknown }).body)) {
         expect(code, `a body with a placeholder-shaped object: ${context}`).toMatch(/^(INVALID|TOO_LARGE)$/);
       }

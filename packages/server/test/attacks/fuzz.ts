@@ -30,7 +30,10 @@ export function fuzzAttacks(env: AttackEnv): void {
       await fc.assert(property, { ...settings, examples: corpus(event).map((payload) => [payload]) });
       await world.expectIsolated();
       expect(world.codes.get("ok") ?? 0, `acks of ${event}: ${JSON.stringify([...world.codes])}`).toBeGreaterThan(0);
-      expect([...world.codes.keys()].some((code) => code !== "ok"), `acks of ${event}: ${JSON.stringify([...world.codes])}`).toBe(true);
+      expect(
+        [...world.codes.keys()].some((code) => code !== "ok"),
+        `acks of ${event}: ${JSON.stringify([...world.codes])}`,
+      ).toBe(true);
     });
   }
 
@@ -38,9 +41,22 @@ export function fuzzAttacks(env: AttackEnv): void {
     const world = await fuzzWorld(servers);
     const names = fc.oneof(
       fc.constantFrom(...REQUESTS),
-      fc.constantFrom("rk:nope", "rk:message", "rk:welcome", "rk:bye", "rk:room:delete", "__proto__", "constructor", "toString", "hasOwnProperty", "rk:publish "),
+      fc.constantFrom(
+        "rk:nope",
+        "rk:message",
+        "rk:welcome",
+        "rk:bye",
+        "rk:room:delete",
+        "__proto__",
+        "constructor",
+        "toString",
+        "hasOwnProperty",
+        "rk:publish ",
+      ),
     );
-    const property = fc.asyncProperty(names, fc.oneof(payloadFor("rk:publish"), hostileValue), (event, payload) => world.attack(event, payload, false));
+    const property = fc.asyncProperty(names, fc.oneof(payloadFor("rk:publish"), hostileValue), (event, payload) =>
+      world.attack(event, payload, false),
+    );
     await fc.assert(property, settings);
     await world.expectIsolated();
   });

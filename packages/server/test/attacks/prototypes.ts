@@ -13,7 +13,8 @@ const BUILT_INS: [string, object][] = [
 
 type Snapshot = Map<PropertyKey, PropertyDescriptor>[];
 
-const snapshot = (): Snapshot => BUILT_INS.map(([, proto]) => new Map(Reflect.ownKeys(proto).map((k) => [k, Reflect.getOwnPropertyDescriptor(proto, k)!])));
+const snapshot = (): Snapshot =>
+  BUILT_INS.map(([, proto]) => new Map(Reflect.ownKeys(proto).map((k) => [k, Reflect.getOwnPropertyDescriptor(proto, k)!])));
 
 const same = (a: PropertyDescriptor, b: PropertyDescriptor) =>
   a.value === b.value && a.get === b.get && a.set === b.set && a.writable === b.writable && a.enumerable === b.enumerable;

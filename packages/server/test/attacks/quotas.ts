@@ -19,7 +19,9 @@ export function quotaAttacks(env: AttackEnv): void {
     });
     const before = rssMb();
     const conns = await Promise.all(Array.from({ length: 100 }, () => h.client("mallory")));
-    const acks = await Promise.all(conns.flatMap((c) => [1, 2, 3].map(() => request(c, Requests.publish, { channel: "dm:bob|mallory", body: { text: "flood" } }))));
+    const acks = await Promise.all(
+      conns.flatMap((c) => [1, 2, 3].map(() => request(c, Requests.publish, { channel: "dm:bob|mallory", body: { text: "flood" } }))),
+    );
     const through = acks.filter((a) => a.ok).length;
     const limited = acks.filter((a) => !a.ok && a.error.code === "RATE_LIMITED").length;
     console.log(`rss ${before} MB -> ${rssMb()} MB; ${through} of ${acks.length} publishes through`);
@@ -35,7 +37,9 @@ export function quotaAttacks(env: AttackEnv): void {
   it("540 rooms forced on a victim do not stop their own rk:subscribe of public channels (subscriptions: 3 counts only their own)", async () => {
     const h = await servers.start({ limits: { subscriptions: 3 } });
     for (let i = 0; i < 540; i += 60) {
-      await Promise.all(Array.from({ length: 60 }, (_, j) => h.rk.rooms.create({ owner: "mallory", members: ["victim"], name: `forced ${i + j}` })));
+      await Promise.all(
+        Array.from({ length: 60 }, (_, j) => h.rk.rooms.create({ owner: "mallory", members: ["victim"], name: `forced ${i + j}` })),
+      );
     }
     const victim = await h.client("victim");
     expect((await ok(victim, Requests.roomList, {})).rooms).toHaveLength(540);
@@ -53,7 +57,8 @@ export function quotaAttacks(env: AttackEnv): void {
     expect(acks.filter((a) => a.ok)).toHaveLength(3);
     const refusedAcks = acks.filter((a) => !a.ok);
     expect(refusedAcks).toHaveLength(2);
-    for (const a of refusedAcks) expect(a).toMatchObject({ ok: false, error: { code: "RATE_LIMITED", details: { retryAfterMs: expect.any(Number) } } });
+    for (const a of refusedAcks)
+      expect(a).toMatchObject({ ok: false, error: { code: "RATE_LIMITED", details: { retryAfterMs: expect.any(Number) } } });
     await Promise.all(conns.map((c) => h.drop(c)));
     await refused(await h.client("mallory"), Requests.roomCreate, {}, "RATE_LIMITED");
     await ok(await h.client("bob"), Requests.roomCreate, {});
@@ -113,7 +118,10 @@ export function quotaAttacks(env: AttackEnv): void {
     );
     await expectNothingDelivered([bob, seen]);
     expect(asked.map((e) => [e.userId, e.by, e.via])).toEqual([
-      ["carol", "mallory", "create"], ["bob", "mallory", "create"], ["carol", "mallory", "create"], ["bob", "mallory", "invite"],
+      ["carol", "mallory", "create"],
+      ["bob", "mallory", "create"],
+      ["carol", "mallory", "create"],
+      ["bob", "mallory", "invite"],
     ]);
     expect(asked[3]!.channel).toMatchObject({ id: room.channel, kind: "room" });
   });

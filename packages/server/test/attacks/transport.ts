@@ -172,7 +172,15 @@ export function transportAttacks(env: AttackEnv): void {
 
   it("the SDK on a connection that stops reading is closed, reconnects after it reads again, and recovers every message once, in order", async () => {
     // Messages of 100 KB, so the kernel's buffers fill within the history a reconnect replays.
-    const h = await servers.start({ limits: { bodyBytes: 128 * KiB, requestBytes: 256 * KiB, outboundSoftBytes: 256 * KiB, outboundHardBytes: 4 * MB, outboundStallMs: 2000 } });
+    const h = await servers.start({
+      limits: {
+        bodyBytes: 128 * KiB,
+        requestBytes: 256 * KiB,
+        outboundSoftBytes: 256 * KiB,
+        outboundHardBytes: 4 * MB,
+        outboundStallMs: 2000,
+      },
+    });
     const bob = await h.client("bob");
     await ok(bob, "rk:subscribe", { channel: FEED });
     const agent = new TappedAgent();
@@ -230,7 +238,9 @@ export function transportAttacks(env: AttackEnv): void {
     const raw = await RawSocket.connect(h.url, { user: "mallory" });
     const stop = keepPonging(raw);
     try {
-      raw.send(`452-1${JSON.stringify(["rk:publish", { channel: "dm:bob|mallory", body: { a: { _placeholder: true, num: 0 }, b: { _placeholder: true, num: 1 } } }])}`);
+      raw.send(
+        `452-1${JSON.stringify(["rk:publish", { channel: "dm:bob|mallory", body: { a: { _placeholder: true, num: 0 }, b: { _placeholder: true, num: 1 } } }])}`,
+      );
       raw.send(new Uint8Array(100));
       await expect.poll(() => raw.closed, { timeout: 5000 }).toBe(true);
     } finally {

@@ -37,7 +37,8 @@ export function valueAttacks(env: AttackEnv): void {
     await ok(socket, "rk:subscribe", { channel });
     return socket;
   };
-  const historyOf = async (socket: Client, channel: string) => (await ok(socket, "rk:history", { channel, limit: 50 })).messages as { body: unknown }[];
+  const historyOf = async (socket: Client, channel: string) =>
+    (await ok(socket, "rk:history", { channel, limit: 50 })).messages as { body: unknown }[];
 
   it("finding 1: a body {__proto__: <png attachment>} is INVALID over raw frames and socket.io-client, and nothing is stored", async () => {
     const h = await start();
@@ -47,11 +48,18 @@ export function valueAttacks(env: AttackEnv): void {
     expect(await raw.request(1, "rk:subscribe", { channel: "open:wall" })).toMatchObject({ ok: true });
     const framed = parsed('{"channel":"open:wall","body":{"__proto__":{"type":"image/png","data":{"_placeholder":true,"num":0}}}}');
     expect(await raw.requestBinary(2, "rk:publish", framed, [png])).toMatchObject({ ok: false, error: { code: "INVALID" } });
-    const nested = parsed('{"channel":"open:wall","body":{"photos":[{"__proto__":{"type":"image/png","data":{"_placeholder":true,"num":0}}}]}}');
+    const nested = parsed(
+      '{"channel":"open:wall","body":{"photos":[{"__proto__":{"type":"image/png","data":{"_placeholder":true,"num":0}}}]}}',
+    );
     expect(await raw.requestBinary(3, "rk:publish", nested, [png])).toMatchObject({ ok: false, error: { code: "INVALID" } });
     // A stock client loses a __proto__ key when it packs binary, so it can only send the bytes as JSON.
     const mallory = await subscribed(h, "mallory", "open:wall");
-    await refused(mallory, "rk:publish", { channel: "open:wall", body: parsed(`{"__proto__":{"type":"image/png","data":${JSON.stringify([...png])}}}`) }, "INVALID");
+    await refused(
+      mallory,
+      "rk:publish",
+      { channel: "open:wall", body: parsed(`{"__proto__":{"type":"image/png","data":${JSON.stringify([...png])}}}`) },
+      "INVALID",
+    );
     await expectNothingDelivered([bob, seen]);
     expect(await historyOf(bob, "open:wall")).toEqual([]);
     await raw.close();
@@ -136,7 +144,12 @@ export function valueAttacks(env: AttackEnv): void {
     const err = await refused(mallory, "rk:read", { channel: "dm:bob|mallory", seq: 0, many }, "TOO_LARGE");
     expect(err.details).toEqual({ limit: 10_000 });
     await refused(mallory, "rk:publish", { channel: "open:wall", body: { many } }, "TOO_LARGE");
-    await refused(mallory, "rk:signal", { channel: "open:wall", name: "any", data: Object.fromEntries(many.map((_, i) => [`k${i}`, 0])) }, "TOO_LARGE");
+    await refused(
+      mallory,
+      "rk:signal",
+      { channel: "open:wall", name: "any", data: Object.fromEntries(many.map((_, i) => [`k${i}`, 0])) },
+      "TOO_LARGE",
+    );
     await expectNothingDelivered([bob, seen]);
     expect(await historyOf(bob, "open:wall")).toEqual([]);
   });
@@ -160,9 +173,19 @@ export function valueAttacks(env: AttackEnv): void {
   it("a message over limits.attachments (3) is TOO_LARGE with the limit and not stored; 3 pass", async () => {
     const h = await start({ limits: { attachments: 3 } });
     const alice = await subscribed(h, "alice", "open:wall");
-    const err = await refused(alice, "rk:publish", { channel: "open:wall", body: { images: [image(), image(), image(), image()] } }, "TOO_LARGE");
+    const err = await refused(
+      alice,
+      "rk:publish",
+      { channel: "open:wall", body: { images: [image(), image(), image(), image()] } },
+      "TOO_LARGE",
+    );
     expect(err.details).toEqual({ limit: 3 });
-    await refused(alice, "rk:publish", { channel: "open:wall", body: { a: image(), b: { c: [image(), image()] }, d: image() } }, "TOO_LARGE");
+    await refused(
+      alice,
+      "rk:publish",
+      { channel: "open:wall", body: { a: image(), b: { c: [image(), image()] }, d: image() } },
+      "TOO_LARGE",
+    );
     await ok(alice, "rk:publish", { channel: "open:wall", body: { images: [image(), image(), image()] } });
     const stored = await historyOf(alice, "open:wall");
     expect(stored).toHaveLength(1);
@@ -171,16 +194,23 @@ export function valueAttacks(env: AttackEnv): void {
 
   it("the server API inspects app-given bodies like a client's: prototype keys, depth and attachments", async () => {
     const h = await start({ limits: { attachments: 3 } });
-    const rk = h.rk as unknown as { publish(channel: string, body: unknown): Promise<unknown>; sendDirect(from: string, to: string, body: unknown): Promise<unknown> };
+    const rk = h.rk as unknown as {
+      publish(channel: string, body: unknown): Promise<unknown>;
+      sendDirect(from: string, to: string, body: unknown): Promise<unknown>;
+    };
     const bob = await subscribed(h, "bob", "open:wall");
     const seen = record(bob);
     let deep: unknown = { text: "bottom" };
     for (let i = 0; i < 10_000; i++) deep = { deep };
-    await expect(rk.publish("open:wall", parsed('{"__proto__":{"type":"image/png","data":null}}'))).rejects.toMatchObject({ code: "INVALID" });
+    await expect(rk.publish("open:wall", parsed('{"__proto__":{"type":"image/png","data":null}}'))).rejects.toMatchObject({
+      code: "INVALID",
+    });
     await expect(rk.publish("open:wall", { a: { constructor: 1 } })).rejects.toMatchObject({ code: "INVALID" });
     await expect(rk.publish("open:wall", { images: [image(), image(), image(), image()] })).rejects.toMatchObject({ code: "TOO_LARGE" });
     await expect(rk.sendDirect("alice", "bob", deep)).rejects.toMatchObject({ code: "INVALID" });
-    await expect(rk.sendDirect("alice", "bob", { text: "x", meta: { _placeholder: true, num: 0 } })).rejects.toMatchObject({ code: "INVALID" });
+    await expect(rk.sendDirect("alice", "bob", { text: "x", meta: { _placeholder: true, num: 0 } })).rejects.toMatchObject({
+      code: "INVALID",
+    });
     await expectNothingDelivered([bob, seen]);
     expect(await historyOf(bob, "open:wall")).toEqual([]);
     expect(await historyOf(bob, "dm:alice|bob")).toEqual([]);

@@ -15,7 +15,10 @@ export function flood(raw: RawSocket, requests: [string, unknown][], timeoutMs =
   const tally: Tally = new Map();
   let pending = requests.length;
   return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${pending} of ${requests.length} requests unanswered; closed: ${raw.closed}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`${pending} of ${requests.length} requests unanswered; closed: ${raw.closed}`)),
+      timeoutMs,
+    );
     const onMessage = (data: Buffer, isBinary: boolean) => {
       const frame = isBinary ? "" : data.toString();
       if (!frame.startsWith("43")) return;

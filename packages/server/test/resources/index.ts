@@ -39,7 +39,14 @@ export function describeResources(env: AttackEnv): void {
       let tally: Tally = new Map();
       const grown = await rssGrowth(`${SUBSCRIBES} subscribes`, async () => {
         const per = SUBSCRIBES / raws.length;
-        const tallies = await Promise.all(raws.map((raw, r) => flood(raw, Array.from({ length: per }, (_, i) => ["rk:subscribe", { channel: ids(r * per + i) }]))));
+        const tallies = await Promise.all(
+          raws.map((raw, r) =>
+            flood(
+              raw,
+              Array.from({ length: per }, (_, i) => ["rk:subscribe", { channel: ids(r * per + i) }]),
+            ),
+          ),
+        );
         tally = sum(tallies);
       });
       console.log(`acks: ${JSON.stringify([...tally])}`);
@@ -63,12 +70,22 @@ export function describeResources(env: AttackEnv): void {
         const [bystander, friend] = await Promise.all([h.client("bystander"), h.client("friend")]);
         await ok(bystander, "rk:subscribe", { channel: "chat:calm" });
         const seen = record(bystander);
-        const request1 = kind === "publish" ? (i: number) => ({ channel, body: { text: `flood ${i}` } }) : () => ({ channel, name: "react", data: { emoji: "!" } });
+        const request1 =
+          kind === "publish"
+            ? (i: number) => ({ channel, body: { text: `flood ${i}` } })
+            : () => ({ channel, name: "react", data: { emoji: "!" } });
         let tally: Tally = new Map();
         let elapsed = 0;
         const grown = await rssGrowth(`${kind} flood`, async () => {
           const started = Date.now();
-          const flooding = Promise.all(raws.map((raw) => flood(raw, Array.from({ length: FLOOD_PER_CONNECTION }, (_, i) => [`rk:${kind}`, request1(i)]))));
+          const flooding = Promise.all(
+            raws.map((raw) =>
+              flood(
+                raw,
+                Array.from({ length: FLOOD_PER_CONNECTION }, (_, i) => [`rk:${kind}`, request1(i)]),
+              ),
+            ),
+          );
           // The bystander's own requests go through while the flood runs.
           const mine = await request(bystander, "rk:publish", { channel: "dm:bystander|friend", body: { text: "unaffected" } });
           expect(mine).toMatchObject({ ok: true });
@@ -82,7 +99,13 @@ export function describeResources(env: AttackEnv): void {
         expect(tally.get("RATE_LIMITED")).toBe(FLOOD_CONNECTIONS * FLOOD_PER_CONNECTION - tally.get("ok")!);
         expect(await request(bystander, "rk:publish", { channel: "chat:calm", body: { text: "still here" } })).toMatchObject({ ok: true });
         expect(bystander.connected && friend.connected).toBe(true);
-        expect(seen.filter(([, push]) => (push as { channel?: string; message?: { channel?: string } }).channel === channel || (push as { message?: { channel?: string } }).message?.channel === channel)).toEqual([]);
+        expect(
+          seen.filter(
+            ([, push]) =>
+              (push as { channel?: string; message?: { channel?: string } }).channel === channel ||
+              (push as { message?: { channel?: string } }).message?.channel === channel,
+          ),
+        ).toEqual([]);
         expect(grown).toBeLessThan(BOUNDS.floodRssMb);
         await Promise.all(raws.map((r) => r.close()));
       });

@@ -30,7 +30,11 @@ export class Reader {
   readonly view: FoldedView;
   #held: (MessagePush | ChangePush)[] | undefined;
 
-  constructor(readonly socket: Socket, user: string, view?: FoldedView) {
+  constructor(
+    readonly socket: Socket,
+    user: string,
+    view?: FoldedView,
+  ) {
     this.view = view ?? new FoldedView(user);
     const take = (push: MessagePush | ChangePush) => {
       if (this.#held) this.#held.push(push);
@@ -51,14 +55,20 @@ export class Reader {
     const acks: SubscribeResult[] = [];
     try {
       for (;;) {
-        const result = await ack<SubscribeResult>(this.socket, "rk:subscribe", { channel, since: this.view.last, ...(epoch ? { epoch } : {}) });
+        const result = await ack<SubscribeResult>(this.socket, "rk:subscribe", {
+          channel,
+          since: this.view.last,
+          ...(epoch ? { epoch } : {}),
+        });
         expect(result.recovered, `recovered since ${this.view.last}`).toBe(true);
         acks.push(result);
         this.view.fold(result);
         if (!result.hasMore) break;
       }
     } finally {
-      const held = this.#held.sort((a, b) => ("message" in a ? a.message.seq : a.change.seq) - ("message" in b ? b.message.seq : b.change.seq));
+      const held = this.#held.sort(
+        (a, b) => ("message" in a ? a.message.seq : a.change.seq) - ("message" in b ? b.message.seq : b.change.seq),
+      );
       this.#held = undefined;
       for (const push of held) this.#apply(push);
     }
@@ -78,7 +88,11 @@ export class Reader {
  * resubscribes with `since`. His folded view ends equal to the server's history as he sees it,
  * and he was given every seq of the gap. `writer` and `reader` may be different nodes.
  */
-export async function offlineDuringChanges(nodes: { writer: ChangeNode; reader: ChangeNode }, connect: Connect, channel: `room:${string}`): Promise<void> {
+export async function offlineDuringChanges(
+  nodes: { writer: ChangeNode; reader: ChangeNode },
+  connect: Connect,
+  channel: `room:${string}`,
+): Promise<void> {
   const { writer, reader } = nodes;
   const rk = writer.rk;
   await rk.rooms.create({ owner: "alice", channel, members: ["bob", "carol"] });
@@ -86,7 +100,9 @@ export async function offlineDuringChanges(nodes: { writer: ChangeNode; reader: 
   const first = new Reader(await connect(reader, "bob"), "bob");
   const { epoch } = (await first.recover(channel))[0]!;
   const publish = (socket: Socket, text: string, replyTo?: number) =>
-    ack<{ message: { seq: number } }>(socket, "rk:publish", { channel, body: { text }, ...(replyTo ? { replyTo } : {}) }).then((a) => a.message.seq);
+    ack<{ message: { seq: number } }>(socket, "rk:publish", { channel, body: { text }, ...(replyTo ? { replyTo } : {}) }).then(
+      (a) => a.message.seq,
+    );
   for (let i = 1; i <= 5; i++) await publish(alice, `m${i}`);
   await ack(carol, "rk:react", { channel, seq: 1, reaction: "👍" });
   await first.send("rk:react", { channel, seq: 2, reaction: "👍" });

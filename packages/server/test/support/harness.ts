@@ -62,7 +62,13 @@ export async function startServer(options: Partial<RoomkitOptions<TestContract>>
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const clients: Client[] = [];
   const open = (auth: Record<string, unknown>, headers?: Record<string, string>) => {
-    const socket = connect(url, { auth, transports: ["websocket"], reconnection: false, forceNew: true, ...(headers ? { extraHeaders: headers } : {}) });
+    const socket = connect(url, {
+      auth,
+      transports: ["websocket"],
+      reconnection: false,
+      forceNew: true,
+      ...(headers ? { extraHeaders: headers } : {}),
+    });
     clients.push(socket);
     return socket;
   };
@@ -113,7 +119,11 @@ export function clients<const T extends readonly string[]>(h: Harness, ...ids: T
 }
 
 /** Emits a request and resolves with its ack. */
-export function request<T extends object = Record<string, unknown>>(socket: Client, event: string, payload?: unknown): Promise<Ack<T & Record<string, unknown>>> {
+export function request<T extends object = Record<string, unknown>>(
+  socket: Client,
+  event: string,
+  payload?: unknown,
+): Promise<Ack<T & Record<string, unknown>>> {
   return socket.timeout(5000).emitWithAck(event, payload) as Promise<Ack<T & Record<string, unknown>>>;
 }
 

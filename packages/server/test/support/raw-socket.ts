@@ -8,7 +8,10 @@ export type Frame = string | Buffer;
  * a huge string, with a short `label` for fast-check's counterexamples and assertion messages.
  */
 export class RawJson {
-  constructor(readonly text: string, readonly label: string) {}
+  constructor(
+    readonly text: string,
+    readonly label: string,
+  ) {}
   toJSON(): string {
     return this.label;
   }
@@ -56,7 +59,10 @@ export class RawSocket {
   /** True once the server (or the client) closed the WebSocket. */
   closed = false;
 
-  private constructor(readonly ws: WebSocket, autoPong: boolean) {
+  private constructor(
+    readonly ws: WebSocket,
+    autoPong: boolean,
+  ) {
     ws.on("message", (data: Buffer, isBinary: boolean) => {
       const frame: Frame = isBinary ? data : data.toString();
       if (autoPong && frame === "2") ws.send("3");
@@ -174,6 +180,9 @@ export class RawSocket {
   }
 
   describe(): string {
-    return this.frames.slice(-5).map((f) => (typeof f === "string" ? f.slice(0, 120) : `<${f.length} bytes>`)).join(" | ");
+    return this.frames
+      .slice(-5)
+      .map((f) => (typeof f === "string" ? f.slice(0, 120) : `<${f.length} bytes>`))
+      .join(" | ");
   }
 }

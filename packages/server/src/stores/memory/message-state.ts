@@ -2,7 +2,10 @@ import type { ChangeEntry, Message, ReactionCount } from "@roomkit/protocol";
 import type { ChangeInput, ChangeOutcome } from "../types.js";
 
 /** One kept seq of a stream: a message with its mutable state, or a change entry. */
-export type Entry = { seq: number; storedAt: number } & ({ message: StoredMessage; change?: never } | { change: ChangeEntry; message?: never });
+export type Entry = { seq: number; storedAt: number } & (
+  | { message: StoredMessage; change?: never }
+  | { change: ChangeEntry; message?: never }
+);
 
 /** A message as the memory store holds it: the message, and who gave which reaction. */
 export interface StoredMessage {
@@ -20,9 +23,13 @@ export function present(stored: StoredMessage, reader: string | undefined): Mess
   if (stored.message.replies) message.replies = { ...stored.message.replies };
   if (stored.message.deleted) message.deleted = { ...stored.message.deleted };
   if (stored.reactions.size > 0) {
-    message.reactions = [...stored.reactions].map(([reaction, users]): ReactionCount => ({
-      reaction, count: users.size, mine: reader !== undefined && users.has(reader),
-    }));
+    message.reactions = [...stored.reactions].map(
+      ([reaction, users]): ReactionCount => ({
+        reaction,
+        count: users.size,
+        mine: reader !== undefined && users.has(reader),
+      }),
+    );
   }
   return message;
 }

@@ -1,8 +1,17 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Message } from "@roomkit/protocol";
 import type {
-  AppendInput, AppendResult, ChangeInput, ChangeOutcome, MessageCount, MessageStore, RangeQuery, RangeResult, ReplayQuery,
-  ReplayResult, StreamInfo,
+  AppendInput,
+  AppendResult,
+  ChangeInput,
+  ChangeOutcome,
+  MessageCount,
+  MessageStore,
+  RangeQuery,
+  RangeResult,
+  ReplayQuery,
+  ReplayResult,
+  StreamInfo,
 } from "../types.js";
 import { checkAppendInput, checkChangeInput, checkRangeQuery, checkReplayQuery } from "../checks.js";
 import type { Entry, StoredMessage } from "./message-state.js";

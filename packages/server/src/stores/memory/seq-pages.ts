@@ -19,7 +19,10 @@ export function countAbove(seqs: readonly number[], seq: number): number {
  * A page of an ascending seq list, as `MessageStore.range` pages: with `after`, the oldest
  * `limit` seqs in (after, before); without, the newest `limit` below `before`.
  */
-export function pageOf(seqs: readonly number[], query: { after?: number; before?: number; limit: number }): { seqs: number[]; hasMore: boolean } {
+export function pageOf(
+  seqs: readonly number[],
+  query: { after?: number; before?: number; limit: number },
+): { seqs: number[]; hasMore: boolean } {
   const lo = query.after === undefined ? 0 : firstAbove(seqs, query.after);
   const hi = query.before === undefined ? seqs.length : firstAbove(seqs, query.before - 1);
   if (lo >= hi) return { seqs: [], hasMore: false };
