@@ -45,6 +45,7 @@ export type ChangeEntry<Body = unknown, Reaction extends string = string> = Edit
 export const MAX_REACTION_LENGTH = 32;
 
 // C0 and C1 controls and DEL: a reaction is shown as text, and "\n" separates stored keys.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's job
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 

@@ -16,7 +16,7 @@ describe.runIf(redis)("changes across two nodes on one Redis", () => {
   let client: RedisClient;
   const prefixes: string[] = [];
   let nodes: RoomkitNode[] = [];
-  let sockets: Socket[] = [];
+  const sockets: Socket[] = [];
   const start = async () => {
     const prefix = uniquePrefix("changes-multinode");
     prefixes.push(prefix);

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet } from "jose";
-import { Server } from "socket.io";
+import type { Server } from "socket.io";
 import { describe, expectTypeOf, it } from "vitest";
 import type { ChannelId, PresenceMember } from "@roomkit/protocol";
 import { createRoomkit, jwtAuth } from "@roomkit/server";

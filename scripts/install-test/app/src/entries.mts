@@ -1,6 +1,6 @@
 import { RoomkitError, dmChannel } from "@roomkit/protocol";
-import { describeStoreConformance } from "@roomkit/server/testing";
-import { createClient as createBundledClient } from "@roomkit/client/bundle";
+import type { describeStoreConformance } from "@roomkit/server/testing";
+import type { createClient as createBundledClient } from "@roomkit/client/bundle";
 import type { RedisRoomkitOptions } from "@roomkit/redis";
 
 // Every other entry point resolves with types (no implicit any: this file fails strict checks otherwise).
