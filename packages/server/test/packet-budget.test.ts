@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "@roomkit/protocol";
-import { binaryCount, fitPacket } from "../src/channels/packet-budget.js";
+import { binaryCount, fitPacket, packetBudget } from "../src/channels/packet-budget.js";
 
 const bytes = () => new Uint8Array(4);
 const message = (seq: number, body: unknown): Message => ({ id: `m${seq}`, channel: "dm:a|b", seq, from: "a", body, sentAt: 0 });
@@ -68,5 +68,30 @@ describe("packet budget", () => {
         },
       });
     expect(seqs(fitPacket(messages, "oldest").messages)).toHaveLength(10);
+  });
+
+  it("also ends a page at a quarter of outboundHardBytes, so a replay never closes its own reader as a slow consumer", () => {
+    const budget = packetBudget({ outboundHardBytes: 4 * 1024 * 1024 });
+    expect(budget).toEqual({ attachments: 10, bytes: 1024 * 1024 });
+    // 30 text messages of 100 KB: about 10 fit in 1 MiB.
+    const big = Array.from({ length: 30 }, (_, i) => ({ seq: i + 1, body: { text: "x".repeat(100_000) } }));
+    const forward = fitPacket(big, "oldest", budget);
+    expect(forward.cut).toBe(true);
+    expect(forward.messages.map((m) => m.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    const back = fitPacket(big, "newest", budget);
+    expect(back.messages.map((m) => m.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 21));
+    // One message bigger than the budget still goes out alone, so paging moves on.
+    expect(
+      fitPacket(
+        [
+          { seq: 1, body: "y".repeat(2_000_000) },
+          { seq: 2, body: "z" },
+        ],
+        "oldest",
+        budget,
+      ).messages,
+    ).toHaveLength(1);
+    expect(packetBudget({ outboundHardBytes: 8 * 1024 * 1024 }).bytes).toBe(1024 * 1024);
+    expect(packetBudget({ outboundHardBytes: 1024 * 1024 }).bytes).toBe(256 * 1024);
   });
 });

@@ -3,7 +3,7 @@ import type { Context, Session } from "../context.js";
 import type { Payload } from "../requests/fields.js";
 import { optionalInt } from "../requests/fields.js";
 import { assertAccess, resolve } from "./access.js";
-import { fitPacket } from "./packet-budget.js";
+import { fitPacket, packetBudget } from "./packet-budget.js";
 
 const DEFAULT_PAGE = 50;
 
@@ -27,6 +27,6 @@ export async function history(ctx: Context, session: Session, p: Payload): Promi
     ...(after === undefined ? {} : { after }),
     ...(thread === undefined ? {} : { thread }),
   });
-  const { messages, cut } = fitPacket(page.messages, after === undefined ? "newest" : "oldest");
+  const { messages, cut } = fitPacket(page.messages, after === undefined ? "newest" : "oldest", packetBudget(ctx.limits));
   return { messages, hasMore: page.hasMore || cut };
 }

@@ -28,38 +28,70 @@ export function binaryCount(value: unknown, cap: number): number {
   return count;
 }
 
-/** A page trimmed to one packet's attachments; `cut` says messages were left off. */
+/**
+ * About how many bytes `value` takes on the wire (strings by length, binary by size, 8 for any
+ * other value or key overhead), walked like {@link binaryCount} and given up on past `cap`.
+ */
+export function wireBytes(value: unknown, cap: number): number {
+  let bytes = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && bytes <= cap) {
+    const v = stack.pop();
+    if (typeof v === "string") bytes += v.length + 2;
+    else if (v === null || typeof v !== "object") bytes += 8;
+    else if (isBinary(v)) bytes += v.byteLength;
+    else if (Array.isArray(v)) for (const item of v) (bytes += 1), stack.push(item);
+    else for (const key of Object.keys(v)) (bytes += key.length + 4), stack.push((v as Record<string, unknown>)[key]);
+  }
+  return bytes;
+}
+
+/** A page trimmed to one packet's attachments and bytes; `cut` says messages were left off. */
 export interface FittedPage<T = Message> {
   messages: T[];
   cut: boolean;
 }
 
+/** What one packet of history may hold: at most `attachments` binary values and about `bytes` bytes. */
+export interface PacketBudget {
+  attachments: number;
+  bytes: number;
+}
+
 /**
  * The longest contiguous run of `messages` (ascending seq; change entries too, by their edit
- * bodies) whose attachments fit in one packet
- * (at most `budget` binary values), keeping the `"oldest"` end (a page forward, a replay) or the
- * `"newest"` (a page back in time). A page keeps its first message whatever it holds, so paging
- * always moves on (a message has at most `limits.attachments` ≤ 10). Walks only the messages it
- * keeps, plus the one that did not fit.
+ * bodies) that fits in one packet's {@link PacketBudget}: the attachments a stock parser takes,
+ * and bytes well under what a connection may have waiting (a replay bigger than
+ * `limits.outboundHardBytes` would close its own reader as a slow consumer, again and again).
+ * It keeps the `"oldest"` end (a page forward, a replay) or the `"newest"` (a page back in
+ * time). A page keeps its first message whatever it holds, so paging always moves on. Walks only
+ * the messages it keeps, plus the one that did not fit.
  *
  * @example
- * const { messages, cut } = fitPacket(page.messages, "newest");
+ * const { messages, cut } = fitPacket(page.messages, "newest", packetBudget(ctx.limits));
  * return { messages, hasMore: page.hasMore || cut };
  */
 export function fitPacket<T extends { body?: unknown }>(
   messages: T[],
   keep: "oldest" | "newest",
-  budget = PACKET_ATTACHMENTS,
+  budget: PacketBudget = { attachments: PACKET_ATTACHMENTS, bytes: Number.POSITIVE_INFINITY },
 ): FittedPage<T> {
   const n = messages.length;
-  let used = 0;
+  let binaries = 0;
+  let bytes = 0;
   for (let i = 0; i < n; i++) {
-    const at = keep === "oldest" ? i : n - 1 - i;
-    used += binaryCount(messages[at]!.body, budget - used);
-    if (used > budget && i > 0) {
+    const body = messages[keep === "oldest" ? i : n - 1 - i]!.body;
+    binaries += binaryCount(body, budget.attachments - binaries);
+    bytes += wireBytes(body, budget.bytes - bytes) + 64;
+    if ((binaries > budget.attachments || bytes > budget.bytes) && i > 0) {
       const kept = keep === "oldest" ? messages.slice(0, i) : messages.slice(n - i);
       return { messages: kept, cut: true };
     }
   }
   return { messages, cut: false };
+}
+
+/** The packet budget of history pages and replays: 10 attachments, and a quarter of the hard outbound limit (at most 1 MiB). */
+export function packetBudget(limits: { outboundHardBytes: number }): PacketBudget {
+  return { attachments: PACKET_ATTACHMENTS, bytes: Math.min(1024 * 1024, Math.floor(limits.outboundHardBytes / 4)) };
 }

@@ -1,6 +1,7 @@
 import type { ChangeEntry, Message } from "@roomkit/protocol";
 import type { Context } from "../context.js";
-import { fitPacket } from "./packet-budget.js";
+import { fitPacket, packetBudget } from "./packet-budget.js";
+import type { PacketBudget } from "./packet-budget.js";
 
 /** What a subscribe with `since` answers about the gap. */
 export interface Recovery {
@@ -18,12 +19,16 @@ export interface Recovery {
 type Entry = { seq: number; body?: unknown; message?: Message; change?: ChangeEntry };
 
 /** The replay's messages and changes as one run in seq order, cut where its attachments would not fit in one packet. */
-function fitReplay(messages: Message[], changes: ChangeEntry[]): { messages: Message[]; changes: ChangeEntry[]; cut: boolean } {
+function fitReplay(
+  messages: Message[],
+  changes: ChangeEntry[],
+  budget: PacketBudget,
+): { messages: Message[]; changes: ChangeEntry[]; cut: boolean } {
   const entries: Entry[] = [
     ...messages.map((message) => ({ seq: message.seq, body: message.body, message })),
     ...changes.map((change) => ({ seq: change.seq, body: change.type === "edit" ? change.body : undefined, change })),
   ].sort((a, b) => a.seq - b.seq);
-  const fitted = fitPacket(entries, "oldest");
+  const fitted = fitPacket(entries, "oldest", budget);
   if (!fitted.cut) return { messages, changes, cut: false };
   const last = fitted.messages[fitted.messages.length - 1]!.seq;
   return { messages: messages.filter((m) => m.seq <= last), changes: changes.filter((c) => c.seq <= last), cut: true };
@@ -46,6 +51,6 @@ export async function recover(ctx: Context, channel: string, since: number, epoc
   const replay = await ctx.stores.messages.replay(channel, { after: since, limit: stream.latest - since, reader });
   // Retention may trim between stream() and replay(): a replay that does not start right after `since` is a gap.
   if (Math.min(replay.messages[0]?.seq ?? Infinity, replay.changes[0]?.seq ?? Infinity) !== since + 1) return lost;
-  const fitted = fitReplay(replay.messages, replay.changes);
+  const fitted = fitReplay(replay.messages, replay.changes, packetBudget(ctx.limits));
   return { ...base, recovered: true, messages: fitted.messages, changes: fitted.changes, hasMore: fitted.cut };
 }
