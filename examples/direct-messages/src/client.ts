@@ -1,33 +1,15 @@
 import "@roomkit/example-kit/style.css";
 import { createClient } from "@roomkit/client";
-import type { DmChannel, Message, Receipt } from "@roomkit/client";
+import type { Message, Receipt } from "@roomkit/client";
 import { dmPeer, isValidUserId } from "@roomkit/protocol";
-import type { BodyOf } from "@roomkit/protocol";
 import { appBase, signIn, signOut } from "@roomkit/example-kit/sign-in";
 import { fieldForm, messageComposer } from "@roomkit/example-kit/forms";
 import { emptyState, sidebar } from "@roomkit/example-kit/layout";
 import { screens } from "@roomkit/example-kit/screens";
 import { TypingList, avatar, clock, connectionBanner, fill, h, imageUrl, showMessages } from "@roomkit/example-kit/ui";
 import type { Profile, contract } from "./contract.js";
-
-type Body = BodyOf<typeof contract, "dm">;
-
-/** One conversation: its handle, the messages shown, and how far each side has read. */
-interface Conversation {
-  peer: string;
-  dm: DmChannel<typeof contract, "dm">;
-  /** In seq order: the live messages, and the history before them once `loaded`. */
-  messages: Message<Body>[];
-  /** The first page of history, asked for when the conversation is first opened. */
-  loaded?: Promise<void>;
-  /** Both read marks, being asked for (each time the conversation opens, and after a drop). */
-  reading?: Promise<void>;
-  hasMore: boolean;
-  latest: number;
-  myRead: number;
-  /** How far the other person has read: my messages up to here are "Seen". */
-  peerRead: number;
-}
+import type { Body, Conversation } from "./conversation.js";
+import { fitImage } from "./pictures.js";
 
 const { token, user: me } = await signIn<Profile>({
   title: "Direct messages",
@@ -307,26 +289,6 @@ function renderMessages(c: Conversation): void {
 }
 
 // ---- Writing: text, an image with a preview, typing signals ----
-
-// What the server decodes (DECODED_IMAGE_TYPES in ../../kit/src/images.ts); anything else is sent as a JPEG.
-const ACCEPTED = ["image/png", "image/jpeg", "image/gif"];
-const MAX_IMAGE_BYTES = 500 * 1024;
-
-/** The picked file as an attachment the server accepts: as it is, or scaled down to a JPEG. */
-async function fitImage(file: File): Promise<{ type: string; data: Blob; name: string }> {
-  if (ACCEPTED.includes(file.type) && file.size <= MAX_IMAGE_BYTES) return { type: file.type, data: file, name: file.name };
-  const bitmap = await createImageBitmap(file).catch(() => {
-    throw new Error("That file is not an image this browser can read.");
-  });
-  const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
-  const canvas = h("canvas", { width: Math.round(bitmap.width * scale), height: Math.round(bitmap.height * scale) });
-  canvas.getContext("2d")!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-  for (const quality of [0.85, 0.7, 0.5]) {
-    const blob = await new Promise<Blob | null>((done) => canvas.toBlob(done, "image/jpeg", quality));
-    if (blob && blob.size <= MAX_IMAGE_BYTES) return { type: "image/jpeg", data: blob, name: `${file.name.replace(/\.\w+$/, "")}.jpg` };
-  }
-  throw new Error("That image is too large to send, even scaled down.");
-}
 
 let image: { type: string; data: Blob; name: string } | undefined;
 const file = h("input", { id: "image", type: "file", accept: "image/*", class: "visually-hidden" });
