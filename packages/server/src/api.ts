@@ -221,6 +221,11 @@ function checkReaction(reaction: string): string {
 
 /** Builds the server-side API over a context. */
 export function createApi<C extends AnyContract>(ctx: Context): Roomkit<C> {
+  /** `react` and `unreact`: one reaction of the system or a user, checked like a client's. */
+  const reactAs = async (op: "react" | "unreact", channel: string, seq: number, reaction: string, options: ChangeOptions) => {
+    const actor = await changeActor(ctx, channel, options);
+    return (await setReaction(ctx, resolve(ctx, channel), checkSeq(seq), checkReaction(reaction), op, actor)) as ReactionResult<never>;
+  };
   const dmFamily = Object.keys(ctx.contract.channels).find((f) => ctx.contract.channels[f]?.kind === "dm");
   return {
     io: ctx.io,
@@ -261,28 +266,8 @@ export function createApi<C extends AnyContract>(ctx: Context): Roomkit<C> {
       const result = await deleteMessage(ctx, resolve(ctx, channel), checkSeq(seq), await changeActor(ctx, channel, options));
       return (result as Applied).change as DeleteChange;
     },
-    react: async (channel, seq, reaction, options = {}) => {
-      const actor = await changeActor(ctx, channel, options);
-      return (await setReaction(
-        ctx,
-        resolve(ctx, channel),
-        checkSeq(seq),
-        checkReaction(reaction),
-        "react",
-        actor,
-      )) as ReactionResult<never>;
-    },
-    unreact: async (channel, seq, reaction, options = {}) => {
-      const actor = await changeActor(ctx, channel, options);
-      return (await setReaction(
-        ctx,
-        resolve(ctx, channel),
-        checkSeq(seq),
-        checkReaction(reaction),
-        "unreact",
-        actor,
-      )) as ReactionResult<never>;
-    },
+    react: (channel, seq, reaction, options = {}) => reactAs("react", channel, seq, reaction, options),
+    unreact: (channel, seq, reaction, options = {}) => reactAs("unreact", channel, seq, reaction, options),
     unread: async (userId) => unreadCounts(ctx, checkUser(userId)),
     receipts: async (channel) => readMarks(ctx, channel),
     rooms: {
