@@ -2,6 +2,9 @@ import { existsSync } from "node:fs";
 import { crc32, deflateSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe } from "vitest";
+import { startExamples } from "../src/examples.js";
+import type { RunningExamples } from "../src/examples.js";
 
 /**
  * The browser the example tests drive: Debian's Chromium, headless. `.ci/run` installs it with
@@ -49,6 +52,52 @@ export const DESKTOP: Size = { name: "desktop", width: 1200, height: 800 };
 export const PHONE: Size = { name: "phone", width: 390, height: 844 };
 /** Every flow runs at both: side-by-side panels, and one screen at a time with a tab bar. */
 export const SIZES = [DESKTOP, PHONE];
+
+/** What each test of an app's browser suite gets: the shared Chromium, the app's URL, and the screen size. */
+export interface BrowserSuite {
+  readonly browser: Browser;
+  readonly app: string;
+  readonly size: Size;
+}
+
+/**
+ * An app's browser suite: one Chromium per file, `body` once per screen size of {@link SIZES}
+ * with example servers of its own, and every browser context closed after each test.
+ *
+ * @example
+ * describeInBrowser("group chat, in the browser", "group-chat", (t) => {
+ *   test("...", async () => { const { alice } = await groupChatFlow(t.browser, t.app, t.size); });
+ * });
+ */
+export function describeInBrowser(title: string, path: string, body: (suite: BrowserSuite) => void): void {
+  describe.runIf(needChromium())(title, () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchBrowser();
+    });
+    afterAll(() => browser?.close());
+    afterEach(() => Promise.all(browser.contexts().map((context) => context.close())));
+
+    describe.each(SIZES)("on a $name ($width×$height)", (size) => {
+      let examples: RunningExamples | undefined;
+      let app = "";
+      beforeAll(async () => {
+        examples = await startExamples();
+        app = `${examples.url}/${path}/`;
+      });
+      afterAll(() => examples?.close());
+      body({
+        get browser() {
+          return browser;
+        },
+        get app() {
+          return app;
+        },
+        size,
+      });
+    });
+  });
+}
 
 /** A browser context for one person: their own storage, so each signs in on their own. */
 export async function person(browser: Browser, { width, height }: Size = DESKTOP): Promise<BrowserContext> {

@@ -1,8 +1,6 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { startExamples } from "../src/examples.js";
-import type { RunningExamples } from "../src/examples.js";
-import { RAW_CODE, SIZES, launchBrowser, misfits, needChromium, person, screen, signIn, texts } from "./browser.js";
+import type { Page } from "playwright-core";
+import { expect, test } from "vitest";
+import { RAW_CODE, describeInBrowser, misfits, person, screen, signIn, texts } from "./browser.js";
 import { liveBroadcastFlow, tally } from "./flows/live-broadcast.js";
 
 const announcements = [
@@ -17,57 +15,40 @@ async function audience(page: Page): Promise<{ count: number; listed: string[] }
   return { count, listed: await texts(page, ".side .member .name") };
 }
 
-describe.runIf(needChromium())("live broadcast, in the browser", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(() => browser?.close());
-  afterEach(() => Promise.all(browser.contexts().map((context) => context.close())));
+describeInBrowser("live broadcast, in the browser", "live-broadcast", (t) => {
+  test("viewers receive the announcements live, are counted, react, and cannot post", async () => {
+    const { maya, leo, sam } = await liveBroadcastFlow(t.browser, t.app, t.size);
 
-  describe.each(SIZES)("on a $name ($width×$height)", (size) => {
-    let examples: RunningExamples;
-    let app: string;
-    beforeAll(async () => {
-      examples = await startExamples();
-      app = `${examples.url}/live-broadcast/`;
-    });
-    afterAll(() => examples?.close());
+    // Both viewers have the announcements, newest first; nobody has leo's refused post.
+    for (const page of [maya, leo, sam]) expect(await texts(page, ".announcement .text")).toEqual(announcements);
+    for (const page of [maya, leo, sam]) expect(await page.getByText("Can I say something?", { exact: true }).count()).toBe(0);
 
-    test("viewers receive the announcements live, are counted, react, and cannot post", async () => {
-      const { maya, leo, sam } = await liveBroadcastFlow(browser, app, size);
+    // leo's page says why, in a sentence: no error code, no server text.
+    const refusal = await leo.locator(".refusal").textContent();
+    expect(refusal).toBe("Not posted: Only announcers can post in this broadcast. You can react instead.");
+    expect(await leo.locator("body").innerText()).not.toMatch(RAW_CODE);
 
-      // Both viewers have the announcements, newest first; nobody has leo's refused post.
-      for (const page of [maya, leo, sam]) expect(await texts(page, ".announcement .text")).toEqual(announcements);
-      for (const page of [maya, leo, sam]) expect(await page.getByText("Can I say something?", { exact: true }).count()).toBe(0);
+    // Viewers get no publisher; the header counts the people the list shows; sam's reactions reached everyone.
+    expect(await leo.getByLabel("Announce to everyone watching").count()).toBe(0);
+    expect(await audience(maya)).toEqual({ count: 3, listed: ["maya (you)", "leo", "sam"] });
+    expect(await tally(sam, "🎉").textContent()).toBe("2");
+    expect(await tally(maya, "❤️").textContent()).toBe("1");
 
-      // leo's page says why, in a sentence: no error code, no server text.
-      const refusal = await leo.locator(".refusal").textContent();
-      expect(refusal).toBe("Not posted: Only announcers can post in this broadcast. You can react instead.");
-      expect(await leo.locator("body").innerText()).not.toMatch(RAW_CODE);
+    // A late viewer gets the history, and is counted.
+    const zoe = await signIn(await person(t.browser, t.size), t.app, "zoe");
+    await zoe.locator(".announcement").nth(2).waitFor();
+    expect(await texts(zoe, ".announcement .text")).toEqual(announcements);
+    await maya.locator(".count", { hasText: "4 watching" }).waitFor();
+    await screen(zoe, "audience");
+    await zoe.locator(".side .member").nth(3).waitFor();
+    expect(await audience(zoe)).toEqual({ count: 4, listed: ["maya", "leo", "sam", "zoe (you)"] });
 
-      // Viewers get no publisher; the header counts the people the list shows; sam's reactions reached everyone.
-      expect(await leo.getByLabel("Announce to everyone watching").count()).toBe(0);
-      expect(await audience(maya)).toEqual({ count: 3, listed: ["maya (you)", "leo", "sam"] });
-      expect(await tally(sam, "🎉").textContent()).toBe("2");
-      expect(await tally(maya, "❤️").textContent()).toBe("1");
-
-      // A late viewer gets the history, and is counted.
-      const zoe = await signIn(await person(browser, size), app, "zoe");
-      await zoe.locator(".announcement").nth(2).waitFor();
-      expect(await texts(zoe, ".announcement .text")).toEqual(announcements);
-      await maya.locator(".count", { hasText: "4 watching" }).waitFor();
-      await screen(zoe, "audience");
-      await zoe.locator(".side .member").nth(3).waitFor();
-      expect(await audience(zoe)).toEqual({ count: 4, listed: ["maya", "leo", "sam", "zoe (you)"] });
-
-      if (size.name === "phone") {
-        // Every screen fits: the publisher, the viewer's post and reactions, the audience.
-        for (const page of [maya, leo]) expect(await misfits(page)).toEqual([]);
-        await screen(maya, "feed");
-        await maya.getByRole("button", { name: "Publish" }).waitFor();
-        expect(await maya.locator('.tabbar [data-screen="audience"] .badge').textContent()).toBe("4");
-      }
-    });
+    if (t.size.name === "phone") {
+      // Every screen fits: the publisher, the viewer's post and reactions, the audience.
+      for (const page of [maya, leo]) expect(await misfits(page)).toEqual([]);
+      await screen(maya, "feed");
+      await maya.getByRole("button", { name: "Publish" }).waitFor();
+      expect(await maya.locator('.tabbar [data-screen="audience"] .badge').textContent()).toBe("4");
+    }
   });
 });
