@@ -3,6 +3,7 @@ import type { Launch } from "./gen/fleet.js";
 import type { Machine } from "./machine.js";
 import type { MetricDef, Plan, Profiling, Trial, WorkloadResult } from "./method.js";
 import { runFresh, runInterleaved, sidesOf, summarize } from "./method.js";
+import { CHANGE_METRICS, changesBench } from "./workloads/changes.js";
 import { CLUSTER_METRICS, adapterKindFor, clusterBench, clusterUnavailable } from "./workloads/cluster.js";
 import { DM_METRICS, directBench } from "./workloads/direct.js";
 import { FANOUT_METRICS, fanoutBench } from "./workloads/fanout.js";
@@ -90,6 +91,20 @@ function specs(mode: Mode, launch: Launch): Spec[] {
   return [
     dm(z.dmRate),
     ...(mode === "full" ? [dm(5000)] : []),
+    {
+      id: "dm-changes",
+      title: `Direct messages with edits and reactions, ${z.users} users at ${z.dmRate} operations/s`,
+      params: { users: z.users, rate: z.dmRate, windowS: z.windowS, warmupS: z.warmupS, mix: "7 messages, 2 reactions, 1 edit" },
+      metrics: CHANGE_METRICS,
+      run: (plan, log, profiling) =>
+        runInterleaved(
+          plan,
+          sidesOf(plan, false),
+          changesBench({ users: z.users, rate: z.dmRate, windowS: z.windowS, warmupS: z.warmupS }, launch),
+          log,
+          profiling,
+        ),
+    },
     {
       id: "fanout",
       title: `Fan-out, one ${fanParams.members}-member room at ${fanParams.rate} msg/s`,

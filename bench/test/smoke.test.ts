@@ -12,17 +12,19 @@ async function smoke(id: string) {
 }
 
 describe("bench smoke", () => {
-  for (const id of ["dm", "fanout", "memory", "reconnect"]) {
+  for (const id of ["dm", "dm-changes", "fanout", "memory", "reconnect"]) {
     it(`${id}: every message arrives and nothing fails, on every side`, async () => {
       const w = await smoke(id);
       expect(w.reason).toBeUndefined();
       expect(w.status).toBe("ok");
       expect(new Set(w.trials.map((t) => t.side))).toEqual(
-        new Set(id === "reconnect" ? ["roomkit", "baseline"] : ["roomkit", "baseline", "ws"]),
+        new Set(id === "reconnect" || id === "dm-changes" ? ["roomkit", "baseline"] : ["roomkit", "baseline", "ws"]),
       );
       for (const t of w.trials) {
         expect(t.metrics.errors, `${t.side} errors`).toBe(0);
         if ("lost" in t.metrics) expect(t.metrics.lost, `${t.side} lost`).toBe(0);
+        if (id === "dm-changes")
+          expect(Math.min(t.metrics.edits!, t.metrics.reactions!), `${t.side} edits and reactions`).toBeGreaterThan(0);
       }
     }, 30_000);
   }

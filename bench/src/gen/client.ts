@@ -20,8 +20,31 @@ export interface SubscribeOutcome {
   error?: string;
 }
 
-/** Called with an error code when a send is refused, or nothing when it is acknowledged. */
-export type Done = (error?: string) => void;
+/** Called with an error code when a request is refused, or with no error (and the stored seq, where there is one) when it is acknowledged. */
+export type Done = (error?: string, seq?: number) => void;
+
+/** A change to a stored message as a receiver sees it: an edit (with the new body) or a reaction. */
+export interface ReceivedChange {
+  type: string;
+  channel: string;
+  target: number;
+  by: string;
+  body?: ChatBody;
+  reaction?: string;
+}
+
+/** What a client that can change messages adds: the DM workload with edits and reactions uses it. */
+export interface ChangingClient extends ChatClient {
+  /** Edits your own message `seq` of the DM with `to`. */
+  editDm(to: string, seq: number, body: ChatBody, done: Done): void;
+  /** Adds `reaction` to message `seq` of the DM with `to`. */
+  reactDm(to: string, seq: number, reaction: string, done: Done): void;
+  /** Every change pushed to this connection. */
+  onChange: (change: ReceivedChange) => void;
+}
+
+/** Whether `client` speaks edits and reactions (the raw `ws` floor does not). */
+export const canChange = (client: ChatClient): client is ChangingClient => "editDm" in client;
 
 /** One simulated user's connection, speaking the implementation's wire protocol. */
 export interface ChatClient {

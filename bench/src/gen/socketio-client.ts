@@ -2,17 +2,26 @@ import { io } from "socket.io-client";
 import type { Socket } from "socket.io-client";
 import { dmChannel } from "@roomkit/protocol";
 import type { ChatBody } from "../contract.js";
-import type { ChatClient, Done, Received, SubscribeOutcome } from "./client.js";
+import type { ChangingClient, Done, Received, ReceivedChange, SubscribeOutcome } from "./client.js";
 
-type Ack = { ok: boolean; error?: { code: string }; seq?: number; epoch?: string; recovered?: boolean; messages?: Received[] };
+type Ack = {
+  ok: boolean;
+  error?: { code: string };
+  message?: { seq: number };
+  seq?: number;
+  epoch?: string;
+  recovered?: boolean;
+  messages?: Received[];
+};
 const ACK_TIMEOUT_MS = 15_000;
 
 /**
  * A raw socket.io-client speaking either Roomkit's wire protocol (`rk:publish`, `rk:subscribe`,
  * `rk:message`) or the baseline's (`dm`, `group`, `sync`, `message`): the same client code and cost on both sides.
  */
-export class SocketIoClient implements ChatClient {
+export class SocketIoClient implements ChangingClient {
   onMessage: (message: Received) => void = () => {};
+  onChange: (change: ReceivedChange) => void = () => {};
   #socket: Socket | undefined;
   readonly #dms = new Map<string, string>();
   readonly #epochs = new Map<string, string>();
@@ -26,8 +35,13 @@ export class SocketIoClient implements ChatClient {
   connect(): Promise<void> {
     if (!this.#socket) {
       this.#socket = io(this.url, { auth: { user: this.user }, transports: ["websocket"], forceNew: true, reconnection: false });
-      if (this.dialect === "roomkit") this.#socket.on("rk:message", (push: { message: Received }) => this.onMessage(push.message));
-      else this.#socket.on("message", (message: Received) => this.onMessage(message));
+      if (this.dialect === "roomkit") {
+        this.#socket.on("rk:message", (push: { message: Received }) => this.onMessage(push.message));
+        this.#socket.on("rk:change", (push: { change: ReceivedChange }) => this.onChange(push.change));
+      } else {
+        this.#socket.on("message", (message: Received) => this.onMessage(message));
+        this.#socket.on("change", (change: ReceivedChange) => this.onChange(change));
+      }
     } else {
       this.#socket.connect();
     }
@@ -52,9 +66,23 @@ export class SocketIoClient implements ChatClient {
 
   sendDm(to: string, body: ChatBody, done: Done): void {
     if (this.dialect === "baseline") return this.#request("dm", { to, body }, done);
+    this.#request("rk:publish", { channel: this.#dm(to), body }, done);
+  }
+
+  editDm(to: string, seq: number, body: ChatBody, done: Done): void {
+    if (this.dialect === "baseline") return this.#request("edit", { to, seq, body }, done);
+    this.#request("rk:edit", { channel: this.#dm(to), seq, body }, done);
+  }
+
+  reactDm(to: string, seq: number, reaction: string, done: Done): void {
+    if (this.dialect === "baseline") return this.#request("react", { to, seq, reaction }, done);
+    this.#request("rk:react", { channel: this.#dm(to), seq, reaction }, done);
+  }
+
+  #dm(to: string): string {
     let channel = this.#dms.get(to);
     if (!channel) this.#dms.set(to, (channel = dmChannel(this.user, to)));
-    this.#request("rk:publish", { channel, body }, done);
+    return channel;
   }
 
   sendRoom(room: string, body: ChatBody, done: Done): void {
@@ -86,6 +114,6 @@ export class SocketIoClient implements ChatClient {
   }
 
   #request(event: string, payload: object, done: Done): void {
-    this.#socket!.emit(event, payload, (ack: Ack) => done(ack.ok ? undefined : (ack.error?.code ?? "UNKNOWN")));
+    this.#socket!.emit(event, payload, (ack: Ack) => (ack.ok ? done(undefined, ack.message?.seq) : done(ack.error?.code ?? "UNKNOWN")));
   }
 }

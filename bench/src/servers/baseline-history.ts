@@ -9,6 +9,9 @@ export interface StoredMessage {
   from: string;
   body: unknown;
   sentAt: number;
+  editedAt?: number;
+  /** Who gave each reaction, as a hand-written app keeps it. */
+  reactions?: Record<string, string[]>;
 }
 
 /** What a reconnecting client gets: the latest seq, and the messages after `since` when they are all kept. */
@@ -25,11 +28,22 @@ export interface History {
   since(channel: string, since?: number): Promise<Replay>;
 }
 
+/** What a change to a kept message came to. */
+export type EditOutcome = { ok: true; message: StoredMessage } | { ok: false; code: "NOT_FOUND" | "FORBIDDEN" };
+
+/** Edits and reactions on kept messages: the memory history has them (the workload with changes runs on one node). */
+export interface ChangeableHistory extends History {
+  /** Replaces the body of `from`'s own message `seq`. */
+  edit(channel: string, seq: number, from: string, body: unknown): EditOutcome;
+  /** Adds `by`'s reaction; the reaction's new count, 0 when `by` had already given it, or undefined when no message is kept at `seq`. */
+  react(channel: string, seq: number, by: string, reaction: string): number | undefined;
+}
+
 /** Messages kept per channel, like Roomkit's in-memory default. */
 const KEEP = 1000;
 
 /** History in process memory, for one node. */
-export class MemoryHistory implements History {
+export class MemoryHistory implements ChangeableHistory {
   readonly #channels = new Map<string, { seq: number; messages: StoredMessage[] }>();
 
   async append(channel: string, from: string, body: unknown): Promise<StoredMessage> {
@@ -48,6 +62,32 @@ export class MemoryHistory implements History {
     const first = log.seq - log.messages.length + 1;
     if (since > log.seq || since + 1 < first) return { seq: log.seq, recovered: false, messages: [] };
     return { seq: log.seq, recovered: true, messages: log.messages.slice(since + 1 - first) };
+  }
+
+  edit(channel: string, seq: number, from: string, body: unknown): EditOutcome {
+    const message = this.#find(channel, seq);
+    if (!message) return { ok: false, code: "NOT_FOUND" };
+    if (message.from !== from) return { ok: false, code: "FORBIDDEN" };
+    message.body = body;
+    message.editedAt = Date.now();
+    return { ok: true, message };
+  }
+
+  react(channel: string, seq: number, by: string, reaction: string): number | undefined {
+    const message = this.#find(channel, seq);
+    if (!message) return undefined;
+    const reactions = (message.reactions ??= Object.create(null) as Record<string, string[]>);
+    const users = (reactions[reaction] ??= []);
+    if (users.includes(by)) return 0;
+    users.push(by);
+    return users.length;
+  }
+
+  #find(channel: string, seq: number): StoredMessage | undefined {
+    const log = this.#channels.get(channel);
+    if (!log) return undefined;
+    const message = log.messages[seq - (log.seq - log.messages.length + 1)];
+    return message?.seq === seq ? message : undefined;
   }
 }
 

@@ -4,6 +4,7 @@ import { Server } from "socket.io";
 import type { Socket } from "socket.io";
 import { isChatBody } from "../contract.js";
 import type { RoomSpec } from "../contract.js";
+import { handleDmChanges } from "./baseline-changes.js";
 import { MemoryHistory, RedisHistory } from "./baseline-history.js";
 import type { History } from "./baseline-history.js";
 import { linkRedis } from "./redis-link.js";
@@ -51,6 +52,8 @@ export async function startBaseline(options: ServerOptions): Promise<BenchServer
       socket.to(`user:${to}`).to(`user:${me}`).emit("message", message);
       ack({ ok: true, message });
     });
+
+    handleDmChanges(socket, me, history, dmKey);
 
     socket.on("group", async (req: { room?: unknown; body?: unknown }, ack: Reply) => {
       if (typeof ack !== "function") return;
