@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
+import type { RoomkitMetrics } from "./collector.js";
 
 /** Answers a scrape: the registry's exposition text on GET and HEAD, 405 otherwise. */
 export function scrapeHandler(registry: Registry): (req: IncomingMessage, res: ServerResponse) => void {
@@ -22,7 +23,7 @@ export function scrapeHandler(registry: Registry): (req: IncomingMessage, res: S
   };
 }
 
-/** Where {@link listenForScrapes} listens. */
+/** Where {@link RoomkitMetrics.listen} serves the metrics. */
 export interface MetricsListenOptions {
   /** Default 9464 (the port Prometheus' registry of exporters lists for Node.js apps); 0 for any free one. */
   port?: number;
@@ -32,7 +33,7 @@ export interface MetricsListenOptions {
   path?: string;
 }
 
-/** A metrics server of its own: {@link listenForScrapes} started it. */
+/** A metrics server of its own, as {@link RoomkitMetrics.listen} started it. */
 export interface MetricsServer {
   /** The port it listens on (the one chosen when `port` was 0). */
   port: number;
