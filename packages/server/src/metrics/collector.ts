@@ -8,7 +8,14 @@ import type { MetricsCollector } from "./recorder.js";
 import { serverMetrics } from "./server-metrics.js";
 import { storeMetrics } from "./store-metrics.js";
 
-/** Options of {@link roomkitMetrics}. */
+/**
+ * Options of {@link roomkitMetrics}.
+ *
+ * @example
+ * import { register } from "prom-client";
+ * // On the app's own registry, with its own metrics, without a second set of process metrics:
+ * const metrics = roomkitMetrics({ registry: register, prefix: "chat_" });
+ */
 export interface RoomkitMetricsOptions {
   /** The prom-client registry to register on; default a new one (pass prom-client's `register` to share the app's). */
   registry?: Registry;
@@ -22,7 +29,14 @@ export interface RoomkitMetricsOptions {
   probeTimeoutMs?: number;
 }
 
-/** What {@link roomkitMetrics} made: give it to `createRoomkit`'s `metrics` option, then serve it. */
+/**
+ * What {@link roomkitMetrics} made: give it to `createRoomkit`'s `metrics` option, then serve it.
+ *
+ * @example
+ * const metrics = roomkitMetrics();
+ * createRoomkit(io, { contract, authenticate, metrics });
+ * app.get("/metrics", metrics.handler); // Express; or createServer(metrics.handler), or metrics.listen()
+ */
 export interface RoomkitMetrics extends MetricsCollector {
   /** The registry the metrics are on. */
   readonly registry: Registry;

@@ -23,7 +23,12 @@ export function scrapeHandler(registry: Registry): (req: IncomingMessage, res: S
   };
 }
 
-/** Where {@link RoomkitMetrics.listen} serves the metrics. */
+/**
+ * Where {@link RoomkitMetrics.listen} serves the metrics.
+ *
+ * @example
+ * await metrics.listen({ port: 9464, host: "10.0.0.5" }); // a private interface only
+ */
 export interface MetricsListenOptions {
   /** Default 9464 (the port Prometheus' registry of exporters lists for Node.js apps); 0 for any free one. */
   port?: number;
@@ -33,7 +38,14 @@ export interface MetricsListenOptions {
   path?: string;
 }
 
-/** A metrics server of its own, as {@link RoomkitMetrics.listen} started it. */
+/**
+ * A metrics server of its own, as {@link RoomkitMetrics.listen} started it.
+ *
+ * @example
+ * const server = await metrics.listen({ port: 0 });
+ * console.log(`scrape http://127.0.0.1:${server.port}/metrics`);
+ * process.on("SIGTERM", () => void server.close());
+ */
 export interface MetricsServer {
   /** The port it listens on (the one chosen when `port` was 0). */
   port: number;
