@@ -7,6 +7,7 @@ const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import
 const alias = [
   { find: /^@roomkit\/protocol$/, replacement: src("protocol/src/index.ts") },
   { find: /^@roomkit\/server\/testing$/, replacement: src("server/src/testing/index.ts") },
+  { find: /^@roomkit\/server\/metrics$/, replacement: src("server/src/metrics/index.ts") },
   { find: /^@roomkit\/server$/, replacement: src("server/src/index.ts") },
   { find: /^@roomkit\/client$/, replacement: src("client/src/index.ts") },
   { find: /^@roomkit\/redis$/, replacement: src("redis/src/index.ts") },

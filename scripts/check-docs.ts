@@ -208,6 +208,7 @@ const options: ts.CompilerOptions = {
     "@roomkit/protocol": ["packages/protocol/src/index.ts"],
     "@roomkit/server": ["packages/server/src/index.ts"],
     "@roomkit/server/testing": ["packages/server/src/testing/index.ts"],
+    "@roomkit/server/metrics": ["packages/server/src/metrics/index.ts"],
     "@roomkit/client": ["packages/client/src/index.ts"],
     "@roomkit/redis": ["packages/redis/src/index.ts"],
   },

@@ -18,9 +18,13 @@ const removeWork = () => rmSync(work, { recursive: true, force: true });
 process.on("exit", removeWork);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(1));
 
-/** The app's package.json: the tarballs, socket.io, and the workspace's TypeScript and Node types. */
+/** The app's package.json: the tarballs, socket.io, prom-client, and the workspace's TypeScript and Node types. */
 function appManifest(packed: PackedPackage[]): string {
   const { devDependencies: dev } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+    devDependencies: Record<string, string>;
+  };
+  // The metrics entry's optional peer, at the version the server package is tested with.
+  const { devDependencies: serverDev } = JSON.parse(readFileSync(join(repoRoot, "packages", "server", "package.json"), "utf8")) as {
     devDependencies: Record<string, string>;
   };
   const dependencies = Object.fromEntries(packed.map(({ name, tarball }) => [name, `file:${tarball}`]));
@@ -29,12 +33,22 @@ function appManifest(packed: PackedPackage[]): string {
       name: "roomkit-install-test-app",
       private: true,
       type: "module",
-      dependencies: { ...dependencies, "socket.io": dev["socket.io"] },
+      dependencies: { ...dependencies, "socket.io": dev["socket.io"], "prom-client": serverDev["prom-client"] },
       devDependencies: { typescript: dev.typescript, "@types/node": dev["@types/node"] },
     },
     null,
     2,
   );
+}
+
+/** The ESM server's /metrics, scraped after the DM: the message is counted as stored. */
+async function checkMetrics(port: number): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  const text = await res.text();
+  const stored = /^roomkit_messages_stored_total\{kind="dm"\} (\d+)$/m.exec(text)?.[1];
+  if (res.status !== 200 || !stored || Number(stored) < 1)
+    throw new Error(`/metrics answered ${res.status} without the DM stored:\n${text.slice(0, 2000)}`);
+  console.log(`/metrics: roomkit_messages_stored_total{kind="dm"} ${stored}`);
 }
 
 /** Removes what the ESM server stored in Redis. */
@@ -84,7 +98,7 @@ try {
   const appEnv = cleanEnv(redisUrl ? { REDIS_URL: redisUrl, REDIS_PREFIX: prefix } : {});
   step(`ESM: a server (${redisUrl ? `Redis stores at REDIS_URL under ${prefix}` : "memory stores: REDIS_URL is unset"}) and two clients`);
   try {
-    await runDm({ app, env: appEnv, server: "dist/server.mjs", clients: "dist/dm.mjs" });
+    await runDm({ app, env: appEnv, server: "dist/server.mjs", clients: "dist/dm.mjs", after: checkMetrics });
   } finally {
     if (redisUrl) await deleteRedisKeys(redisUrl, prefix);
   }

@@ -10,6 +10,8 @@ export interface DmRun {
   server: string;
   /** The two clients' entry file, relative to the app; exits 0 once bob got alice's DM. */
   clients: string;
+  /** Runs after the clients, with the server still up: more checks of it. */
+  after?: (port: number) => Promise<void>;
 }
 
 const STARTUP_MS = 20_000;
@@ -23,7 +25,7 @@ const STOP_MS = 5_000;
  * @example
  * await runDm({ app, env, server: "dist/server.mjs", clients: "dist/dm.mjs" });
  */
-export async function runDm({ app, env, server, clients }: DmRun): Promise<void> {
+export async function runDm({ app, env, server, clients, after }: DmRun): Promise<void> {
   const secret = randomBytes(32).toString("hex");
   console.log(`$ node ${server}`);
   const child = start(process.execPath, [server], { cwd: app, env: { ...env, JWT_SECRET: secret }, stdio: ["ignore", "pipe", "inherit"] });
@@ -31,6 +33,7 @@ export async function runDm({ app, env, server, clients }: DmRun): Promise<void>
   try {
     const port = await listeningPort(child.stdout!, server);
     await run(process.execPath, [clients], { cwd: app, env: { ...env, JWT_SECRET: secret, PORT: String(port) }, timeoutMs: CLIENTS_MS });
+    await after?.(port);
   } finally {
     child.kill("SIGTERM");
     const timer = setTimeout(() => {

@@ -20,6 +20,8 @@ export interface Fleet {
 export interface Launch {
   cpus?: string;
   source?: boolean;
+  /** Options of every server this launch starts (a workload's own `opts.server` wins). */
+  server?: ServerOptions;
 }
 
 /** How many connections are opened at once while setting up. */

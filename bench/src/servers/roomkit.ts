@@ -3,11 +3,22 @@ import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
 import { createRoomkit } from "@roomkit/server";
 import type { Stores } from "@roomkit/server";
+import type { RoomkitMetrics } from "@roomkit/server/metrics";
 import { contract } from "../contract.js";
 import type { BenchServer, ServerOptions } from "./types.js";
 import { roomkitOnRedis } from "./roomkit-redis.js";
 
 const MAX_INITIAL_MEMBERS = 100;
+/** Once a second: 15 times Prometheus' default scrape interval, so the collection cost shows. */
+const SCRAPE_MS = 1000;
+
+/** Metrics on, loaded only when asked (as an app would), and collected as a scraper would. */
+async function meter(): Promise<{ collector: RoomkitMetrics; stop: () => void }> {
+  const { roomkitMetrics } = await import("@roomkit/server/metrics");
+  const collector = roomkitMetrics();
+  const timer = setInterval(() => void collector.text(), SCRAPE_MS);
+  return { collector, stop: () => clearInterval(timer) };
+}
 
 /**
  * Roomkit as an app would set it up: createRoomkit on a websocket-only Socket.IO server, the
@@ -24,6 +35,7 @@ export async function startRoomkit(options: ServerOptions): Promise<BenchServer>
     stores = node.stores;
     closeRedis = node.close;
   }
+  const metrics = options.metrics ? await meter() : undefined;
   const rk = createRoomkit(io, {
     contract,
     authenticate: (handshake) => {
@@ -31,6 +43,7 @@ export async function startRoomkit(options: ServerOptions): Promise<BenchServer>
       return typeof id === "string" ? { id, profile: {} } : null;
     },
     ...(stores ? { stores } : {}),
+    ...(metrics ? { metrics: metrics.collector } : {}),
   });
   await new Promise<void>((done) => http.listen(0, "127.0.0.1", done));
   return {
@@ -45,6 +58,7 @@ export async function startRoomkit(options: ServerOptions): Promise<BenchServer>
     },
     connections: () => io.engine.clientsCount,
     async close() {
+      metrics?.stop();
       await rk.close();
       await new Promise<void>((done) => io.close(() => done()));
       await closeRedis();

@@ -10,6 +10,8 @@ export type RedisAdapterKind = "sharded" | "classic";
 export interface ServerOptions {
   /** Two or more nodes share state through Redis (workload 4). */
   redis?: { url: string; prefix: string; adapter: RedisAdapterKind };
+  /** Roomkit only: Prometheus metrics on (`@roomkit/server/metrics`), collected once a second (bench/src/metrics-cost.ts). */
+  metrics?: boolean;
 }
 
 /** What a server process exposes to the runner over IPC. */

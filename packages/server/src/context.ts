@@ -4,6 +4,7 @@ import type { RoomkitHooks, RoomkitLimits, RoomkitOptions } from "./options.js";
 import type { Stores } from "./stores/types.js";
 import type { TokenBucket } from "./limits/token-bucket.js";
 import type { PresenceBatcher } from "./presence/batch.js";
+import type { MetricsRecorder } from "./metrics/recorder.js";
 
 /** What the server keeps about one live connection, on this node only. */
 export interface Session {
@@ -40,4 +41,6 @@ export interface Context {
   /** Stops announcing the presence changes the store makes on its own. */
   unwatchPresence: () => void;
   closing: boolean;
+  /** Set by the `metrics` option's collector; undefined (and no work done) when metrics are off. */
+  metrics?: MetricsRecorder;
 }

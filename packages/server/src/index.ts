@@ -26,6 +26,7 @@ export type {
 } from "./options.js";
 export { DEFAULT_LIMITS } from "./options.js";
 export type { CreateRoomInput } from "./rooms/rooms.js";
+export type { MetricsCollector } from "./metrics/recorder.js";
 export { bearerToken, jwtAuth, signToken } from "./auth/jwt.js";
 export type { JwtAuthOptions, JwtKey, NonEmptyKey } from "./auth/jwt.js";
 export type {

@@ -13,6 +13,7 @@ import type {
   User,
 } from "@roomkit/protocol";
 import type { Stores } from "./stores/types.js";
+import type { MetricsCollector } from "./metrics/recorder.js";
 
 /** The Socket.IO handshake of a connecting client (`auth`, `headers`, `query`, `address`...). */
 export type Handshake = Socket["handshake"];
@@ -257,6 +258,11 @@ export interface RoomkitOptions<C extends AnyContract> {
      */
     editWindowMs?: number;
   };
+  /**
+   * Prometheus metrics: `roomkitMetrics()` from `@roomkit/server/metrics` (docs/operating.md).
+   * Default: none, and nothing of them is loaded or run.
+   */
+  metrics?: MetricsCollector;
   rooms?: {
     /** The family `rk:room:create` uses when none is given (default: the first room family). */
     defaultFamily?: FamilyOfKind<C, "room">;

@@ -75,6 +75,7 @@ export function createRoomkit<C extends AnyContract, const P extends object = Ch
     unwatchPresence: () => undefined,
     closing: false,
   };
+  options.metrics?.attach(ctx);
   ctx.unwatchPresence = watchPresenceStore(ctx);
   io.use(authMiddleware(ctx));
   io.on("connection", (socket) => onConnection(ctx, socket));

@@ -4,6 +4,7 @@ import type { Socket } from "socket.io";
 import type { Context } from "../context.js";
 import { logger } from "../log.js";
 import { admitConnection } from "../limits/user-quotas.js";
+import { countingRefusals } from "../metrics/recorder.js";
 
 const log = logger("auth");
 
@@ -52,7 +53,8 @@ function release(socket: Socket, now = false): void {
  * in `socket.data.user`. A refused connection gets a `connect_error` with a code.
  */
 export function authMiddleware(ctx: Context) {
-  return (socket: Socket, next: (err?: Error) => void): void => {
+  return (socket: Socket, proceed: (err?: Error) => void): void => {
+    const next = ctx.metrics ? countingRefusals(ctx.metrics, proceed) : proceed;
     if (ctx.closing) return next(refusal({ code: "UNAVAILABLE", message: "the server is shutting down" }));
     if (!claim(socket)) {
       return next(refusal({ code: "CONFLICT", message: "this connection has a socket on the namespace already" }));

@@ -70,7 +70,13 @@ function listenersOf(ctx: Context, handlers: Handlers): [RequestName, Listener][
       const last = args[args.length - 1];
       const ack = typeof last === "function" ? (last as (a: Ack) => void) : undefined;
       const raw = ack && args.length === 1 ? undefined : args[0];
-      void ctx.track(run(ctx, session, event, handler, raw).then((result) => ack?.(result)));
+      const started = ctx.metrics ? performance.now() : 0;
+      void ctx.track(
+        run(ctx, session, event, handler, raw).then((result) => {
+          ack?.(result);
+          ctx.metrics?.request(event, result, started);
+        }),
+      );
     },
   ]);
   byHandlers.set(handlers, listeners);

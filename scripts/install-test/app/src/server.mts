@@ -2,13 +2,19 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
 import { createRoomkit, jwtAuth } from "@roomkit/server";
+import { roomkitMetrics } from "@roomkit/server/metrics";
 import { redisRoomkit } from "@roomkit/redis";
 import { contract } from "./contract.mjs";
 
-// An ESM server: memory stores, or Redis stores (under REDIS_PREFIX) when REDIS_URL is set. Prints its port, stops on SIGTERM.
+// An ESM server: memory stores, or Redis stores (under REDIS_PREFIX) when REDIS_URL is set, and
+// Prometheus metrics at /metrics on the same HTTP server. Prints its port, stops on SIGTERM.
 const secret = process.env.JWT_SECRET;
 if (!secret) throw new Error("JWT_SECRET is not set");
-const http = createServer();
+const metrics = roomkitMetrics();
+const http = createServer((req, res) => {
+  if (req.url === "/metrics") return metrics.handler(req, res);
+  res.writeHead(404).end();
+});
 const io = new Server(http);
 const redisUrl = process.env.REDIS_URL;
 const redis = redisUrl ? await redisRoomkit(io, { url: redisUrl, prefix: process.env.REDIS_PREFIX ?? "app:" }) : undefined;
@@ -16,6 +22,7 @@ const rk = createRoomkit(io, {
   contract,
   authenticate: jwtAuth({ key: secret }),
   ...(redis ? { stores: redis.stores } : {}),
+  metrics,
 });
 
 http.listen(0, "127.0.0.1", () => {
