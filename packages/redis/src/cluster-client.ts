@@ -89,8 +89,14 @@ export function createRedisCluster(options: RedisClusterClientOptions): RedisClu
   });
   const close = cluster.close.bind(cluster);
   const destroy = cluster.destroy.bind(cluster);
-  cluster.close = () => (clearTimeout(healing), close());
-  cluster.destroy = () => (clearTimeout(healing), destroy());
+  cluster.close = () => {
+    clearTimeout(healing);
+    return close();
+  };
+  cluster.destroy = () => {
+    clearTimeout(healing);
+    destroy();
+  };
   return cluster;
 }
 

@@ -90,7 +90,7 @@ export async function ownCluster(binary: string, options: { primaries?: number; 
     );
     rmSync(dir, { recursive: true, force: true });
   };
-  const on = async (port: number, args: string[]) => {
+  const on = async (port: number, args: string[]): Promise<unknown> => {
     const c = createClient({ url: `redis://127.0.0.1:${port}`, socket: { reconnectStrategy: false, connectTimeout: 2000 } });
     c.on("error", () => undefined);
     await c.connect();
