@@ -15,6 +15,7 @@ export interface ClusterNode {
   port: number;
   url: string;
   child: ChildProcess;
+  args: string[];
 }
 
 /** A Redis Cluster of the test's own, on loopback ports in 17000-17999 (bus ports 27000-27999). */
@@ -30,6 +31,8 @@ export interface OwnCluster {
   primaryOf(key: string): Promise<number>;
   /** SIGKILLs a node, then waits until the cluster serves every slot again (a replica promoted). */
   killAndFailOver(port: number): Promise<void>;
+  /** Starts a killed node again (its cluster config kept): it rejoins as a replica; resolves once it is in sync. */
+  restart(port: number): Promise<void>;
   /** Stops every node and deletes their files. */
   destroy(): Promise<void>;
 }
@@ -105,7 +108,7 @@ export async function ownCluster(binary: string, options: { primaries?: number; 
       const args = ["--port", String(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes"];
       args.push("--cluster-config-file", join(dir, `nodes-${port}.conf`), "--cluster-node-timeout", "1000");
       args.push("--save", "", "--appendonly", "no", "--dir", dir, "--dbfilename", `dump-${port}.rdb`);
-      nodes.push({ port, url: `redis://127.0.0.1:${port}`, child: spawnTestProcess(binary, args, { stdio: "ignore" }) });
+      nodes.push({ port, url: `redis://127.0.0.1:${port}`, args, child: spawnTestProcess(binary, args, { stdio: "ignore" }) });
     }
     for (const node of nodes) await until(() => pingRedis(node.url, 200), `redis-server on ${node.port}`, 10_000);
     const create = spawnTestProcess(
@@ -165,6 +168,15 @@ export async function ownCluster(binary: string, options: { primaries?: number; 
         }
         return true;
       }, "a replica to take over");
+    },
+    async restart(port) {
+      const node = nodes.find((n) => n.port === port)!;
+      if (isRunning(node.child)) return;
+      node.child = spawnTestProcess(binary, node.args, { stdio: "ignore" });
+      await until(async () => {
+        const info = String(await on(port, ["INFO", "replication"]));
+        return /role:slave/.test(info) && /master_link_status:up/.test(info);
+      }, `${port} to rejoin as a replica`);
     },
     destroy,
   };
