@@ -40,7 +40,7 @@ export function describeThreeNodes(title: string, prefix: string, setUp: () => P
     beforeAll(async () => {
       redis = await setUp();
       nodes = await startNodes(["n0", "n1", "n2"], prefix, redis.env);
-    });
+    }, 60_000);
     afterEach(() => {
       for (const s of sockets) s.disconnect();
       sockets = [];
