@@ -33,6 +33,18 @@ describe.runIf(redis)("redis stores beyond the conformance suite", () => {
   afterAll(() => client.close());
 
   describe("messages", () => {
+    it("with waitForReplicas, refuses an append no replica confirmed (UNAVAILABLE), and a retry returns the one stored", async () => {
+      const replicas = Number(/connected_slaves:(\d+)/.exec(String(await client.sendCommand(["INFO", "replication"])))?.[1] ?? 0);
+      const store = new RedisMessageStore(client, { prefix, waitForReplicas: replicas + 1, waitTimeoutMs: 50 });
+      const refused = await store.append(input("w1")).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(RoomkitError);
+      expect(refused).toMatchObject({ code: "UNAVAILABLE" });
+      const plain = new RedisMessageStore(client, { prefix });
+      const retried = await plain.append(input("w1"));
+      expect(retried).toMatchObject({ duplicate: true, message: { seq: 1, clientId: "w1" } });
+      expect(() => new RedisMessageStore(client, { waitForReplicas: -1 })).toThrow(TypeError);
+    });
+
     it("drops messages stored longer ago than maxAgeMs, by its clock, and expires an idle channel", async () => {
       let now = 10_000;
       const store = new RedisMessageStore(client, { prefix, maxAgeMs: 1000, now: () => now });
