@@ -3,6 +3,8 @@ import type { Server } from "socket.io";
 import { userRoom } from "@roomkit/protocol";
 import { logger } from "./log.js";
 import type { RedisClient } from "./client.js";
+import type { RedisClusterClient } from "./cluster-client.js";
+import { isCluster } from "./cluster-client.js";
 
 const log = logger("adapter");
 
@@ -46,7 +48,7 @@ const USER_ROOM = userRoom("");
  * passes the adapter only what it uses and logs those failures instead, and stops waiting for a
  * publish after a deadline; `sendCommand` (server counts, awaited by the adapter) still rejects.
  */
-function forAdapter(client: RedisClient, role: string, publishTimeoutMs: number): object {
+function forAdapter(client: RedisClient | RedisClusterClient, role: string, publishTimeoutMs: number): object {
   const settle =
     (method: string) =>
     (...args: unknown[]) => {
@@ -62,7 +64,13 @@ function forAdapter(client: RedisClient, role: string, publishTimeoutMs: number)
     };
   const methods = ["publish", "sPublish", "subscribe", "pSubscribe", "sSubscribe", "unsubscribe", "pUnsubscribe", "sUnsubscribe"];
   const facade: Record<string, unknown> = Object.fromEntries(methods.map((m) => [m, settle(m)]));
-  facade.sendCommand = (args: string[]) => client.sendCommand(args);
+  if (isCluster(client)) {
+    // The adapter counts a cluster's subscribers on each primary (`PUBSUB SHARDNUMSUB`).
+    Object.defineProperty(facade, "masters", { get: () => client.masters });
+    facade.sendCommand = (args: string[]) => client.sendCommand(undefined, false, args);
+  } else {
+    facade.sendCommand = (args: string[]) => (client as RedisClient).sendCommand(args);
+  }
   facade.on = (event: string, fn: (...a: unknown[]) => void) => client.on(event, fn);
   facade.off = (event: string, fn: (...a: unknown[]) => void) => client.off(event, fn);
   return facade;
@@ -91,7 +99,8 @@ export type AdapterFactory = Parameters<Server["adapter"]>[0];
 
 /**
  * The Socket.IO adapter factory for `io.adapter(...)`, on separate publisher and subscriber
- * connections. The subscriber should queue commands while offline (`failFast: false`), so its
+ * connections (or cluster clients: the sharded adapter spreads its channels over the cluster's
+ * primaries). The subscriber should queue commands while offline (`failFast: false`), so its
  * subscriptions are restored after an outage. `redisRoomkit` calls this for you.
  *
  * @example
@@ -99,7 +108,11 @@ export type AdapterFactory = Parameters<Server["adapter"]>[0];
  * const sub = await connectRedis(createRedisClient({ name: "sub", failFast: false }));
  * io.adapter(redisAdapter(pub, sub, { kind: "sharded", channelPrefix: "chat:io" }));
  */
-export function redisAdapter(pub: RedisClient, sub: RedisClient, options: RedisAdapterOptions): AdapterFactory {
+export function redisAdapter(
+  pub: RedisClient | RedisClusterClient,
+  sub: RedisClient | RedisClusterClient,
+  options: RedisAdapterOptions,
+): AdapterFactory {
   const timeoutMs = options.publishTimeoutMs ?? 2000;
   const pubClient = forAdapter(pub, "publisher", timeoutMs);
   const subClient = forAdapter(sub, "subscriber", timeoutMs);

@@ -1,6 +1,7 @@
 import { RoomkitError } from "@roomkit/protocol";
 import { createClient } from "redis";
 import { logger } from "./log.js";
+import type { RedisClusterClient } from "./cluster-client.js";
 
 const log = logger("client");
 
@@ -60,13 +61,13 @@ export function createRedisClient(options: RedisClientOptions = {}): RedisClient
 }
 
 /**
- * Connects a client, or gives up after `timeoutMs` with `UNAVAILABLE` (the client is closed then).
+ * Connects a client (or a cluster client), or gives up after `timeoutMs` with `UNAVAILABLE` (the client is closed then).
  * node-redis would otherwise retry forever before its first connection.
  *
  * @example
  * const client = await connectRedis(createRedisClient(), 2000);
  */
-export async function connectRedis(client: RedisClient, timeoutMs = 5000): Promise<RedisClient> {
+export async function connectRedis<C extends RedisClient | RedisClusterClient>(client: C, timeoutMs = 5000): Promise<C> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, fail) => {
     timer = setTimeout(

@@ -15,5 +15,7 @@ export { RedisRoomStore } from "./room-store.js";
 export { RedisReadStateStore } from "./read-state-store.js";
 export { connectRedis, createRedisClient, defaultRedisUrl } from "./client.js";
 export type { RedisClient, RedisClientOptions } from "./client.js";
+export { createRedisCluster } from "./cluster-client.js";
+export type { RedisClusterClient, RedisClusterClientOptions } from "./cluster-client.js";
 export { redisAdapter } from "./adapter.js";
 export type { AdapterFactory, AdapterKind, RedisAdapterOptions } from "./adapter.js";

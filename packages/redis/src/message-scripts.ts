@@ -6,7 +6,11 @@ import { Script } from "./script.js";
  * MESSAGE_LUA (KEYS meta log dd ddo st ms epoch; ARGV base now max maxAge), then each one's own.
  */
 
-/** ARGV ... epoch dedupeKey head body window replyTo sentAt -> {1, "<state>\n<entry>", mine} | {0, seq} */
+/**
+ * ARGV ... epoch dedupeKey head body window replyTo sentAt channel -> {1, "<state>\n<entry>", mine} | {0, seq, mark}.
+ * With an eighth key (the sender's read state, in the same slot), the sender's mark in `channel`
+ * is raised to the new seq in the same step, and `mark` is its value after that (else -1).
+ */
 export const APPEND = new Script(`${MESSAGE_LUA}
 local key = ARGV[6]
 if key ~= '' then
@@ -50,7 +54,15 @@ if key ~= '' and window > 0 then
   end
 end
 if replyTo ~= '0' then expire(thread) else expire() end
-return {0, seq}
+local mark = -1
+if KEYS[8] then
+  mark = tonumber(redis.call('HGET', KEYS[8], ARGV[12]) or '-1')
+  if tonumber(seq) > mark then
+    redis.call('HSET', KEYS[8], ARGV[12], seq)
+    mark = tonumber(seq)
+  end
+end
+return {0, seq, mark}
 `);
 
 /**

@@ -15,11 +15,14 @@ import type {
 } from "@roomkit/server";
 import { checkAppendInput, checkChangeInput, checkRangeQuery, checkReplayQuery } from "@roomkit/server";
 import { CHANGE } from "./change-script.js";
-import { checkPrefix, keyPart } from "./keys.js";
+import { RoomkitError } from "@roomkit/protocol";
+import { checkPrefix, keyPart, slotOf, tagOfSlot, tagged } from "./keys.js";
 import { changeHead, decodeChange, decodeCopy, decodeMessage, decodeReply, encodeEntryBody } from "./message-entries.js";
 import { APPEND, COUNT_AFTER, GET, RANGE, REPLAY, STREAM } from "./message-scripts.js";
 import type { CommandClient } from "./script.js";
 import type { Script } from "./script.js";
+import { readKey } from "./read-state-store.js";
+import type { SenderMarks } from "./read-state-store.js";
 import { guard } from "./unavailable.js";
 
 export interface RedisMessageStoreOptions {
@@ -31,6 +34,27 @@ export interface RedisMessageStoreOptions {
   dedupeWindow?: number;
   /** The clock `maxAgeMs` is measured with. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Acknowledge an append or a change only once this many replicas of its Redis primary have
+   * it (`WAIT`), so that it survives a failover to one of them. Default 0: acknowledged once
+   * the primary has it (replication is asynchronous; see docs/scaling.md).
+   */
+  waitForReplicas?: number;
+  /**
+   * How long `waitForReplicas` waits; fewer replicas by then fails the call with `UNAVAILABLE`
+   * (the write is on the primary: a retry with the same `clientId` returns it and waits again).
+   * Default 500 ms; keep it below `commandTimeoutMs`.
+   */
+  waitTimeoutMs?: number;
+}
+
+/** What `redisStores` adds: the layout it runs on, and where appends note the sender's read mark. */
+export interface MessageStoreWiring {
+  prefix?: string;
+  /** On Redis Cluster: a script may only touch keys of one slot. */
+  cluster?: boolean;
+  /** When set, an append raises its sender's read mark in the same script (when the keys may share it) and notes it here. */
+  senderMarks?: SenderMarks;
 }
 
 type EntryReply = [string, string, string];
@@ -39,10 +63,11 @@ const CHANGE_CODES = { edit: "e", delete: "d", react: "r", unreact: "u" } as con
 /**
  * Message history in Redis, shared by every node, with the changes to its messages. Seqs are
  * assigned inside Lua scripts, so they are gap-free under concurrent appends and changes from
- * many nodes; every operation is one script, one round trip. A `(channel, from, clientId)` seen
- * before returns its first message. The epoch lives in Redis too, one for the store
- * (`<prefix>msg-epoch`): it changes only when Redis loses the store's keys, which clients then
- * see as "recovered: false". Run Redis with `maxmemory-policy noeviction`.
+ * many nodes; every operation is one script, one round trip, on the keys of one Redis Cluster
+ * slot (`msg/{<channel>}/...`). A `(channel, from, clientId)` seen before returns its first
+ * message. The epoch lives in Redis too, one per slot (`<prefix>msg-epoch/{<tag>}`): it changes
+ * only when Redis loses the store's keys, which clients then see as "recovered: false". Run
+ * Redis with `maxmemory-policy noeviction`.
  *
  * @example
  * const messages = new RedisMessageStore(client, { prefix: "myapp:", maxPerChannel: 500, maxAgeMs: 7 * 86_400_000 });
@@ -55,9 +80,19 @@ export class RedisMessageStore implements MessageStore {
   readonly #maxAgeMs: number;
   readonly #dedupeWindow: number;
   readonly #now: () => number;
+  readonly #waitFor: number;
+  readonly #waitMs: number;
+  readonly #cluster: boolean;
+  readonly #senderMarks: SenderMarks | undefined;
 
-  constructor(client: CommandClient, options: RedisMessageStoreOptions & { prefix?: string } = {}) {
+  constructor(client: CommandClient, options: RedisMessageStoreOptions & MessageStoreWiring = {}) {
     this.#client = client;
+    this.#cluster = options.cluster ?? false;
+    this.#senderMarks = options.senderMarks;
+    this.#waitFor = options.waitForReplicas ?? 0;
+    this.#waitMs = options.waitTimeoutMs ?? 500;
+    if (!(Number.isInteger(this.#waitFor) && this.#waitFor >= 0)) throw new TypeError("waitForReplicas must be a non-negative integer");
+    if (!(Number.isInteger(this.#waitMs) && this.#waitMs > 0)) throw new TypeError("waitTimeoutMs must be a positive integer");
     this.#prefix = checkPrefix(options.prefix ?? "rk:");
     this.#maxPerChannel = options.maxPerChannel ?? 1000;
     this.#maxAgeMs = options.maxAgeMs ?? 0;
@@ -75,18 +110,24 @@ export class RedisMessageStore implements MessageStore {
     checkAppendInput(input);
     const id = randomUUID();
     const dedupeKey = clientId === undefined ? "" : JSON.stringify([from, clientId]);
-    const reply = (await this.#run(APPEND, channel, [
+    const mark = this.#marksSender(channel, from) ? readKey(this.#prefix, from) : undefined;
+    const head = JSON.stringify([id, from, sentAt, clientId ?? null]);
+    const args = [
       newEpoch(),
       dedupeKey,
-      JSON.stringify([id, from, sentAt, clientId ?? null]),
+      head,
       encodeEntryBody(body),
       String(this.#dedupeWindow),
       String(replyTo ?? 0),
       String(sentAt),
-    ])) as [number, string];
+      channel,
+    ];
+    const reply = (await this.#run(APPEND, channel, args, mark)) as [number, string, number?];
+    await this.#replicated(channel);
     if (reply[0] === 1) return { message: decodeCopy(channel, reply[1]), duplicate: true };
     // What is stored is serialized: the caller may mutate this message without changing it.
     const seq = Number(reply[1]);
+    if (mark !== undefined && reply[2] !== undefined && reply[2] >= 0) this.#senderMarks?.note(from, channel, seq, reply[2]);
     const message: Message = { id, channel, seq, from, body, sentAt, version: seq };
     if (clientId !== undefined) message.clientId = clientId;
     if (replyTo !== undefined) message.replyTo = replyTo;
@@ -137,6 +178,7 @@ export class RedisMessageStore implements MessageStore {
       reaction?.reaction ?? "",
       String(reaction?.maxReactions ?? 0),
     ])) as [ChangeOutcome["status"], string?];
+    if (status === "applied") await this.#replicated(input.channel);
     if (status === "applied") return { status, change: decodeChange(input.channel, entry!) };
     return { status };
   }
@@ -151,18 +193,44 @@ export class RedisMessageStore implements MessageStore {
     return { epoch, latest, oldest: latest - kept + 1 };
   }
 
-  /** Runs a script on the channel's keys, with the arguments every script takes first (MESSAGE_LUA). */
-  #run(script: Script, channel: string, args: string[]): Promise<unknown> {
-    if (typeof channel !== "string" || channel === "") throw new TypeError("channel must be a non-empty string");
-    const base = `${this.#prefix}msg/${keyPart(channel)}/`;
-    const keys = ["meta", "log", "dd", "ddo", "st", "ms"].map((name) => base + name);
-    return guard(
-      script.run(
-        this.#client,
-        [...keys, `${this.#prefix}msg-epoch`],
-        [base, String(this.#now()), String(this.#maxPerChannel), String(this.#maxAgeMs), ...args],
-      ),
+  /**
+   * Whether an append raises its sender's read mark itself: for a user (not the server's
+   * `$`-senders, whom the server does not mark), when the two keys may be in one script (any
+   * single Redis; on a cluster, only when they share a slot).
+   */
+  #marksSender(channel: string, from: string): boolean {
+    if (this.#senderMarks === undefined || from.startsWith("$")) return false;
+    return !this.#cluster || slotOf(keyPart(channel)) === slotOf(keyPart(from));
+  }
+
+  /** With `waitForReplicas`: waits until that many replicas have this connection's writes, or fails with `UNAVAILABLE`. */
+  async #replicated(channel: string): Promise<void> {
+    if (this.#waitFor === 0) return;
+    const target = this.#client.onKey?.(this.#base(channel)) ?? this.#client;
+    const acked = Number(await guard(target.sendCommand(["WAIT", String(this.#waitFor), String(this.#waitMs)])));
+    if (acked >= this.#waitFor) return;
+    throw new RoomkitError(
+      "UNAVAILABLE",
+      `stored on the Redis primary, but ${acked} of ${this.#waitFor} replicas confirmed it within ${this.#waitMs} ms: retry`,
     );
+  }
+
+  #base(channel: string): string {
+    return `${this.#prefix}msg/${tagged(channel)}/`;
+  }
+
+  /**
+   * Runs a script on the channel's keys, with the arguments every script takes first (MESSAGE_LUA).
+   * The epoch key is the store's one for the channel's slot (`msg-epoch/{<a tag in that slot>}`),
+   * so every key of a script is in one slot.
+   */
+  #run(script: Script, channel: string, args: string[], readKeyOfSender?: string): Promise<unknown> {
+    if (typeof channel !== "string" || channel === "") throw new TypeError("channel must be a non-empty string");
+    const base = this.#base(channel);
+    const keys = ["meta", "log", "dd", "ddo", "st", "ms"].map((name) => base + name);
+    keys.push(`${this.#prefix}msg-epoch/{${tagOfSlot(slotOf(keyPart(channel)))}}`);
+    if (readKeyOfSender !== undefined) keys.push(readKeyOfSender);
+    return guard(script.run(this.#client, keys, [base, String(this.#now()), String(this.#maxPerChannel), String(this.#maxAgeMs), ...args]));
   }
 }
 

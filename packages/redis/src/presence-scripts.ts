@@ -2,56 +2,34 @@ import { LUA_KEY_PART } from "./keys.js";
 import { Script } from "./script.js";
 
 /**
- * Lua for cross-node presence. Per channel, under `pr/<channel>/`: `m` (hash: user -> info),
+ * Lua for cross-node presence. Per channel, under `pr/{<channel>}/`: `m` (hash: user -> info),
  * `o` (zset: user by join order), `u/<user>` (hash: conn -> node) and `n/<node>` (hash: conn ->
- * user). Per node: `nodes` (zset: node -> heartbeat deadline, Redis time) and
- * `node/<node>/channels` (set). Every script is atomic, so a dead node's connections are
- * removed, and their users' departures reported, by exactly one sweep.
+ * user), all in the channel's slot. Per node: `nodes` (zset: node -> heartbeat deadline, Redis
+ * time) and `node/{<node>}/channels` (set), which the store keeps beside the channel scripts.
+ * Each script touches one slot (its first key's) and is atomic there, so a dead node's
+ * connection in a channel is removed, and its user's departure reported, by exactly one sweep.
  */
 const PRELUDE = `${LUA_KEY_PART}
 local P = ARGV[1]
-local function now_ms()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local function base(ch) return P .. 'pr/' .. part(ch) .. '/' end
-local function node_channels(node) return P .. 'node/' .. part(node) .. '/channels' end
--- Drops one connection; returns the user's info when it was their last one here.
+local function base(ch) return P .. 'pr/{' .. part(ch) .. '}/' end
+-- Drops one connection: returns the user's info when it was their last one here (else nil),
+-- and whether the node has no connection left in the channel.
 local function drop(ch, user, conn, node)
   local b = base(ch)
   local ukey = b .. 'u/' .. part(user)
-  if redis.call('HDEL', ukey, conn) == 0 then return nil end
+  if redis.call('HDEL', ukey, conn) == 0 then return nil, false end
   local nkey = b .. 'n/' .. part(node)
   redis.call('HDEL', nkey, conn)
-  if redis.call('EXISTS', nkey) == 0 then redis.call('SREM', node_channels(node), ch) end
-  if redis.call('EXISTS', ukey) == 1 then return nil end
+  local nodeGone = redis.call('EXISTS', nkey) == 0
+  if redis.call('EXISTS', ukey) == 1 then return nil, nodeGone end
   local info = redis.call('HGET', b .. 'm', user) or ''
   redis.call('HDEL', b .. 'm', user)
   redis.call('ZREM', b .. 'o', user)
-  return info
-end
--- Removes up to \`budget\` connections of a node; appends (channel, user, info) per departure.
-local function sweep(node, budget, out)
-  local nc = node_channels(node)
-  for _, ch in ipairs(redis.call('SMEMBERS', nc)) do
-    if budget <= 0 then return budget end
-    local conns = redis.call('HGETALL', base(ch) .. 'n/' .. part(node))
-    for i = 1, #conns, 2 do
-      local info = drop(ch, conns[i + 1], conns[i], node)
-      if info then
-        out[#out + 1] = ch
-        out[#out + 1] = conns[i + 1]
-        out[#out + 1] = info
-      end
-    end
-    budget = budget - #conns / 2
-  end
-  if budget > 0 then redis.call('ZREM', P .. 'nodes', node) end
-  return budget
+  return info, nodeGone
 end
 `;
 
-/** ARGV prefix channel user conn node info ttl -> {first, reregistered} */
+/** KEYS pr/{channel}/m; ARGV prefix channel user conn node info -> first (1|0) */
 export const ADD = new Script(`${PRELUDE}
 local ch, user, conn, node = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local b = base(ch)
@@ -59,41 +37,37 @@ local ukey = b .. 'u/' .. part(user)
 local first = redis.call('EXISTS', ukey) == 0
 redis.call('HSET', ukey, conn, node)
 redis.call('HSET', b .. 'n/' .. part(node), conn, user)
-redis.call('SADD', node_channels(node), ch)
 redis.call('HSET', b .. 'm', user, ARGV[6])
 if first then
   local top = redis.call('ZRANGE', b .. 'o', -1, -1, 'WITHSCORES')
   redis.call('ZADD', b .. 'o', (tonumber(top[2]) or 0) + 1, user)
 end
-local reregistered = 0
-if not redis.call('ZSCORE', P .. 'nodes', node) then
-  redis.call('ZADD', P .. 'nodes', now_ms() + tonumber(ARGV[7]), node)
-  reregistered = 1
-end
-return {first and 1 or 0, reregistered}
+return first and 1 or 0
 `);
 
-/** ARGV prefix channel user conn -> {last, info?} */
+/** KEYS pr/{channel}/m; ARGV prefix channel user conn -> {last, info, node whose last connection here it was, or ''} */
 export const REMOVE = new Script(`${PRELUDE}
 local ch, user, conn = ARGV[2], ARGV[3], ARGV[4]
 local node = redis.call('HGET', base(ch) .. 'u/' .. part(user), conn)
-if not node then return {0} end
-local info = drop(ch, user, conn, node)
-if info then return {1, info} end
-return {0}
+if not node then return {0, '', ''} end
+local info, nodeGone = drop(ch, user, conn, node)
+return {info and 1 or 0, info or '', nodeGone and node or ''}
 `);
 
-/** ARGV prefix channel user -> {info} | nil */
+/** KEYS pr/{channel}/m; ARGV prefix channel user -> {found, info, nodes with no connection left here...} */
 export const REMOVE_USER = new Script(`${PRELUDE}
 local ch, user = ARGV[2], ARGV[3]
 local conns = redis.call('HGETALL', base(ch) .. 'u/' .. part(user))
-local info = nil
-for i = 1, #conns, 2 do info = drop(ch, user, conns[i], conns[i + 1]) or info end
-if info then return {info} end
-return nil
+local out = {0, ''}
+for i = 1, #conns, 2 do
+  local info, nodeGone = drop(ch, user, conns[i], conns[i + 1])
+  if info then out[1], out[2] = 1, info end
+  if nodeGone then out[#out + 1] = conns[i + 1] end
+end
+return out
 `);
 
-/** ARGV prefix channel -> {user, info, ...} in join order */
+/** KEYS pr/{channel}/m; ARGV prefix channel -> {user, info, ...} in join order */
 export const MEMBERS = new Script(`${PRELUDE}
 local b = base(ARGV[2])
 local users = redis.call('ZRANGE', b .. 'o', 0, -1)
@@ -110,32 +84,58 @@ return out
 `);
 
 /**
- * The heartbeat, and when asked the sweep: ARGV prefix node ttl sweep(0|1) budget ->
- * {wasMissing, (channel, user, info)...}. `wasMissing` tells a node it had been swept (or never
- * registered), so it must put its own connections back.
+ * A dead node's connections in one channel, up to a budget: KEYS pr/{channel}/m; ARGV prefix
+ * channel node budget -> {done (1|0), removed, (user, info)...}. `done` says the node has none
+ * left there.
  */
-export const TICK = new Script(`${PRELUDE}
-local node, ttl = ARGV[2], tonumber(ARGV[3])
-local now = now_ms()
-local missing = not redis.call('ZSCORE', P .. 'nodes', node)
-redis.call('ZADD', P .. 'nodes', now + ttl, node)
-local out = {missing and 1 or 0}
-if ARGV[4] == '1' then
-  local budget = tonumber(ARGV[5])
-  for _, dead in ipairs(redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', now, 'LIMIT', 0, 16)) do
-    budget = sweep(dead, budget, out)
-    if budget <= 0 then break end
+export const SWEEP_CHANNEL = new Script(`${PRELUDE}
+local ch, node, budget = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local conns = redis.call('HGETALL', base(ch) .. 'n/' .. part(node))
+local out = {1, 0}
+for i = 1, #conns, 2 do
+  if out[2] >= budget then
+    out[1] = 0
+    break
+  end
+  local info = drop(ch, conns[i + 1], conns[i], node)
+  out[2] = out[2] + 1
+  if info then
+    out[#out + 1] = conns[i + 1]
+    out[#out + 1] = info
   end
 end
 return out
 `);
 
-/** A node leaving for good: ARGV prefix node -> {(channel, user, info)...} */
-export const RETIRE = new Script(`${PRELUDE}
-local out = {}
-sweep(ARGV[2], math.huge, out)
-redis.call('ZREM', P .. 'nodes', ARGV[2])
+const NOW = `
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+`;
+
+/**
+ * The heartbeat: KEYS nodes; ARGV node ttl sweep(0|1) -> {wasMissing, dead nodes... (at most 16,
+ * when asked)}. `wasMissing` tells a node it had been swept (or never registered), so it must
+ * put its own connections back.
+ */
+export const TICK = new Script(`${NOW}
+local node, ttl = ARGV[1], tonumber(ARGV[2])
+local now = now_ms()
+local missing = not redis.call('ZSCORE', KEYS[1], node)
+redis.call('ZADD', KEYS[1], now + ttl, node)
+local out = {missing and 1 or 0}
+if ARGV[3] == '1' then
+  for _, dead in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 16)) do out[#out + 1] = dead end
+end
 return out
 `);
 
-export const PRESENCE_SCRIPTS = [ADD, REMOVE, REMOVE_USER, MEMBERS, TICK, RETIRE];
+/** A swept node leaves the heartbeats, unless it beat again meanwhile: KEYS nodes; ARGV node force(0|1) */
+export const FORGET_NODE = new Script(`${NOW}
+local deadline = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1')
+if ARGV[2] == '1' or deadline <= now_ms() then redis.call('ZREM', KEYS[1], ARGV[1]) end
+return 0
+`);
+
+export const PRESENCE_SCRIPTS = [ADD, REMOVE, REMOVE_USER, MEMBERS, SWEEP_CHANNEL, TICK, FORGET_NODE];

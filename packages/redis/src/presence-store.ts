@@ -4,7 +4,8 @@ import type { PresenceMember } from "@roomkit/protocol";
 import type { PresenceChange, PresenceEntry, PresenceStore } from "@roomkit/server";
 import { checkPrefix } from "./keys.js";
 import { logger } from "./log.js";
-import { ADD, MEMBERS, REMOVE, REMOVE_USER, RETIRE, TICK } from "./presence-scripts.js";
+import { ADD, MEMBERS, REMOVE, REMOVE_USER, TICK } from "./presence-scripts.js";
+import { PresenceKeys, sweepNode } from "./presence-sweep.js";
 import type { CommandClient } from "./script.js";
 import { guard } from "./unavailable.js";
 
@@ -54,6 +55,7 @@ export class RedisPresenceStore implements PresenceStore {
   readonly nodeId: string;
   readonly #client: CommandClient;
   readonly #prefix: string;
+  readonly #keys: PresenceKeys;
   readonly #heartbeatMs: number;
   readonly #ttlMs: number;
   readonly #budget: number;
@@ -72,6 +74,7 @@ export class RedisPresenceStore implements PresenceStore {
   constructor(client: CommandClient, options: RedisPresenceOptions & { prefix?: string; nodeId?: string } = {}) {
     this.#client = client;
     this.#prefix = checkPrefix(options.prefix ?? "rk:");
+    this.#keys = new PresenceKeys(this.#prefix);
     this.#heartbeatMs = options.heartbeatMs ?? 2000;
     this.#ttlMs = options.nodeTtlMs ?? 10_000;
     this.#budget = options.sweepBudget ?? 1000;
@@ -92,7 +95,7 @@ export class RedisPresenceStore implements PresenceStore {
     const local = { userId, info: encodeInfo(info) };
     this.#localOf(channel).set(connId, local);
     try {
-      const [first, reregistered] = (await this.#add(channel, connId, local)) as [number, number];
+      const [first, reregistered] = await this.#add(channel, connId, local);
       if (reregistered === 1) this.#restore();
       return { first: first === 1 };
     } catch (err) {
@@ -105,8 +108,11 @@ export class RedisPresenceStore implements PresenceStore {
     assertIds(channel, userId, connId);
     if (this.#local.get(channel)?.get(connId)?.userId === userId) this.#forget(channel, connId);
     const removal = async () => {
-      const [last, info] = (await guard(REMOVE.run(this.#client, [], [this.#prefix, channel, userId, connId]))) as [number, string?];
-      return last === 1 ? { userId, info: decodeInfo(info ?? "") } : undefined;
+      const [last, info, nodeGone] = (await guard(
+        REMOVE.run(this.#client, [this.#keys.channel(channel)], [this.#prefix, channel, userId, connId]),
+      )) as [number, string, string];
+      if (nodeGone !== "") await this.#unlist(nodeGone, channel);
+      return last === 1 ? { userId, info: decodeInfo(info) } : undefined;
     };
     const member = await this.#retryingLater(channel, removal, () => this.#local.get(channel)?.has(connId) === true);
     return member ? { last: true, member } : { last: false };
@@ -116,8 +122,11 @@ export class RedisPresenceStore implements PresenceStore {
     assertIds(channel, userId);
     for (const [connId, entry] of this.#local.get(channel) ?? []) if (entry.userId === userId) this.#forget(channel, connId);
     const removal = async () => {
-      const reply = (await guard(REMOVE_USER.run(this.#client, [], [this.#prefix, channel, userId]))) as [string] | null;
-      return reply === null ? undefined : { userId, info: decodeInfo(reply[0]) };
+      const [found, info, ...nodesGone] = (await guard(
+        REMOVE_USER.run(this.#client, [this.#keys.channel(channel)], [this.#prefix, channel, userId]),
+      )) as [number, string, ...string[]];
+      await Promise.all(nodesGone.map((node) => this.#unlist(node, channel)));
+      return found === 1 ? { userId, info: decodeInfo(info) } : undefined;
     };
     const back = () => [...(this.#local.get(channel)?.values() ?? [])].some((entry) => entry.userId === userId);
     return this.#retryingLater(channel, removal, back);
@@ -125,7 +134,7 @@ export class RedisPresenceStore implements PresenceStore {
 
   async members(channel: string): Promise<PresenceMember[]> {
     if (typeof channel !== "string" || channel === "") throw new TypeError("channel must be a non-empty string");
-    const flat = (await guard(MEMBERS.run(this.#client, [], [this.#prefix, channel]))) as string[];
+    const flat = (await guard(MEMBERS.run(this.#client, [this.#keys.channel(channel)], [this.#prefix, channel]))) as string[];
     const members: PresenceMember[] = [];
     for (let i = 0; i < flat.length; i += 2) members.push({ userId: flat[i]!, info: decodeInfo(flat[i + 1]!) });
     return members;
@@ -148,10 +157,13 @@ export class RedisPresenceStore implements PresenceStore {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#local.clear();
+    const departures: string[] = [];
     try {
-      this.#report((await guard(RETIRE.run(this.#client, [], [this.#prefix, this.nodeId]))) as string[]);
+      await sweepNode(this.#client, this.#keys, this.nodeId, Number.POSITIVE_INFINITY, departures, true);
     } catch (err) {
       log("could not retire %s (its entries expire with its heartbeat): %O", this.nodeId, err);
+    } finally {
+      this.#report(departures);
     }
   }
 
@@ -185,19 +197,45 @@ export class RedisPresenceStore implements PresenceStore {
     }
   }
 
-  #add(channel: string, connId: string, entry: LocalEntry): Promise<unknown> {
-    return guard(ADD.run(this.#client, [], [this.#prefix, channel, entry.userId, connId, this.nodeId, entry.info, String(this.#ttlMs)]));
+  /**
+   * Lists the channel under this node, adds the connection, and renews the heartbeat, all sent
+   * at once (three slots on a cluster) -> [first, reregistered]: `reregistered` when this node
+   * had been swept meanwhile, so it must put its connections back.
+   */
+  async #add(channel: string, connId: string, entry: LocalEntry): Promise<[number, number]> {
+    const listed = guard(this.#client.sendCommand(["SADD", this.#keys.nodeChannels(this.nodeId), channel]));
+    const args = [this.#prefix, channel, entry.userId, connId, this.nodeId, entry.info];
+    const added = guard(ADD.run(this.#client, [this.#keys.channel(channel)], args));
+    const beat = guard(TICK.run(this.#client, [this.#keys.nodes], [this.nodeId, String(this.#ttlMs), "0"]));
+    const [, first, [missing]] = (await Promise.all([listed, added, beat])) as [unknown, number, [number]];
+    return [first, missing];
+  }
+
+  /** Takes a channel off a node's list once the node has no connection left there. */
+  #unlist(node: string, channel: string): Promise<unknown> {
+    return guard(this.#client.sendCommand(["SREM", this.#keys.nodeChannels(node), channel]));
   }
 
   async #tick(): Promise<void> {
     try {
       const sweep = this.#listeners.size > 0 ? "1" : "0";
-      const [missing, ...departures] = (await guard(
-        TICK.run(this.#client, [], [this.#prefix, this.nodeId, String(this.#ttlMs), sweep, String(this.#budget)]),
-      )) as [number, ...string[]];
+      const [missing, ...dead] = (await guard(TICK.run(this.#client, [this.#keys.nodes], [this.nodeId, String(this.#ttlMs), sweep]))) as [
+        number,
+        ...string[],
+      ];
       if (missing === 1) this.#restore();
       this.#retryRemovals();
-      this.#report(departures);
+      const departures: string[] = [];
+      let budget = this.#budget;
+      try {
+        for (const node of dead) {
+          if (budget <= 0) break;
+          budget = await sweepNode(this.#client, this.#keys, node, budget, departures);
+        }
+      } finally {
+        // What a sweep removed before one of its calls failed is announced all the same.
+        this.#report(departures);
+      }
     } catch (err) {
       log("heartbeat of %s failed: %O", this.nodeId, err);
     } finally {
@@ -214,9 +252,7 @@ export class RedisPresenceStore implements PresenceStore {
     for (const [channel, conns] of this.#local) {
       for (const [connId, entry] of conns) {
         this.#add(channel, connId, entry).then(
-          (reply) =>
-            (reply as [number])[0] === 1 &&
-            this.#emit({ type: "join", channel, member: { userId: entry.userId, info: decodeInfo(entry.info) } }),
+          ([first]) => first === 1 && this.#emit({ type: "join", channel, member: { userId: entry.userId, info: decodeInfo(entry.info) } }),
           (err: unknown) => log("could not restore %s in %s: %O", connId, channel, err),
         );
       }

@@ -4,6 +4,8 @@ import { redisAdapter } from "./adapter.js";
 import type { AdapterKind } from "./adapter.js";
 import { connectRedis, createRedisClient, defaultRedisUrl } from "./client.js";
 import type { RedisClient } from "./client.js";
+import { createRedisCluster, isCluster } from "./cluster-client.js";
+import type { RedisClusterClient } from "./cluster-client.js";
 import type { RedisMessageStoreOptions } from "./message-store.js";
 import type { RedisPresenceOptions } from "./presence-store.js";
 import { redisStores } from "./stores.js";
@@ -13,8 +15,16 @@ import { logger } from "./log.js";
 const log = logger("node");
 
 export interface RedisRoomkitOptions {
-  /** Default `REDIS_URL` from the environment, else `redis://127.0.0.1:6379`. */
+  /**
+   * Default `REDIS_URL` from the environment, else `redis://127.0.0.1:6379`. With `cluster`,
+   * one or more of the cluster's nodes, separated by commas (`redis://a:7000,redis://b:7000`).
+   */
   url?: string;
+  /**
+   * Run on a Redis Cluster: `url` names seed nodes, the rest is discovered, and every store
+   * script touches the keys of one slot. Default `false` (one Redis primary). See docs/scaling.md.
+   */
+  cluster?: boolean;
   /** Prefix of every key and pub/sub channel, so apps can share a Redis. Default `"rk:"`. */
   prefix?: string;
   /** This node's name in presence entries and logs. Default: host name and pid. */
@@ -46,10 +56,31 @@ export interface RedisRoomkit {
   close(): Promise<void>;
 }
 
+type AnyClient = RedisClient | RedisClusterClient;
+
 /** The major version of the Redis server, from `INFO server`. */
-async function redisMajor(client: RedisClient): Promise<number> {
-  const info = await client.sendCommand(["INFO", "server"]);
+async function redisMajor(client: AnyClient): Promise<number> {
+  const info = isCluster(client)
+    ? await client.sendCommand(undefined, true, ["INFO", "server"])
+    : await (client as RedisClient).sendCommand(["INFO", "server"]);
   return Number(/redis_version:(\d+)/.exec(String(info))?.[1] ?? 0);
+}
+
+/** One connection (or, on a cluster, one client with a connection per node). */
+function createAny(cluster: boolean, url: string, name: string, failFast = true): AnyClient {
+  if (!cluster) return createRedisClient({ url, name, failFast });
+  return createRedisCluster({ urls: url.split(",").map((u) => u.trim()), name, failFast });
+}
+
+/** Closes a client gracefully when it can flush, else (or after a second) at once. */
+async function closeAny(c: AnyClient): Promise<void> {
+  if (!c.isOpen) return;
+  // A client that is not connected now has nothing to flush: closing it gracefully would wait for Redis to come back.
+  if ("isReady" in c && !c.isReady) return c.destroy();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((done) => (timer = setTimeout(done, 1000)));
+  await Promise.race([c.close().catch(() => undefined), late]).finally(() => clearTimeout(timer));
+  if (c.isOpen) c.destroy();
 }
 
 /**
@@ -70,10 +101,11 @@ export async function redisRoomkit(io: Server, options: RedisRoomkitOptions = {}
   const prefix = options.prefix ?? "rk:";
   const nodeId = options.nodeId ?? `${hostname()}-${process.pid}`;
   const timeoutMs = options.commandTimeoutMs ?? 2000;
+  const cluster = options.cluster ?? false;
   const clients = [
-    createRedisClient({ url, name: `${nodeId}:stores` }),
-    createRedisClient({ url, name: `${nodeId}:pub` }),
-    createRedisClient({ url, name: `${nodeId}:sub`, failFast: false }),
+    createAny(cluster, url, `${nodeId}:stores`),
+    createAny(cluster, url, `${nodeId}:pub`),
+    createAny(cluster, url, `${nodeId}:sub`, false),
   ] as const;
   try {
     await Promise.all(clients.map((c) => connectRedis(c, options.connectTimeoutMs ?? 5000)));
@@ -100,7 +132,7 @@ export async function redisRoomkit(io: Server, options: RedisRoomkitOptions = {}
     ...(options.messages ? { messages: options.messages } : {}),
     ...(options.presence ? { presence: options.presence } : {}),
   });
-  log("%s on %s with the %s adapter", stores.presence.nodeId, url, kind);
+  log("%s on %s%s with the %s adapter", stores.presence.nodeId, cluster ? "the cluster of " : "", url, kind);
   let closed: Promise<void> | undefined;
   return {
     stores,
@@ -110,8 +142,7 @@ export async function redisRoomkit(io: Server, options: RedisRoomkitOptions = {}
       (closed ??= (async () => {
         await stores.close();
         await Promise.resolve(io.of("/").adapter.close()).catch(() => undefined);
-        // A client that is not connected now has nothing to flush: closing it gracefully would wait for Redis to come back.
-        await Promise.all(clients.map((c) => (c.isReady ? c.close().catch(() => c.destroy()) : c.isOpen ? c.destroy() : undefined)));
+        await Promise.all(clients.map(closeAny));
       })()),
   };
 }

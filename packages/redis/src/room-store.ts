@@ -1,14 +1,16 @@
 import type { RoomInfo, RoomMember } from "@roomkit/protocol";
 import type { RoomCounts, RoomStore } from "@roomkit/server";
-import { LUA_KEY_PART, checkPrefix, keyPart } from "./keys.js";
+import { LUA_KEY_PART, checkPrefix, tagged } from "./keys.js";
 import { Script } from "./script.js";
 import type { CommandClient } from "./script.js";
 import { guard } from "./unavailable.js";
 
 /**
- * A room is `room/<channel>` (its info as JSON), `room/<channel>/m` (hash: user -> member JSON)
- * and `room/<channel>/o` (zset: user by join order); `user/<id>/rooms` (set) indexes `roomsOf`
- * and `user/<id>/owned` (set) the rooms where the user is the owner, for `countRooms`.
+ * A room is `room/{<channel>}` (its info as JSON), `room/{<channel>}/m` (hash: user -> member
+ * JSON) and `room/{<channel>}/o` (zset: user by join order); `user/{<id>}/rooms` (set) indexes
+ * `roomsOf` and `user/{<id>}/owned` (set) the rooms where the user is the owner, for
+ * `countRooms`. A script given no user keys (on Redis Cluster, where they are in other slots)
+ * leaves the user indexes to the caller.
  */
 const PUT = `
 local function put(info, user, member, owner, userRooms, userOwned, channel)
@@ -17,6 +19,7 @@ local function put(info, user, member, owner, userRooms, userOwned, channel)
     local top = redis.call('ZRANGE', info .. '/o', -1, -1, 'WITHSCORES')
     redis.call('ZADD', info .. '/o', (tonumber(top[2]) or 0) + 1, user)
   end
+  if not userRooms then return end
   redis.call('SADD', userRooms, channel)
   if owner == '1' then redis.call('SADD', userOwned, channel) else redis.call('SREM', userOwned, channel) end
 end
@@ -33,19 +36,21 @@ end
 return 1
 `);
 
-/** KEYS info userRooms userOwned; ARGV channel user member owner */
+/** KEYS info [userRooms userOwned]; ARGV channel user member owner -> 1 stored | 0 no such room */
 const PUT_MEMBER = new Script(`${PUT}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 put(KEYS[1], ARGV[2], ARGV[3], ARGV[4], KEYS[2], KEYS[3], ARGV[1])
 return 1
 `);
 
-/** KEYS info userRooms userOwned; ARGV channel user -> 1 removed | 0 */
+/** KEYS info [userRooms userOwned]; ARGV channel user -> 1 removed | 0 */
 const REMOVE_MEMBER = new Script(`
 if redis.call('HDEL', KEYS[1] .. '/m', ARGV[2]) == 0 then return 0 end
 redis.call('ZREM', KEYS[1] .. '/o', ARGV[2])
-redis.call('SREM', KEYS[2], ARGV[1])
-redis.call('SREM', KEYS[3], ARGV[1])
+if KEYS[2] then
+  redis.call('SREM', KEYS[2], ARGV[1])
+  redis.call('SREM', KEYS[3], ARGV[1])
+end
 return 1
 `);
 
@@ -54,13 +59,18 @@ const COUNT = new Script(`
 return { redis.call('SCARD', KEYS[1]), redis.call('SCARD', KEYS[2]) }
 `);
 
-/** KEYS info; ARGV prefix channel */
+/** KEYS info; ARGV prefix channel indexHere(1|0) -> the members' ids when the caller updates their indexes */
 const DELETE = new Script(`${LUA_KEY_PART}
-for _, user in ipairs(redis.call('HKEYS', KEYS[1] .. '/m')) do
-  redis.call('SREM', ARGV[1] .. 'user/' .. part(user) .. '/rooms', ARGV[2])
-  redis.call('SREM', ARGV[1] .. 'user/' .. part(user) .. '/owned', ARGV[2])
+local users = redis.call('HKEYS', KEYS[1] .. '/m')
+if ARGV[3] == '1' then
+  for _, user in ipairs(users) do
+    redis.call('SREM', ARGV[1] .. 'user/{' .. part(user) .. '}/rooms', ARGV[2])
+    redis.call('SREM', ARGV[1] .. 'user/{' .. part(user) .. '}/owned', ARGV[2])
+  end
+  users = {}
 end
 redis.call('DEL', KEYS[1], KEYS[1] .. '/m', KEYS[1] .. '/o')
+return users
 `);
 
 /** KEYS info -> {member JSON...} in join order */
@@ -88,6 +98,9 @@ function assertMember(member: RoomMember): void {
 
 /**
  * Rooms and their members in Redis, so membership survives restarts and every node sees it.
+ * On one Redis, a room and its members' indexes change in one script. On Redis Cluster
+ * (`cluster: true`) the room's keys change in one script and each member's index right after
+ * it, in that member's slot: a node that dies between the two leaves an index out of date.
  *
  * @example
  * const rooms = new RedisRoomStore(client, { prefix: "myapp:" });
@@ -96,18 +109,22 @@ function assertMember(member: RoomMember): void {
 export class RedisRoomStore implements RoomStore {
   readonly #client: CommandClient;
   readonly #prefix: string;
+  readonly #cluster: boolean;
 
-  constructor(client: CommandClient, options: { prefix?: string } = {}) {
+  constructor(client: CommandClient, options: { prefix?: string; cluster?: boolean } = {}) {
     this.#client = client;
     this.#prefix = checkPrefix(options.prefix ?? "rk:");
+    this.#cluster = options.cluster ?? false;
   }
 
   async create(room: RoomInfo, members: RoomMember[]): Promise<boolean> {
     assertChannel(room?.channel);
     members.forEach(assertMember);
-    const keys = [this.#info(room.channel), ...members.flatMap((m) => [this.#userRooms(m.userId), this.#userOwned(m.userId)])];
+    const userKeys = this.#cluster ? [] : members.flatMap((m) => this.#userKeys(m.userId));
     const args = [JSON.stringify(room), room.channel, ...members.flatMap((m) => [m.userId, JSON.stringify(m), ownerFlag(m)])];
-    return (await guard(CREATE.run(this.#client, keys, args))) === 1;
+    const created = (await guard(CREATE.run(this.#client, [this.#info(room.channel), ...userKeys], args))) === 1;
+    if (created && this.#cluster) await Promise.all(members.map((m) => this.#index(room.channel, m.userId, ownerFlag(m))));
+    return created;
   }
 
   async get(channel: string): Promise<RoomInfo | undefined> {
@@ -122,7 +139,9 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async delete(channel: string): Promise<void> {
-    await guard(DELETE.run(this.#client, [this.#info(channel)], [this.#prefix, channel]));
+    const indexHere = this.#cluster ? "0" : "1";
+    const users = (await guard(DELETE.run(this.#client, [this.#info(channel)], [this.#prefix, channel, indexHere]))) as string[];
+    await Promise.all(users.map((userId) => this.#index(channel, userId, undefined)));
   }
 
   async member(channel: string, userId: string): Promise<RoomMember | undefined> {
@@ -139,31 +158,35 @@ export class RedisRoomStore implements RoomStore {
   async putMember(channel: string, member: RoomMember): Promise<void> {
     assertChannel(channel);
     assertMember(member);
-    await guard(
-      PUT_MEMBER.run(
-        this.#client,
-        [this.#info(channel), this.#userRooms(member.userId), this.#userOwned(member.userId)],
-        [channel, member.userId, JSON.stringify(member), ownerFlag(member)],
-      ),
-    );
+    const keys = [this.#info(channel), ...(this.#cluster ? [] : this.#userKeys(member.userId))];
+    const stored = await guard(PUT_MEMBER.run(this.#client, keys, [channel, member.userId, JSON.stringify(member), ownerFlag(member)]));
+    if (stored === 1 && this.#cluster) await this.#index(channel, member.userId, ownerFlag(member));
   }
 
   async removeMember(channel: string, userId: string): Promise<boolean> {
-    const keys = [this.#info(channel), this.#userRooms(userId), this.#userOwned(userId)];
-    const removed = await guard(REMOVE_MEMBER.run(this.#client, keys, [channel, userId]));
-    return removed === 1;
+    const keys = [this.#info(channel), ...(this.#cluster ? [] : this.#userKeys(userId))];
+    const removed = (await guard(REMOVE_MEMBER.run(this.#client, keys, [channel, userId]))) === 1;
+    if (removed && this.#cluster) await this.#index(channel, userId, undefined);
+    return removed;
   }
 
   async roomsOf(userId: string): Promise<string[]> {
-    return (await this.#call(["SMEMBERS", this.#userRooms(userId)])) as string[];
+    return (await this.#call(["SMEMBERS", this.#userKeys(userId)[0]!])) as string[];
   }
 
   async countRooms(userId: string): Promise<RoomCounts> {
-    const [member, owned] = (await guard(COUNT.run(this.#client, [this.#userRooms(userId), this.#userOwned(userId)], []))) as [
-      number,
-      number,
-    ];
+    const [member, owned] = (await guard(COUNT.run(this.#client, this.#userKeys(userId), []))) as [number, number];
     return { owned, member };
+  }
+
+  /** On a cluster: puts a room in a user's indexes (`owner` "1" or "0"), or takes it out of both (`undefined`). */
+  async #index(channel: string, userId: string, owner: string | undefined): Promise<void> {
+    const [rooms, owned] = this.#userKeys(userId);
+    if (owner === undefined) {
+      await Promise.all([this.#call(["SREM", rooms!, channel]), this.#call(["SREM", owned!, channel])]);
+      return;
+    }
+    await Promise.all([this.#call(["SADD", rooms!, channel]), this.#call([owner === "1" ? "SADD" : "SREM", owned!, channel])]);
   }
 
   #call(args: string[]): Promise<unknown> {
@@ -171,14 +194,12 @@ export class RedisRoomStore implements RoomStore {
   }
 
   #info(channel: string): string {
-    return `${this.#prefix}room/${keyPart(channel)}`;
+    return `${this.#prefix}room/${tagged(channel)}`;
   }
 
-  #userRooms(userId: string): string {
-    return `${this.#prefix}user/${keyPart(userId)}/rooms`;
-  }
-
-  #userOwned(userId: string): string {
-    return `${this.#prefix}user/${keyPart(userId)}/owned`;
+  /** `user/{<id>}/rooms` and `user/{<id>}/owned`: one slot. */
+  #userKeys(userId: string): [string, string] {
+    const base = `${this.#prefix}user/${tagged(userId)}`;
+    return [`${base}/rooms`, `${base}/owned`];
   }
 }

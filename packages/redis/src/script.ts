@@ -4,6 +4,8 @@ import { ErrorReply } from "redis";
 /** The one thing the stores need from a Redis client: send a command, get its raw RESP2 reply. */
 export interface CommandClient {
   sendCommand(args: ReadonlyArray<string>): Promise<unknown>;
+  /** On a cluster: a client whose keyless commands (`WAIT`) go to the primary that holds `key`. */
+  onKey?(key: string): CommandClient;
 }
 
 /**

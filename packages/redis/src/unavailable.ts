@@ -22,9 +22,10 @@ export function storeError(err: unknown): unknown {
  * node-redis 5 times commands out only while they wait to be written.
  */
 export function withReplyTimeout(client: CommandClient, timeoutMs: number): CommandClient {
-  return {
-    sendCommand(args) {
-      const call = client.sendCommand(args);
+  const timed =
+    (target: CommandClient): CommandClient["sendCommand"] =>
+    (args) => {
+      const call = target.sendCommand(args);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<never>((_, fail) => {
         timer = setTimeout(() => {
@@ -33,8 +34,11 @@ export function withReplyTimeout(client: CommandClient, timeoutMs: number): Comm
         }, timeoutMs);
       });
       return Promise.race([call, late]).finally(() => clearTimeout(timer));
-    },
-  };
+    };
+  const { onKey } = client;
+  return onKey
+    ? { sendCommand: timed(client), onKey: (key) => ({ sendCommand: timed(onKey.call(client, key)) }) }
+    : { sendCommand: timed(client) };
 }
 
 /** Runs a Redis call, turning connection failures into `UNAVAILABLE`. */

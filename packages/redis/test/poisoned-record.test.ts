@@ -38,9 +38,9 @@ describe.runIf(redis)("a poisoned record planted in Redis", () => {
     for (const text of ["one", "two", "three", "four"]) await ok(alice, "rk:publish", { channel, body: { text } });
     await ok(alice, "rk:publish", { channel, body: { text: "five", image: { type: "image/png", data: png } } });
 
-    // The store's layout (message-lua.ts): list `<prefix>msg/<channel>/log` of
+    // The store's layout (message-lua.ts): list `<prefix>msg/{<channel>}/log` of
     // "<seq> <storedAt> m <replyTo> <keyLength> <dedupeKey><headLength> <head><body>".
-    const log = `${prefix}msg/${channel}/log`;
+    const log = `${prefix}msg/{${channel}}/log`;
     const entries = (await client.sendCommand(["LRANGE", log, "0", "-1"])) as string[];
     expect(entries).toHaveLength(5);
     const plant = async (index: number, body: string, binaries: string) => {

@@ -52,7 +52,7 @@ describe.runIf(redis)("redis message store: changes at the level of keys", () =>
     await store.append({ channel, from: "alice", body: "root", sentAt: 1 });
     await store.change({ type: "react", channel, target: 1, by: "bob", at: 2, reaction: "👍", maxReactions: 20 });
     await store.append({ channel, from: "bob", body: "reply", sentAt: 3, replyTo: 1 });
-    const base = `${prefix}msg/${channel}/`;
+    const base = `${prefix}msg/{${channel}}/`;
     expect(await keysUnder(client, prefix)).toEqual(expect.arrayContaining([`${base}rx/1`, `${base}th/1`, `${base}st`]));
     for (let i = 0; i < 3; i++) await store.append({ channel, from: "alice", body: "more", sentAt: 4 });
     const keys = await keysUnder(client, prefix);
@@ -67,7 +67,7 @@ describe.runIf(redis)("redis message store: changes at the level of keys", () =>
     await store.change({ type: "react", channel, target: 1, by: "bob", at: 0, reaction: "👍", maxReactions: 20 });
     await store.append({ channel, from: "bob", body: "reply", sentAt: 0, replyTo: 1 });
     for (const key of ["rx/1", "th/1", "st", "ms", "log"]) {
-      const ttl = (await client.sendCommand(["PTTL", `${prefix}msg/${channel}/${key}`])) as number;
+      const ttl = (await client.sendCommand(["PTTL", `${prefix}msg/{${channel}}/${key}`])) as number;
       expect(ttl, key).toBeGreaterThan(0);
       expect(ttl, key).toBeLessThanOrEqual(1000);
     }

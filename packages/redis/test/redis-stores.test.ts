@@ -33,6 +33,18 @@ describe.runIf(redis)("redis stores beyond the conformance suite", () => {
   afterAll(() => client.close());
 
   describe("messages", () => {
+    it("with waitForReplicas, refuses an append no replica confirmed (UNAVAILABLE), and a retry returns the one stored", async () => {
+      const replicas = Number(/connected_slaves:(\d+)/.exec(String(await client.sendCommand(["INFO", "replication"])))?.[1] ?? 0);
+      const store = new RedisMessageStore(client, { prefix, waitForReplicas: replicas + 1, waitTimeoutMs: 50 });
+      const refused = await store.append(input("w1")).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(RoomkitError);
+      expect(refused).toMatchObject({ code: "UNAVAILABLE" });
+      const plain = new RedisMessageStore(client, { prefix });
+      const retried = await plain.append(input("w1"));
+      expect(retried).toMatchObject({ duplicate: true, message: { seq: 1, clientId: "w1" } });
+      expect(() => new RedisMessageStore(client, { waitForReplicas: -1 })).toThrow(TypeError);
+    });
+
     it("drops messages stored longer ago than maxAgeMs, by its clock, and expires an idle channel", async () => {
       let now = 10_000;
       const store = new RedisMessageStore(client, { prefix, maxAgeMs: 1000, now: () => now });
@@ -47,10 +59,10 @@ describe.runIf(redis)("redis stores beyond the conformance suite", () => {
       now += 500;
       expect(await store.stream("room:1")).toMatchObject({ latest: 5, oldest: 6 });
       expect((await store.append(input())).message.seq).toBe(6);
-      const ttl = (await client.sendCommand(["PTTL", `${prefix}msg/room:1/log`])) as number;
+      const ttl = (await client.sendCommand(["PTTL", `${prefix}msg/{room:1}/log`])) as number;
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(1000);
-      expect(await client.sendCommand(["PTTL", `${prefix}msg/room:1/meta`])).toBe(-1);
+      expect(await client.sendCommand(["PTTL", `${prefix}msg/{room:1}/meta`])).toBe(-1);
     });
 
     it("forgets the oldest clientIds beyond dedupeWindow, and still dedupes one whose message retention dropped", async () => {
@@ -67,7 +79,7 @@ describe.runIf(redis)("redis stores beyond the conformance suite", () => {
     it("stores a message once while it is kept, and copies it for dedupe only when retention drops it", async () => {
       let now = 0;
       const store = new RedisMessageStore(client, { prefix, maxPerChannel: 3, maxAgeMs: 1000, now: () => now });
-      const dd = `${prefix}msg/room:1/dd`;
+      const dd = `${prefix}msg/{room:1}/dd`;
       const first = await store.append(input("k1"));
       expect(await client.sendCommand(["HGET", dd, JSON.stringify(["alice", "k1"])])).toBe("=1");
       expect(await store.append(input("k1"))).toEqual({ message: first.message, duplicate: true });
@@ -246,9 +258,9 @@ describe.runIf(redis)("redis stores beyond the conformance suite", () => {
       await stores.close();
       const keys = await keysUnder(client, prefix);
       expect(keys.length).toBeGreaterThan(5);
-      expect(keys).toContain(`${prefix}room/room:a%2Fm`);
-      expect(keys).toContain(`${prefix}read/u%2F1`);
-      expect(keys).toContain(`${prefix}read/u%252F1`);
+      expect(keys).toContain(`${prefix}room/{room:a%2Fm}`);
+      expect(keys).toContain(`${prefix}read/{u%2F1}`);
+      expect(keys).toContain(`${prefix}read/{u%252F1}`);
       expect(await new RedisReadStateStore(client, { prefix }).all("u/1")).toEqual(new Map([["room:a", 3]]));
       expect(new RedisRoomStore(client, { prefix })).toBeInstanceOf(RedisRoomStore);
     });

@@ -1,7 +1,7 @@
 /**
  * One Roomkit node for the multi-node tests, run as a child process:
- * `node --import tsx node.ts` with REDIS_URL, PREFIX, NODE_ID (and optionally ADAPTER) in the
- * environment. Prints `{"port":N,"nodeId":"...","adapter":"..."}` on one line once it listens;
+ * `node --import tsx node.ts` with REDIS_URL, PREFIX, NODE_ID (and optionally ADAPTER, and
+ * REDIS_CLUSTER=1 for a cluster whose nodes REDIS_URL lists) in the environment. Prints `{"port":N,"nodeId":"...","adapter":"..."}` on one line once it listens;
  * SIGTERM stops it gracefully, SIGKILL is a crash.
  */
 import type { AdapterKind } from "../../src/index.js";
@@ -12,6 +12,7 @@ const node = await startRoomkitNode({
   url: env.REDIS_URL!,
   prefix: env.PREFIX!,
   nodeId: env.NODE_ID!,
+  cluster: env.REDIS_CLUSTER === "1",
   ...(env.ADAPTER ? { adapter: env.ADAPTER as AdapterKind } : {}),
 });
 process.stdout.write(
