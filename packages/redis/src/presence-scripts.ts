@@ -110,6 +110,31 @@ return out
 `);
 
 /**
+ * A page in join order: ARGV prefix channel after limit -> {count, next, (user, info)...}. `after`
+ * is a join score ('' from the start, '-' for a cursor this store did not make: no members);
+ * `next` is '' on the last page.
+ */
+export const PAGE = new Script(`${PRELUDE}
+local b = base(ARGV[2])
+local out = {redis.call('ZCARD', b .. 'o'), ''}
+if ARGV[3] == '-' then return out end
+local limit = tonumber(ARGV[4])
+local min = ARGV[3] == '' and '-inf' or '(' .. ARGV[3]
+local rows = redis.call('ZRANGEBYSCORE', b .. 'o', min, '+inf', 'WITHSCORES', 'LIMIT', 0, limit + 1)
+local n = math.min(#rows / 2, limit)
+if n == 0 then return out end
+if #rows / 2 > limit then out[2] = rows[limit * 2] end
+local users = {}
+for i = 1, n do users[i] = rows[i * 2 - 1] end
+local infos = redis.call('HMGET', b .. 'm', unpack(users))
+for i = 1, n do
+  out[#out + 1] = users[i]
+  out[#out + 1] = infos[i] or ''
+end
+return out
+`);
+
+/**
  * The heartbeat, and when asked the sweep: ARGV prefix node ttl sweep(0|1) budget ->
  * {wasMissing, (channel, user, info)...}. `wasMissing` tells a node it had been swept (or never
  * registered), so it must put its own connections back.
@@ -138,4 +163,4 @@ redis.call('ZREM', P .. 'nodes', ARGV[2])
 return out
 `);
 
-export const PRESENCE_SCRIPTS = [ADD, REMOVE, REMOVE_USER, MEMBERS, TICK, RETIRE];
+export const PRESENCE_SCRIPTS = [ADD, REMOVE, REMOVE_USER, MEMBERS, PAGE, TICK, RETIRE];
