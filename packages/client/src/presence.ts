@@ -31,9 +31,9 @@ export interface Presence<Info> extends Listenable<PresenceEvents<Info>> {
    */
   has(userId: string): boolean;
   /**
-   * How many users are present. Exact while {@link complete}; in a channel bigger than the
-   * server's page (`presence.pageSize`, default 100) it is the server's count moved by the changes
-   * since, close but not exact, and each {@link loadMore} sets it from the server again.
+   * How many users are present: the list's length while {@link complete}; in a channel bigger
+   * than the server's page (`presence.pageSize`, default 100), the count the server sent last (in
+   * the subscribe ack, a page, or a presence push).
    *
    * @example
    * badge.textContent = `${room.presence.count} online`;
@@ -61,7 +61,7 @@ export interface Presence<Info> extends Listenable<PresenceEvents<Info>> {
  * One batch from the wire: the net joins and leaves since the last, a user in at most one of
  * them. Applied as set operations, so applying it twice (or over a snapshot that has it) changes nothing.
  */
-export type PresenceDiff = Pick<PresencePush, "joins" | "leaves">;
+export type PresenceDiff = Pick<PresencePush, "joins" | "leaves" | "count">;
 
 /** Same info, whatever object carries it (a join of a present member may only refresh it). */
 const sameInfo = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
@@ -141,8 +141,9 @@ export class PresenceList<Info = unknown> implements Presence<Info> {
     this.#generation++;
     const next = new Map(snapshot.map((m) => [m.userId, m as PresenceMember<Info>]));
     this.#next = page.next;
+    // Batches that came with the ack are older than its count: they move the list, not the count.
     this.#count = page.count ?? snapshot.length;
-    for (const diff of diffs) this.#count += fold(next, diff);
+    for (const diff of diffs) fold(next, diff);
     const left = [...this.#byUser.values()].filter((m) => !next.has(m.userId));
     const joined = [...next.values()].filter((m) => !this.#byUser.has(m.userId));
     this.#byUser = next;
@@ -171,7 +172,7 @@ export class PresenceList<Info = unknown> implements Presence<Info> {
       if (before) refreshed = true;
       else joined.push(member);
     }
-    this.#count += joined.length - left.length;
+    this.#count = typeof diff.count === "number" ? diff.count : this.#count + joined.length - left.length;
     if (left.length + joined.length === 0 && !refreshed) return;
     this.#members = [...this.#byUser.values()];
     for (const m of left) this.#events.emit("leave", m);
@@ -185,17 +186,8 @@ export class PresenceList<Info = unknown> implements Presence<Info> {
   }
 }
 
-/**
- * Folds one batch into a list by user id: leaves removed, joins added or replaced. Returns how
- * it moves the count: +1 per join of a user not listed, -1 per leave (listed or not: a partial
- * list does not hold everyone who can leave).
- */
-function fold<Info>(list: Map<string, PresenceMember<Info>>, diff: PresenceDiff): number {
-  let moved = -diff.leaves.length;
+/** Folds one batch into a list by user id: leaves removed, joins added or replaced. */
+function fold<Info>(list: Map<string, PresenceMember<Info>>, diff: PresenceDiff): void {
   for (const member of diff.leaves) list.delete(member.userId);
-  for (const member of diff.joins) {
-    if (!list.has(member.userId)) moved++;
-    list.set(member.userId, member as PresenceMember<Info>);
-  }
-  return moved;
+  for (const member of diff.joins) list.set(member.userId, member as PresenceMember<Info>);
 }

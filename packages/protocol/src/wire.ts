@@ -290,6 +290,8 @@ export interface PresencePush<Info = unknown> {
   channel: string;
   joins: PresenceMember<Info>[];
   leaves: PresenceMember<Info>[];
+  /** How many users the channel had when the push went out; absent when the server could not read it. */
+  count?: number;
 }
 export interface SignalPush<Data = unknown> {
   v: typeof PROTOCOL_VERSION;

@@ -80,7 +80,9 @@ export function createRoomkit<C extends AnyContract, const P extends object = Ch
       return work;
     },
     graceTimers: new Map(),
-    presenceBatch: new PresenceBatcher(io, options.presence?.batchMs ?? 50),
+    presenceBatch: new PresenceBatcher(io, options.presence?.batchMs ?? 50, (channel) =>
+      stores.presence.page(channel, { limit: 1 }).then((page) => page.count),
+    ),
     readMarks: new ReadMarkBatch(stores.readState),
     unwatchPresence: () => undefined,
     closing: false,

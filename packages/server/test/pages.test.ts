@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { PresenceMember, RoomMember } from "@roomkit/protocol";
+import type { PresenceMember, PresencePush, RoomMember } from "@roomkit/protocol";
 import { MemoryReadStateStore } from "@roomkit/server";
 import { ReadMarkBatch } from "../src/read-state/mark-batch.js";
-import { ok, refusal, request, startServer } from "./support/harness.js";
+import { next, ok, refusal, request, startServer } from "./support/harness.js";
 import type { Client, Harness } from "./support/harness.js";
 
 // Bounded answers (issue 16): a subscribe ack and rk:presence list a page of members with the
@@ -60,6 +60,17 @@ describe("presence pages", () => {
     expect(again.next).toBeUndefined();
     const first = await ok<{ members: PresenceMember[]; count: number; next?: string }>(last, "rk:presence", { channel: LOBBY });
     expect(ids(first.members)).toEqual(users.slice(0, 3));
+  });
+
+  it("each presence push carries the channel's count as it goes out", async () => {
+    h = await startServer({ presence: { graceMs: 0, pageSize: 1 } });
+    const [alice] = await enterInOrder(["alice"]);
+    const joined = next<PresencePush>(alice!, "rk:presence", (p) => p.joins.some((m) => m.userId === "bob"));
+    const [bob] = await enterInOrder(["bob"]);
+    expect((await joined).count).toBe(2);
+    const left = next<PresencePush>(alice!, "rk:presence", (p) => p.leaves.some((m) => m.userId === "bob"));
+    await ok(bob!, "rk:unsubscribe", { channel: LOBBY });
+    expect((await left).count).toBe(1);
   });
 
   it("a channel within one page is listed whole, with its count and no cursor", async () => {
