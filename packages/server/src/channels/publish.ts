@@ -74,7 +74,8 @@ export async function storeAndBroadcast(ctx: Context, ch: ResolvedChannel, input
   // A reply to a reply joins its root's thread: threads are one level deep.
   const replyTo = input.replyTo === undefined ? undefined : await liveTarget(ctx, ch, input.replyTo).then((m) => m.replyTo ?? m.seq);
   const checked = await checkBody(ctx, ch, input.from, input.body, input.inspected);
-  const body = await applyBeforeMessage(ctx, ch, input.from, checked);
+  // Without the hook, no extra async step per message.
+  const body = ctx.hooks.beforeMessage ? await applyBeforeMessage(ctx, ch, input.from, checked) : checked;
   const { message, duplicate } = await ctx.stores.messages.append({
     channel: ch.id,
     from: input.from,
