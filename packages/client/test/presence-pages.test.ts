@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { closeClients, connect, next, until } from "./support/clients.js";
+import { closeClients, connect, until } from "./support/clients.js";
 import { startTestServer } from "./support/servers.js";
 import type { Harness } from "./support/servers.js";
 
