@@ -5,6 +5,7 @@ import { ratioChart } from "./chart.js";
 import type { Bar } from "./chart.js";
 import type { MetricDef, MetricSummary, WorkloadResult } from "./method.js";
 import type { Results } from "./suite.js";
+import { curvesSection } from "./curves-report.js";
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
@@ -147,7 +148,7 @@ const METHOD = `- **Three implementations of one chat.** Roomkit (\`createRoomki
   each workload (\`bench/test/smoke.test.ts\`).`;
 
 /** The whole page. */
-export function renderMarkdown(results: Results, notes: string | undefined): string {
+export function renderMarkdown(results: Results, notes: string | undefined, curves?: string): string {
   const m = results.machine;
   const date = results.startedAt.slice(0, 10);
   const banner =
@@ -183,7 +184,7 @@ ${METHOD}
 ## Workloads
 
 ${results.workloads.map(workloadSection).join("\n")}
-${notes ? `\n## What the profile says\n\n${notes.trim()}\n` : ""}
+${curves ? `\n${curves.trim()}\n` : ""}${notes ? `\n## What the profile says\n\n${notes.trim()}\n` : ""}
 ## Reproduce
 
 \`\`\`sh
@@ -191,6 +192,7 @@ npm run bench                 # quick run (under 5 minutes): bench/results/quick
 npm run bench -- --full       # the full figures: bench/results/full.json, then this page
 npm run bench -- --only dm --profile   # CPU profiles of the server processes in bench/profiles/
 npm run report -w @roomkit/bench       # this page and the chart again from the JSON (full.json, else quick.json)
+npm run curves -w @roomkit/bench       # the size curves: bench/results/curves.json (then report)
 \`\`\`
 `;
 }
@@ -205,7 +207,7 @@ export function writeReport(mode?: "full" | "quick"): string {
   const notesPath = root("bench/notes.md");
   const notes = existsSync(notesPath) ? readFileSync(notesPath, "utf8") : undefined;
   mkdirSync(root("docs/images"), { recursive: true });
-  writeFileSync(root("docs/benchmarks.md"), renderMarkdown(results, notes));
+  writeFileSync(root("docs/benchmarks.md"), renderMarkdown(results, notes, curvesSection(root("bench/results/curves.json"))));
   const title = `Roomkit vs plain Socket.IO (${results.mode} run, ${results.startedAt.slice(0, 10)})`;
   writeFileSync(root("docs/images/benchmarks.svg"), ratioChart(title, bars(results)));
   return `wrote docs/benchmarks.md and docs/images/benchmarks.svg from the ${results.mode} run`;

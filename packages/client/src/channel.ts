@@ -44,6 +44,7 @@ export class ChannelHandle implements OutboxLane {
       channel: () => this.#id,
       page: (query) => this.#page(query, false),
     });
+    this.#subscription.presence.loader = (after) => this.#room("rk:presence", { after });
   }
 
   get id(): string | undefined {
@@ -214,8 +215,16 @@ export class ChannelHandle implements OutboxLane {
     return this.#room("rk:room:mute", { userId, muted }).then((r) => r.member);
   }
 
-  members(): Promise<RoomMember[]> {
-    return this.#room("rk:room:members", {}).then((r) => r.members);
+  /** Every stored member, page by page (the server answers at most 500 a request). */
+  async members(): Promise<RoomMember[]> {
+    const all: RoomMember[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.#room("rk:room:members", after === undefined ? {} : { after });
+      all.push(...page.members);
+      after = page.next;
+    } while (after !== undefined);
+    return all;
   }
 
   async #room<N extends RequestName>(name: N, fields: Omit<RequestPayload<N>, "channel">): Promise<RequestResult<N>> {

@@ -217,8 +217,9 @@ function routePushes<C extends AnyContract>(
 
 /** The batch of an `rk:presence` push, or `undefined` when it is not well formed (ignored). */
 function presenceDiff(push: unknown): PresenceDiff | undefined {
-  const { joins, leaves } = (push ?? {}) as Partial<PresenceDiff>;
+  const { joins, leaves, count } = (push ?? {}) as Partial<PresenceDiff>;
   const members = (list: unknown): list is PresenceDiff["joins"] =>
     Array.isArray(list) && list.every((m) => typeof (m as { userId?: unknown } | null)?.userId === "string");
-  return members(joins) && members(leaves) ? { joins, leaves } : undefined;
+  if (!members(joins) || !members(leaves)) return undefined;
+  return Number.isSafeInteger(count) && count! >= 0 ? { joins, leaves, count: count! } : { joins, leaves };
 }

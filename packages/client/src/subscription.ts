@@ -5,7 +5,7 @@ import type { Emitter } from "./emitter.js";
 import { asRoomkitError, clientError, failureOf, isTransient } from "./errors.js";
 import type { ResolvedOptions } from "./options.js";
 import { Sequencer } from "./ordering.js";
-import type { PresenceDiff } from "./presence.js";
+import type { PresenceDiff, SnapshotPage } from "./presence.js";
 import { PresenceList } from "./presence.js";
 import { request } from "./request.js";
 import type { Deferred } from "./timing.js";
@@ -206,7 +206,7 @@ export class Subscription {
       this.#synced = true;
       this.#recovered = recovered;
       this.#retries = 0;
-      this.#goLive(ack.members);
+      this.#goLive(ack.members, { count: ack.memberCount, ...(ack.membersNext === undefined ? {} : { next: ack.membersNext }) });
       this.#status = "subscribed";
       this.#settled.resolve();
       this.#subscribed.resolve();
@@ -241,7 +241,7 @@ export class Subscription {
     }
   }
 
-  #goLive(members: PresenceMember[] | undefined): void {
+  #goLive(members: PresenceMember[] | undefined, page: SnapshotPage): void {
     const buffered = this.#buffer;
     this.#buffer = [];
     this.#live = true;
@@ -249,6 +249,7 @@ export class Subscription {
       this.presence.reset(
         members,
         buffered.flatMap((b) => ("presence" in b ? [b.presence] : [])),
+        page,
       );
     for (const b of buffered) if ("message" in b) this.#sequencer.offer(b.message);
   }

@@ -85,8 +85,15 @@ export interface SubscribeResult {
    * to messages older than `since`. Fold each into its target by the `version` rule; `[]` otherwise.
    */
   changes: ChangeEntry[];
-  /** Presence and room channels: who is online now. */
+  /**
+   * Presence and room channels: who is online now, in the order they entered: everyone, or the
+   * first `presence.pageSize` (default 100) when `membersNext` is present.
+   */
   members?: PresenceMember[];
+  /** Presence and room channels: how many users are online now (`members` may list only some). */
+  memberCount?: number;
+  /** Present when more members follow `members`: pass it as `after` to `rk:presence` for the next page. */
+  membersNext?: string;
 }
 
 export interface UnsubscribeRequest {
@@ -152,11 +159,21 @@ export interface ReactRequest {
 /** The ack of a change: the stored change entry, or `changed: false` for a reaction that was already so (nothing stored). */
 export type ChangeResult = { changed: true; change: ChangeEntry } | { changed: false };
 
+/** A page of a presence or room channel's members: the first, or the one after `after`. */
 export interface PresenceRequest {
   channel: string;
+  /** A cursor: the `next` of the page before (or the subscribe ack's `membersNext`). */
+  after?: string;
+  /** At most this many members, 1 to the server's `presence.pageSize` (the default). */
+  limit?: number;
 }
 export interface PresenceResult {
+  /** One per user, in the order they entered. */
   members: PresenceMember[];
+  /** How many users are online now. */
+  count: number;
+  /** Present when more members follow: pass it as `after`. */
+  next?: string;
 }
 
 export interface ReadRequest {
@@ -224,8 +241,21 @@ export interface RoomMemberResult {
 export interface RoomListResult {
   rooms: RoomSummary[];
 }
+/** A page of a room's stored members: the first, or the one after `after`. */
+export interface RoomMembersRequest {
+  channel: string;
+  /** A cursor: the `next` of the page before. */
+  after?: string;
+  /** At most this many members, 1 to 500 (the default). */
+  limit?: number;
+}
 export interface RoomMembersResult {
+  /** In join order. */
   members: RoomMember[];
+  /** How many members the room has. */
+  count: number;
+  /** Present when more members follow: pass it as `after`. */
+  next?: string;
 }
 
 // ---- Push envelopes ----
@@ -260,6 +290,8 @@ export interface PresencePush<Info = unknown> {
   channel: string;
   joins: PresenceMember<Info>[];
   leaves: PresenceMember<Info>[];
+  /** How many users the channel had when the push went out; absent when the server could not read it. */
+  count?: number;
 }
 export interface SignalPush<Data = unknown> {
   v: typeof PROTOCOL_VERSION;
@@ -337,7 +369,7 @@ export interface ClientToServerEvents {
   "rk:room:role": (req: RoomRoleRequest, ack: AckFn<RoomMemberResult>) => void;
   "rk:room:mute": (req: RoomMuteRequest, ack: AckFn<RoomMemberResult>) => void;
   "rk:room:list": (req: object, ack: AckFn<RoomListResult>) => void;
-  "rk:room:members": (req: RoomChannelRequest, ack: AckFn<RoomMembersResult>) => void;
+  "rk:room:members": (req: RoomMembersRequest, ack: AckFn<RoomMembersResult>) => void;
 }
 
 /** Events a server pushes. */

@@ -84,6 +84,31 @@ return out
 `);
 
 /**
+ * A page in join order: KEYS pr/{channel}/m; ARGV prefix channel after limit -> {count, next, (user, info)...}. `after`
+ * is a join score ('' from the start, '-' for a cursor this store did not make: no members);
+ * `next` is '' on the last page.
+ */
+export const PAGE = new Script(`${PRELUDE}
+local b = base(ARGV[2])
+local out = {redis.call('ZCARD', b .. 'o'), ''}
+if ARGV[3] == '-' then return out end
+local limit = tonumber(ARGV[4])
+local min = ARGV[3] == '' and '-inf' or '(' .. ARGV[3]
+local rows = redis.call('ZRANGEBYSCORE', b .. 'o', min, '+inf', 'WITHSCORES', 'LIMIT', 0, limit + 1)
+local n = math.min(#rows / 2, limit)
+if n == 0 then return out end
+if #rows / 2 > limit then out[2] = rows[limit * 2] end
+local users = {}
+for i = 1, n do users[i] = rows[i * 2 - 1] end
+local infos = redis.call('HMGET', b .. 'm', unpack(users))
+for i = 1, n do
+  out[#out + 1] = users[i]
+  out[#out + 1] = infos[i] or ''
+end
+return out
+`);
+
+/**
  * A dead node's connections in one channel, up to a budget: KEYS pr/{channel}/m; ARGV prefix
  * channel node budget -> {done (1|0), removed, (user, info)...}. `done` says the node has none
  * left there.
@@ -138,4 +163,4 @@ if ARGV[2] == '1' or deadline <= now_ms() then redis.call('ZREM', KEYS[1], ARGV[
 return 0
 `);
 
-export const PRESENCE_SCRIPTS = [ADD, REMOVE, REMOVE_USER, MEMBERS, SWEEP_CHANNEL, TICK, FORGET_NODE];
+export const PRESENCE_SCRIPTS = [ADD, REMOVE, REMOVE_USER, MEMBERS, PAGE, SWEEP_CHANNEL, TICK, FORGET_NODE];

@@ -1,10 +1,11 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { PresenceMember } from "@roomkit/protocol";
-import type { PresenceChange, PresenceEntry, PresenceStore } from "@roomkit/server";
+import type { MemberPage, PageQuery, PresenceChange, PresenceEntry, PresenceStore } from "@roomkit/server";
 import { checkPrefix } from "./keys.js";
 import { logger } from "./log.js";
-import { ADD, MEMBERS, REMOVE, REMOVE_USER, TICK } from "./presence-scripts.js";
+import { cursorArgs, pageOf } from "./page.js";
+import { ADD, MEMBERS, PAGE, REMOVE, REMOVE_USER, TICK } from "./presence-scripts.js";
 import { PresenceKeys, sweepNode } from "./presence-sweep.js";
 import type { CommandClient } from "./script.js";
 import { guard } from "./unavailable.js";
@@ -138,6 +139,12 @@ export class RedisPresenceStore implements PresenceStore {
     const members: PresenceMember[] = [];
     for (let i = 0; i < flat.length; i += 2) members.push({ userId: flat[i]!, info: decodeInfo(flat[i + 1]!) });
     return members;
+  }
+
+  async page(channel: string, query: PageQuery): Promise<MemberPage<PresenceMember>> {
+    if (typeof channel !== "string" || channel === "") throw new TypeError("channel must be a non-empty string");
+    const flat = (await guard(PAGE.run(this.#client, [this.#keys.channel(channel)], [this.#prefix, channel, ...cursorArgs(query)]))) as (string | number)[];
+    return pageOf(flat, (userId, info) => ({ userId, info: decodeInfo(info) }));
   }
 
   /**

@@ -85,6 +85,11 @@ export class RedisReadStateStore implements ReadStateStore {
     return seq === null ? 0 : Number(seq);
   }
 
+  /** One `HGET` per user, all sent at once (one pipeline, one round trip). */
+  async getMany(channel: string, userIds: readonly string[]): Promise<number[]> {
+    return Promise.all(userIds.map((userId) => this.get(userId, channel)));
+  }
+
   async all(userId: string): Promise<Map<string, number>> {
     const flat = (await guard(this.#client.sendCommand(["HGETALL", readKey(this.#prefix, userId)]))) as string[];
     const marks = new Map<string, number>();

@@ -1,6 +1,7 @@
 import type { RoomInfo, RoomMember } from "@roomkit/protocol";
-import type { RoomCounts, RoomStore } from "@roomkit/server";
+import type { MemberPage, PageQuery, RoomCounts, RoomMembership, RoomStore } from "@roomkit/server";
 import { LUA_KEY_PART, checkPrefix, tagged } from "./keys.js";
+import { cursorArgs, pageOf } from "./page.js";
 import { Script } from "./script.js";
 import type { CommandClient } from "./script.js";
 import { guard } from "./unavailable.js";
@@ -84,7 +85,29 @@ end
 return out
 `);
 
-export const ROOM_SCRIPTS = [CREATE, PUT_MEMBER, REMOVE_MEMBER, DELETE, MEMBERS, COUNT];
+/** KEYS info; ARGV after limit -> {count, next, (user, member JSON)...} in join order (see `cursorArgs`) */
+const MEMBER_PAGE = new Script(`
+local out = {redis.call('ZCARD', KEYS[1] .. '/o'), ''}
+if ARGV[1] == '-' then return out end
+local limit = tonumber(ARGV[2])
+local min = ARGV[1] == '' and '-inf' or '(' .. ARGV[1]
+local rows = redis.call('ZRANGEBYSCORE', KEYS[1] .. '/o', min, '+inf', 'WITHSCORES', 'LIMIT', 0, limit + 1)
+local n = math.min(#rows / 2, limit)
+if n == 0 then return out end
+if #rows / 2 > limit then out[2] = rows[limit * 2] end
+local users = {}
+for i = 1, n do users[i] = rows[i * 2 - 1] end
+local members = redis.call('HMGET', KEYS[1] .. '/m', unpack(users))
+for i = 1, n do
+  if members[i] then
+    out[#out + 1] = users[i]
+    out[#out + 1] = members[i]
+  end
+end
+return out
+`);
+
+export const ROOM_SCRIPTS = [CREATE, PUT_MEMBER, REMOVE_MEMBER, DELETE, MEMBERS, MEMBER_PAGE, COUNT];
 
 const ownerFlag = (member: RoomMember) => (member.role === "owner" ? "1" : "0");
 
@@ -154,6 +177,11 @@ export class RedisRoomStore implements RoomStore {
     return list.map((json) => JSON.parse(json) as RoomMember);
   }
 
+  async memberPage(channel: string, query: PageQuery): Promise<MemberPage<RoomMember>> {
+    const flat = (await guard(MEMBER_PAGE.run(this.#client, [this.#info(channel)], cursorArgs(query)))) as (string | number)[];
+    return pageOf(flat, (_userId, json) => JSON.parse(json) as RoomMember);
+  }
+
   /** Adds or replaces a member (a replaced member keeps their place); ignored when the room does not exist. */
   async putMember(channel: string, member: RoomMember): Promise<void> {
     assertChannel(channel);
@@ -172,6 +200,21 @@ export class RedisRoomStore implements RoomStore {
 
   async roomsOf(userId: string): Promise<string[]> {
     return (await this.#call(["SMEMBERS", this.#userKeys(userId)[0]!])) as string[];
+  }
+
+  /**
+   * The user's rooms, then each room's info and the user's member entry: every lookup of the
+   * second step sent at once (one pipeline), so two round trips whatever the number of rooms.
+   */
+  async memberships(userId: string): Promise<RoomMembership[]> {
+    const channels = await this.roomsOf(userId);
+    const found = await Promise.all(
+      channels.map(async (channel) => {
+        const [room, member] = await Promise.all([this.get(channel), this.member(channel, userId)]);
+        return room && member ? [{ room, member }] : [];
+      }),
+    );
+    return found.flat();
   }
 
   async countRooms(userId: string): Promise<RoomCounts> {

@@ -5,6 +5,7 @@ import type { Stores } from "./stores/types.js";
 import type { TokenBucket } from "./limits/token-bucket.js";
 import type { PresenceBatcher } from "./presence/batch.js";
 import type { MetricsRecorder } from "./metrics/recorder.js";
+import type { ReadMarkBatch } from "./read-state/mark-batch.js";
 
 /** What the server keeps about one live connection, on this node only. */
 export interface Session {
@@ -26,6 +27,8 @@ export interface Context {
   hooks: RoomkitHooks;
   limits: RoomkitLimits;
   graceMs: number;
+  /** The most members a subscribe ack or an `rk:presence` page lists (`presence.pageSize`). */
+  presencePage: number;
   maxPage: number;
   maxReplay: number;
   /** Live connections on this node, by user id. */
@@ -38,6 +41,8 @@ export interface Context {
   graceTimers: Map<ReturnType<typeof setTimeout>, () => void>;
   /** Presence changes waiting to go out, one push per channel per batch. */
   presenceBatch: PresenceBatcher;
+  /** The senders' read marks, one store write per user and channel per tick. */
+  readMarks: ReadMarkBatch;
   /** Stops announcing the presence changes the store makes on its own. */
   unwatchPresence: () => void;
   closing: boolean;

@@ -25,7 +25,7 @@ export async function closeGracefully(ctx: Context): Promise<void> {
   ctx.unwatchPresence();
   await settle(ctx);
   // Before rk:bye, on each connection's ordered stream: no pending diff is lost.
-  ctx.presenceBatch.flush();
+  await ctx.presenceBatch.flush();
   const bye: ByePush = { v: PROTOCOL_VERSION, reason: "shutdown", message: "the server is shutting down" };
   const gone = allSessions(ctx).map(
     ({ socket }) =>
@@ -43,7 +43,7 @@ export async function closeGracefully(ctx: Context): Promise<void> {
   }
   ctx.graceTimers.clear();
   await settle(ctx);
-  ctx.presenceBatch.flush();
+  await ctx.presenceBatch.flush();
   forgetQuotas(ctx);
   stopTransportGuards(ctx);
   log("closed");

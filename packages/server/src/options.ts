@@ -244,6 +244,12 @@ export interface RoomkitOptions<C extends AnyContract> {
      * 0 sends them on the next tick. Default 50 ms.
      */
     batchMs?: number;
+    /**
+     * The most members a subscribe ack or one `rk:presence` page lists (1 to 1000): a bigger
+     * channel's ack carries the count, this many members and a cursor for the rest, so joining
+     * a crowd costs the same whatever its size. Default 100.
+     */
+    pageSize?: number;
   };
   history?: {
     /** Largest page of `rk:history`. Default 100. */

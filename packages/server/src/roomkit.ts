@@ -15,6 +15,7 @@ import { logger } from "./log.js";
 import { callHook } from "./hooks.js";
 import { countRoomJoins, watchPresenceStore } from "./presence/presence.js";
 import { PresenceBatcher } from "./presence/batch.js";
+import { ReadMarkBatch } from "./read-state/mark-batch.js";
 import { startTransportGuards } from "./transport/watch.js";
 
 const log = logger("server");
@@ -52,26 +53,37 @@ export function createRoomkit<C extends AnyContract, const P extends object = Ch
   if (editWindowMs !== undefined && !(typeof editWindowMs === "number" && editWindowMs > 0)) {
     throw new TypeError("createRoomkit: messages.editWindowMs must be a positive number of ms");
   }
+  const presencePage = options.presence?.pageSize ?? 100;
+  if (!(Number.isInteger(presencePage) && presencePage >= 1 && presencePage <= 1000)) {
+    throw new TypeError("createRoomkit: presence.pageSize must be an integer from 1 to 1000");
+  }
   const defaults = memoryStores();
+  const stores = { ...defaults, ...options.stores };
   const ctx: Context = {
     io,
     contract: options.contract,
     options: options as unknown as RoomkitOptions<AnyContract>,
-    stores: { ...defaults, ...options.stores },
+    stores,
     hooks: options.hooks ?? {},
     limits,
     graceMs: options.presence?.graceMs ?? 3000,
+    presencePage,
     maxPage: options.history?.maxPage ?? 100,
     maxReplay: options.history?.maxReplay ?? 1000,
     sessions: new Map(),
     inflight: new Set(),
     track(work) {
       ctx.inflight.add(work);
-      void work.finally(() => ctx.inflight.delete(work)).catch(() => undefined);
+      // One handler for both outcomes: a single extra promise per tracked piece of work.
+      const settled = () => ctx.inflight.delete(work);
+      work.then(settled, settled);
       return work;
     },
     graceTimers: new Map(),
-    presenceBatch: new PresenceBatcher(io, options.presence?.batchMs ?? 50),
+    presenceBatch: new PresenceBatcher(io, options.presence?.batchMs ?? 50, (channel) =>
+      stores.presence.page(channel, { limit: 1 }).then((page) => page.count),
+    ),
+    readMarks: new ReadMarkBatch(stores.readState),
     unwatchPresence: () => undefined,
     closing: false,
   };

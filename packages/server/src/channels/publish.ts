@@ -74,7 +74,8 @@ export async function storeAndBroadcast(ctx: Context, ch: ResolvedChannel, input
   // A reply to a reply joins its root's thread: threads are one level deep.
   const replyTo = input.replyTo === undefined ? undefined : await liveTarget(ctx, ch, input.replyTo).then((m) => m.replyTo ?? m.seq);
   const checked = await checkBody(ctx, ch, input.from, input.body, input.inspected);
-  const body = await applyBeforeMessage(ctx, ch, input.from, checked);
+  // Without the hook, no extra async step per message.
+  const body = ctx.hooks.beforeMessage ? await applyBeforeMessage(ctx, ch, input.from, checked) : checked;
   const { message, duplicate } = await ctx.stores.messages.append({
     channel: ch.id,
     from: input.from,
@@ -91,18 +92,21 @@ export async function storeAndBroadcast(ctx: Context, ch: ResolvedChannel, input
   const to = audience(ctx, ch);
   (input.senderSocket === undefined ? to : to.except(input.senderSocket)).emit("rk:message", push);
   if (log.enabled) log("%s seq %d from %s to %o", ch.id, message.seq, input.from, audienceRooms(ch));
-  await trackReadState(ctx, ch, message);
+  const marked = trackReadState(ctx, ch, message);
+  if (marked) await marked;
   return message;
 }
 
-/** The sender has read their own message; a DM's first message starts the peer's unread count. */
-async function trackReadState(ctx: Context, ch: ResolvedChannel, message: Message): Promise<void> {
-  const marks: Promise<number>[] = [];
-  if (ch.parties) {
-    if (message.seq === 1) for (const party of ch.parties) marks.push(ctx.stores.readState.mark(party, ch.id, 0));
-  }
-  if (!message.from.startsWith("$")) marks.push(ctx.stores.readState.mark(message.from, ch.id, message.seq));
-  await Promise.all(marks);
+/**
+ * The sender has read their own message (a mark coalesced per tick with the sender's other
+ * messages there); a DM's first message starts the peer's unread count.
+ */
+function trackReadState(ctx: Context, ch: ResolvedChannel, message: Message): Promise<unknown> | undefined {
+  const own = message.from.startsWith("$") ? undefined : ctx.readMarks.raise(message.from, ch.id, message.seq);
+  if (!ch.parties || message.seq !== 1) return own;
+  const marks: Promise<unknown>[] = ch.parties.map((party) => ctx.stores.readState.mark(party, ch.id, 0));
+  if (own) marks.push(own);
+  return Promise.all(marks);
 }
 
 /** `rk:publish`: policy for the connection's user, then {@link storeAndBroadcast}. A `from` in the payload is ignored. */

@@ -1,7 +1,7 @@
 import { RoomkitError } from "@roomkit/protocol";
 import type { ResolvedChannel, SubscribeResult } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
-import { enterPresence, hasPresence, leavePresence, presenceMembers } from "../presence/presence.js";
+import { enterPresence, hasPresence, leavePresence, presencePage } from "../presence/presence.js";
 import type { Payload } from "../requests/fields.js";
 import { optionalInt, optionalString } from "../requests/fields.js";
 import { assertAccess, resolve } from "./access.js";
@@ -52,7 +52,7 @@ async function readStream(ctx: Context, session: Session, ch: ResolvedChannel, s
 
 /**
  * `rk:subscribe`: checks policy, joins the channel first (so nothing published from now on is
- * missed), then reads the stream: a gap since `since`, and presence members. A subscribe that
+ * missed), then reads the stream: a gap since `since`, and the first page of presence members. A subscribe that
  * fails leaves the connection as it was.
  */
 export async function subscribe(ctx: Context, session: Session, p: Payload): Promise<SubscribeResult> {
@@ -66,7 +66,13 @@ export async function subscribe(ctx: Context, session: Session, p: Payload): Pro
     if (joined && ch.kind === "room") await assertAccess(ctx, session, "subscribe", ch);
     if (hasPresence(ch)) await enterPresence(ctx, session, ch);
     const result = await readStream(ctx, session, ch, since, epoch);
-    if (hasPresence(ch)) result.members = await presenceMembers(ctx, ch.id);
+    if (hasPresence(ch)) {
+      // The first page only: an ack's size does not grow with the channel's.
+      const page = await presencePage(ctx, ch.id, ctx.presencePage);
+      result.members = page.members;
+      result.memberCount = page.count;
+      if (page.next !== undefined) result.membersNext = page.next;
+    }
     return result;
   } catch (err) {
     if (joined) {

@@ -3,6 +3,7 @@ import type { PresenceMember, PresenceResult, ResolvedChannel, User } from "@roo
 import type { Context, Session } from "../context.js";
 import { assertAccess, policyOf, refOf, resolve, tryResolve } from "../channels/access.js";
 import type { Payload } from "../requests/fields.js";
+import { optionalInt, optionalString } from "../requests/fields.js";
 import { callHook } from "../hooks.js";
 import { logger } from "../log.js";
 import { sessionsOf } from "../sessions.js";
@@ -132,10 +133,18 @@ export function presenceMembers(ctx: Context, channel: string): Promise<Presence
   return ctx.stores.presence.members(channel);
 }
 
-/** `rk:presence`: who is in a presence or room channel the user may read. */
+/** A page of a presence or room channel's members, from the store's page (never the whole list). */
+export async function presencePage(ctx: Context, channel: string, limit: number, after?: string): Promise<PresenceResult> {
+  const page = await ctx.stores.presence.page(channel, after === undefined ? { limit } : { after, limit });
+  return page.next === undefined ? { members: page.members, count: page.count } : page;
+}
+
+/** `rk:presence`: a page of who is in a presence or room channel the user may read. */
 export async function presenceRequest(ctx: Context, session: Session, p: Payload): Promise<PresenceResult> {
   const ch = resolve(ctx, p.channel);
+  const after = optionalString(p, "after", 64);
+  const limit = optionalInt(p, "limit", 1, ctx.presencePage) ?? ctx.presencePage;
   if (!hasPresence(ch)) throw new RoomkitError("INVALID", `"${ch.id}" is a ${ch.kind} channel, which has no presence`);
   await assertAccess(ctx, session, "read", ch);
-  return { members: await presenceMembers(ctx, ch.id) };
+  return presencePage(ctx, ch.id, limit, after);
 }

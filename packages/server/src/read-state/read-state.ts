@@ -92,9 +92,13 @@ function receiptChannel(ctx: Context, id: unknown): ResolvedChannel {
  * members in join order (the first {@link MAX_RECEIPTS}). A user with no mark is listed at 0.
  */
 async function marksOf(ctx: Context, ch: ResolvedChannel): Promise<ReadMark[]> {
+  // Reads only what it answers: one page of members, then their marks in one batched lookup.
   const users =
-    ch.kind === "dm" ? [...(ch.parties ?? [])] : (await ctx.stores.rooms.members(ch.id)).slice(0, MAX_RECEIPTS).map((m) => m.userId);
-  return Promise.all(users.map(async (userId) => ({ userId, seq: await ctx.stores.readState.get(userId, ch.id) })));
+    ch.kind === "dm"
+      ? [...(ch.parties ?? [])]
+      : (await ctx.stores.rooms.memberPage(ch.id, { limit: MAX_RECEIPTS })).members.map((m) => m.userId);
+  const seqs = await ctx.stores.readState.getMany(ch.id, users);
+  return users.map((userId, i) => ({ userId, seq: seqs[i] ?? 0 }));
 }
 
 /** The read marks of a room or DM, for the server API (no access check: the app's own code asks). */

@@ -2,8 +2,11 @@ import { RoomkitError } from "@roomkit/protocol";
 import type { RoomRole } from "@roomkit/protocol";
 import type { Session } from "../context.js";
 import type { Handlers } from "../requests/dispatch.js";
-import { optionalBoolean, optionalString, optionalUserIds, requiredString, userId } from "../requests/fields.js";
-import { createRoom, inviteMember, joinRoom, kickMember, leaveRoom, listRooms, roomMembers, setMuted, setRole } from "./rooms.js";
+import { optionalBoolean, optionalInt, optionalString, optionalUserIds, requiredString, userId } from "../requests/fields.js";
+import { createRoom, inviteMember, joinRoom, kickMember, leaveRoom, listRooms, roomMemberPage, setMuted, setRole } from "./rooms.js";
+
+/** The most members one `rk:room:members` page lists (and its default). */
+const MEMBERS_PAGE = 500;
 
 const me = (s: Session) => s.user.id;
 
@@ -54,5 +57,10 @@ export const roomHandlers: Handlers = {
   "rk:room:role": async (ctx, s, p) => ({ member: await setRole(ctx, s, requiredString(p, "channel"), userId(p), role(p.role)) }),
   "rk:room:mute": async (ctx, s, p) => ({ member: await setMuted(ctx, s, requiredString(p, "channel"), userId(p), muted(p.muted)) }),
   "rk:room:list": async (ctx, s) => ({ rooms: await listRooms(ctx, me(s)) }),
-  "rk:room:members": async (ctx, s, p) => ({ members: await roomMembers(ctx, s, requiredString(p, "channel")) }),
+  "rk:room:members": async (ctx, s, p) => {
+    const channel = requiredString(p, "channel");
+    const after = optionalString(p, "after", 64);
+    const limit = optionalInt(p, "limit", 1, MEMBERS_PAGE) ?? MEMBERS_PAGE;
+    return roomMemberPage(ctx, s, channel, after === undefined ? { limit } : { after, limit });
+  },
 };

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { RoomkitError, isValidFamily } from "@roomkit/protocol";
-import type { ResolvedChannel, RoomInfo, RoomMember, RoomRole, RoomSummary } from "@roomkit/protocol";
+import type { ResolvedChannel, RoomInfo, RoomMember, RoomMembersResult, RoomRole, RoomSummary } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
+import type { PageQuery } from "../stores/types.js";
 import { assertAccess, refOf, resolve } from "../channels/access.js";
 import { askHook } from "../hooks.js";
 import { announceRoomChange, connectMember, disconnectMember } from "./effects.js";
@@ -222,14 +223,8 @@ export async function setMuted(ctx: Context, actor: Actor, channel: string, user
 
 /** The rooms a user is in, with their role. */
 export async function listRooms(ctx: Context, userId: string): Promise<RoomSummary[]> {
-  const channels = await ctx.stores.rooms.roomsOf(userId);
-  const rooms = await Promise.all(
-    channels.map(async (c) => {
-      const [room, member] = await Promise.all([ctx.stores.rooms.get(c), ctx.stores.rooms.member(c, userId)]);
-      return room && member ? summary(room, member) : undefined;
-    }),
-  );
-  return rooms.filter((r): r is RoomSummary => r !== undefined);
+  // One batched store lookup for all the user's rooms, not two per room.
+  return (await ctx.stores.rooms.memberships(userId)).map(({ room, member }) => summary(room, member));
 }
 
 /** The stored members of a room; only its members (or the server) may look. */
@@ -237,4 +232,12 @@ export async function roomMembers(ctx: Context, actor: Actor, channel: string): 
   const ch = roomChannel(ctx, channel);
   await rankOf(ctx, ch, actor);
   return ctx.stores.rooms.members(ch.id);
+}
+
+/** A page of a room's stored members in join order, with the count; only its members (or the server) may look. */
+export async function roomMemberPage(ctx: Context, actor: Actor, channel: string, query: PageQuery): Promise<RoomMembersResult> {
+  const ch = roomChannel(ctx, channel);
+  await rankOf(ctx, ch, actor);
+  const page = await ctx.stores.rooms.memberPage(ch.id, query);
+  return page.next === undefined ? { members: page.members, count: page.count } : page;
 }

@@ -121,6 +121,36 @@ export interface MessageStore {
   close?(): Promise<void>;
 }
 
+/**
+ * A page of a list kept in join order (presence members, room members). `after` is the `next`
+ * of the page before; without it, the page starts at the first member.
+ */
+export interface PageQuery {
+  /** A cursor from an earlier page's `next`. A cursor this store did not make gives an empty page, never an error. */
+  after?: string;
+  /** At most this many members, at least 1. */
+  limit: number;
+}
+
+/**
+ * One page of a list in join order, with the size of the whole list. A cursor stays valid while
+ * members come and go: the next page starts after this page's last member in join order, and
+ * members who joined since are at the end.
+ */
+export interface MemberPage<T> {
+  members: T[];
+  /** How many members the whole list has now. */
+  count: number;
+  /** Present when more members follow this page: pass it as `after` for the next one. */
+  next?: string;
+}
+
+/** One room of a user, with their membership in it (see {@link RoomStore.memberships}). */
+export interface RoomMembership {
+  room: RoomInfo;
+  member: RoomMember;
+}
+
 /** One connection of a user in a presence channel. */
 export interface PresenceEntry {
   channel: string;
@@ -149,6 +179,12 @@ export interface PresenceStore {
   removeUser(channel: string, userId: string): Promise<PresenceMember | undefined>;
   members(channel: string): Promise<PresenceMember[]>;
   /**
+   * A page of the channel's members, one per user, in the order their first connection entered
+   * (a user who left and came back is at the end), with the member count: reads only the page,
+   * whatever the channel's size (subscribe acks and `rk:presence` are answered from it).
+   */
+  page(channel: string, query: PageQuery): Promise<MemberPage<PresenceMember>>;
+  /**
    * Optional, for stores shared by many nodes: calls `listener` for the changes the store makes
    * on its own (the members of a node that died, swept out), each reported on exactly one node,
    * which announces it. Returns a function that stops listening.
@@ -176,12 +212,23 @@ export interface RoomStore {
   member(channel: string, userId: string): Promise<RoomMember | undefined>;
   /** Members in the order they joined. */
   members(channel: string): Promise<RoomMember[]>;
+  /**
+   * A page of the members in the order they joined (a replaced member keeps their place), with
+   * the member count: reads only the page, whatever the room's size (`rk:receipts` and
+   * `rk:room:members` are answered from it). An unknown room is an empty page with count 0.
+   */
+  memberPage(channel: string, query: PageQuery): Promise<MemberPage<RoomMember>>;
   /** Adds or replaces a member. */
   putMember(channel: string, member: RoomMember): Promise<void>;
   /** True when the user was a member. */
   removeMember(channel: string, userId: string): Promise<boolean>;
   /** The room channels the user is a member of. */
   roomsOf(userId: string): Promise<string[]>;
+  /**
+   * Every room the user is a member of, with the room's info and the user's membership, in one
+   * batched lookup (`rk:room:list`), not two per room. A room deleted meanwhile is left out.
+   */
+  memberships(userId: string): Promise<RoomMembership[]>;
   /** How many rooms the user owns and is a member of, without listing them (one round trip on a remote store). */
   countRooms(userId: string): Promise<RoomCounts>;
   close?(): Promise<void>;
@@ -195,6 +242,11 @@ export interface ReadStateStore {
    */
   mark(userId: string, channel: string, seq: number): Promise<number>;
   get(userId: string, channel: string): Promise<number>;
+  /**
+   * The last read seq of each of `userIds` in one channel, in the order given (0 for a user with
+   * no mark), in one batched lookup (`rk:receipts` asks for up to 500 members at once).
+   */
+  getMany(channel: string, userIds: readonly string[]): Promise<number[]>;
   /** Every channel the user has read state for, with its last read seq. */
   all(userId: string): Promise<Map<string, number>>;
   close?(): Promise<void>;

@@ -3,6 +3,7 @@ import type { Message } from "@roomkit/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppendInput, RangeQuery, Stores } from "../stores/types.js";
 import { describeChangeConformance } from "./conformance-changes.js";
+import { describePageConformance } from "./conformance-pages.js";
 import { describeRoomConformance } from "./conformance-rooms.js";
 
 export interface StoreConformanceOptions {
@@ -293,6 +294,13 @@ export function describeStoreConformance(
     );
 
     describeRoomConformance({
+      get stores() {
+        return stores;
+      },
+      ch,
+    });
+
+    describePageConformance({
       get stores() {
         return stores;
       },

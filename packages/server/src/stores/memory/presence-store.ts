@@ -1,9 +1,17 @@
 import type { PresenceMember } from "@roomkit/protocol";
-import type { PresenceEntry, PresenceStore } from "../types.js";
+import type { MemberPage, PageQuery, PresenceEntry, PresenceStore } from "../types.js";
+import { JoinOrder } from "./join-order.js";
+import { checkPageQuery } from "./page-query.js";
 
 interface Present {
   info: unknown;
   conns: Set<string>;
+}
+
+/** A channel's users, and the order they entered in, for paging. */
+interface Channel {
+  users: Map<string, Present>;
+  order: JoinOrder;
 }
 
 /**
@@ -15,50 +23,65 @@ interface Present {
  * if (first) broadcastJoin("alice");
  */
 export class MemoryPresenceStore implements PresenceStore {
-  readonly #channels = new Map<string, Map<string, Present>>();
+  readonly #channels = new Map<string, Channel>();
 
   async add(entry: PresenceEntry): Promise<{ first: boolean }> {
     const { channel, userId, connId, info } = entry;
     assertIds(channel, userId, connId);
-    let users = this.#channels.get(channel);
-    if (!users) {
-      users = new Map();
-      this.#channels.set(channel, users);
+    let state = this.#channels.get(channel);
+    if (!state) {
+      state = { users: new Map(), order: new JoinOrder() };
+      this.#channels.set(channel, state);
     }
-    const present = users.get(userId);
+    const present = state.users.get(userId);
     if (present) {
       present.info = info;
       present.conns.add(connId);
       return { first: false };
     }
-    users.set(userId, { info, conns: new Set([connId]) });
+    state.users.set(userId, { info, conns: new Set([connId]) });
+    state.order.add(userId);
     return { first: true };
   }
 
   async remove(channel: string, userId: string, connId: string): Promise<{ last: boolean; member?: PresenceMember }> {
     assertIds(channel, userId, connId);
-    const users = this.#channels.get(channel);
-    const present = users?.get(userId);
-    if (!users || !present?.conns.delete(connId)) return { last: false };
+    const present = this.#channels.get(channel)?.users.get(userId);
+    if (!present?.conns.delete(connId)) return { last: false };
     if (present.conns.size > 0) return { last: false };
-    users.delete(userId);
-    if (users.size === 0) this.#channels.delete(channel);
+    this.#drop(channel, userId);
     return { last: true, member: { userId, info: present.info } };
   }
 
   async removeUser(channel: string, userId: string): Promise<PresenceMember | undefined> {
-    const users = this.#channels.get(channel);
-    const present = users?.get(userId);
-    if (!users || !present) return undefined;
-    users.delete(userId);
-    if (users.size === 0) this.#channels.delete(channel);
+    const present = this.#channels.get(channel)?.users.get(userId);
+    if (!present) return undefined;
+    this.#drop(channel, userId);
     return { userId, info: present.info };
   }
 
   async members(channel: string): Promise<PresenceMember[]> {
-    const users = this.#channels.get(channel);
-    if (!users) return [];
-    return Array.from(users, ([userId, { info }]) => ({ userId, info }));
+    const state = this.#channels.get(channel);
+    if (!state) return [];
+    return Array.from(state.users, ([userId, { info }]) => ({ userId, info }));
+  }
+
+  async page(channel: string, query: PageQuery): Promise<MemberPage<PresenceMember>> {
+    checkPageQuery(query);
+    const state = this.#channels.get(channel);
+    if (!state) return { members: [], count: 0 };
+    const { keys, next } = state.order.page(query.after, query.limit);
+    const members = keys.map((userId) => ({ userId, info: state.users.get(userId)?.info }));
+    const count = state.users.size;
+    return next === undefined ? { members, count } : { members, count, next };
+  }
+
+  #drop(channel: string, userId: string): void {
+    const state = this.#channels.get(channel);
+    if (!state) return;
+    state.users.delete(userId);
+    state.order.delete(userId);
+    if (state.users.size === 0) this.#channels.delete(channel);
   }
 }
 

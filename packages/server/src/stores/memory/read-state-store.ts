@@ -29,6 +29,10 @@ export class MemoryReadStateStore implements ReadStateStore {
     return this.#byUser.get(userId)?.get(channel) ?? 0;
   }
 
+  async getMany(channel: string, userIds: readonly string[]): Promise<number[]> {
+    return userIds.map((userId) => this.#byUser.get(userId)?.get(channel) ?? 0);
+  }
+
   async all(userId: string): Promise<Map<string, number>> {
     return new Map(this.#byUser.get(userId));
   }

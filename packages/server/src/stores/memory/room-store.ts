@@ -1,9 +1,12 @@
 import type { RoomInfo, RoomMember } from "@roomkit/protocol";
-import type { RoomCounts, RoomStore } from "../types.js";
+import type { MemberPage, PageQuery, RoomCounts, RoomMembership, RoomStore } from "../types.js";
+import { JoinOrder } from "./join-order.js";
+import { checkPageQuery } from "./page-query.js";
 
 interface Room {
   info: RoomInfo;
   members: Map<string, RoomMember>;
+  order: JoinOrder;
 }
 
 /**
@@ -23,7 +26,7 @@ export class MemoryRoomStore implements RoomStore {
   async create(room: RoomInfo, members: RoomMember[]): Promise<boolean> {
     assertChannel(room?.channel);
     if (this.#rooms.has(room.channel)) return false;
-    this.#rooms.set(room.channel, { info: { ...room }, members: new Map() });
+    this.#rooms.set(room.channel, { info: { ...room }, members: new Map(), order: new JoinOrder() });
     for (const member of members) this.#put(room.channel, member);
     return true;
   }
@@ -57,6 +60,19 @@ export class MemoryRoomStore implements RoomStore {
     return room ? Array.from(room.members.values(), (m) => ({ ...m })) : [];
   }
 
+  async memberPage(channel: string, query: PageQuery): Promise<MemberPage<RoomMember>> {
+    checkPageQuery(query);
+    const room = this.#rooms.get(channel);
+    if (!room) return { members: [], count: 0 };
+    const { keys, next } = room.order.page(query.after, query.limit);
+    const members = keys.flatMap((userId) => {
+      const member = room.members.get(userId);
+      return member ? [{ ...member }] : [];
+    });
+    const count = room.members.size;
+    return next === undefined ? { members, count } : { members, count, next };
+  }
+
   /** Adds or replaces a member (a replaced member keeps their place); ignored when the room does not exist. */
   async putMember(channel: string, member: RoomMember): Promise<void> {
     assertChannel(channel);
@@ -66,12 +82,23 @@ export class MemoryRoomStore implements RoomStore {
   async removeMember(channel: string, userId: string): Promise<boolean> {
     const room = this.#rooms.get(channel);
     if (!room?.members.delete(userId)) return false;
+    room.order.delete(userId);
     this.#unindex(userId, channel);
     return true;
   }
 
   async roomsOf(userId: string): Promise<string[]> {
     return [...(this.#roomsByUser.get(userId) ?? [])];
+  }
+
+  async memberships(userId: string): Promise<RoomMembership[]> {
+    const out: RoomMembership[] = [];
+    for (const channel of this.#roomsByUser.get(userId) ?? []) {
+      const room = this.#rooms.get(channel);
+      const member = room?.members.get(userId);
+      if (room && member) out.push({ room: { ...room.info }, member: { ...member } });
+    }
+    return out;
   }
 
   async countRooms(userId: string): Promise<RoomCounts> {
@@ -83,6 +110,7 @@ export class MemoryRoomStore implements RoomStore {
     const room = this.#rooms.get(channel);
     if (!room) return;
     room.members.set(member.userId, { ...member });
+    room.order.add(member.userId);
     index(this.#roomsByUser, member.userId, channel);
     if (member.role === "owner") index(this.#ownedByUser, member.userId, channel);
     else unindex(this.#ownedByUser, member.userId, channel);

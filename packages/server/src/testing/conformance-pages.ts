@@ -1,0 +1,141 @@
+import type { RoomInfo, RoomMember } from "@roomkit/protocol";
+import { describe, expect, it } from "vitest";
+import type { MemberPage, Stores } from "../stores/types.js";
+import type { ConformanceTest } from "./conformance-rooms.js";
+
+/** Every page of a list, following `next` (at most 100 pages, so a store that loops fails). */
+async function allPages<T>(read: (after?: string) => Promise<MemberPage<T>>): Promise<T[][]> {
+  const pages: T[][] = [];
+  let after: string | undefined;
+  for (let i = 0; i < 100; i++) {
+    const page = await read(after);
+    pages.push(page.members);
+    if (page.next === undefined) return pages;
+    after = page.next;
+  }
+  throw new Error("more than 100 pages");
+}
+
+const ids = (members: { userId: string }[]) => members.map((m) => m.userId);
+
+/**
+ * The batched and paged reads of the store conformance suite (see `describeStoreConformance`):
+ * presence and room member pages, a user's memberships, and many read marks at once.
+ */
+export function describePageConformance(t: ConformanceTest): void {
+  const stores = (): Stores => t.stores;
+  const users = (n: number) => Array.from({ length: n }, (_, i) => `u${String(i).padStart(2, "0")}`);
+
+  describe("presence pages", () => {
+    it("pages members in join order with the member count, one per user, and ends without a next", async () => {
+      const channel = t.ch("presence:paged");
+      // Entered in a different order than their ids sort; a second connection keeps a user's place.
+      const order = ["u05", "u01", "u03", "u00", "u04", "u02", "u06"];
+      for (const userId of order) await stores().presence.add({ channel, userId, connId: `${userId}-a`, info: { n: userId } });
+      await stores().presence.add({ channel, userId: "u05", connId: "u05-b", info: { n: "again" } });
+      const first = await stores().presence.page(channel, { limit: 3 });
+      expect(first.count).toBe(7);
+      expect(first.members).toEqual([
+        { userId: "u05", info: { n: "again" } },
+        { userId: "u01", info: { n: "u01" } },
+        { userId: "u03", info: { n: "u03" } },
+      ]);
+      expect(typeof first.next).toBe("string");
+      const pages = await allPages((after) => stores().presence.page(channel, { limit: 3, ...(after === undefined ? {} : { after }) }));
+      expect(pages.map(ids)).toEqual([order.slice(0, 3), order.slice(3, 6), order.slice(6)]);
+      const whole = await stores().presence.page(channel, { limit: 7 });
+      expect(whole.next).toBeUndefined();
+      expect(ids(whole.members)).toEqual(order);
+    });
+
+    it("keeps a cursor valid while members leave and join: the next page starts after the last one listed", async () => {
+      const channel = t.ch("presence:moving");
+      for (const userId of users(6)) await stores().presence.add({ channel, userId, connId: userId, info: null });
+      const first = await stores().presence.page(channel, { limit: 2 });
+      expect(ids(first.members)).toEqual(["u00", "u01"]);
+      await stores().presence.remove(channel, "u01", "u01"); // the page's last member leaves
+      await stores().presence.remove(channel, "u02", "u02"); // and the next page's first
+      await stores().presence.add({ channel, userId: "u00", connId: "u00-b", info: null });
+      await stores().presence.add({ channel, userId: "u02", connId: "u02-b", info: null }); // back: now last
+      const second = await stores().presence.page(channel, { after: first.next!, limit: 10 });
+      expect(ids(second.members)).toEqual(["u03", "u04", "u05", "u02"]);
+      expect(second.count).toBe(5);
+      expect(second.next).toBeUndefined();
+    });
+
+    it("answers an unknown channel and a cursor it did not make with no members, never an error", async () => {
+      const channel = t.ch("presence:cursor");
+      expect(await stores().presence.page(t.ch("presence:nobody"), { limit: 5 })).toEqual({ members: [], count: 0 });
+      await stores().presence.add({ channel, userId: "alice", connId: "a", info: 1 });
+      for (const after of ["", "x", "-1", "1e3", "99999999999999999999", "../../"]) {
+        const page = await stores().presence.page(channel, { after, limit: 5 });
+        expect(page.members, after).toEqual([]);
+        expect(page.next).toBeUndefined();
+      }
+    });
+  });
+
+  describe("room pages and memberships", () => {
+    const room = (channel: string, owner: string): RoomInfo => ({ channel, name: "R", owner, open: false, createdAt: 1 });
+    const member = (userId: string, joinedAt: number, extra: Partial<RoomMember> = {}): RoomMember => ({
+      userId,
+      role: "member",
+      muted: false,
+      joinedAt,
+      ...extra,
+    });
+
+    it("pages members in join order with the count; a replaced member keeps their place; a removed one is gone", async () => {
+      const channel = t.ch("room:paged");
+      const [owner, ...rest] = ["u04", "u00", "u03", "u01", "u02"];
+      await stores().rooms.create(room(channel, owner!), [member(owner!, 1, { role: "owner" })]);
+      for (const [i, userId] of rest.entries()) await stores().rooms.putMember(channel, member(userId, i + 2));
+      await stores().rooms.putMember(channel, member("u00", 2, { role: "admin" }));
+      const pages = await allPages((after) => stores().rooms.memberPage(channel, { limit: 2, ...(after === undefined ? {} : { after }) }));
+      expect(pages.map(ids)).toEqual([["u04", "u00"], ["u03", "u01"], ["u02"]]);
+      expect(pages[0]![1]).toEqual(member("u00", 2, { role: "admin" }));
+      const first = await stores().rooms.memberPage(channel, { limit: 2 });
+      expect(first.count).toBe(5);
+      await stores().rooms.removeMember(channel, "u03");
+      const second = await stores().rooms.memberPage(channel, { after: first.next!, limit: 10 });
+      expect(second).toEqual({ members: [member("u01", 4), member("u02", 5)], count: 4 });
+    });
+
+    it("answers an unknown room and a cursor it did not make with no members", async () => {
+      const channel = t.ch("room:cursor");
+      expect(await stores().rooms.memberPage(t.ch("room:nobody"), { limit: 5 })).toEqual({ members: [], count: 0 });
+      await stores().rooms.create(room(channel, "alice"), [member("alice", 1, { role: "owner" })]);
+      for (const after of ["", "abc", "-5", "1.5"]) {
+        expect(await stores().rooms.memberPage(channel, { after, limit: 5 }), after).toEqual({ members: [], count: 1 });
+      }
+    });
+
+    it("lists a user's memberships with each room's info and the user's entry; a deleted room is left out", async () => {
+      const alice = t.ch("alice");
+      const bob = t.ch("bob");
+      const [a, b, c] = [t.ch("room:ma"), t.ch("room:mb"), t.ch("room:mc")];
+      await stores().rooms.create(room(a, alice), [member(alice, 1, { role: "owner" }), member(bob, 1)]);
+      await stores().rooms.create(room(b, bob), [member(bob, 2, { role: "owner" }), member(alice, 2, { muted: true })]);
+      await stores().rooms.create(room(c, alice), [member(alice, 3, { role: "owner" })]);
+      await stores().rooms.delete(c);
+      const mine = await stores().rooms.memberships(alice);
+      expect([...mine].sort((x, y) => x.room.channel.localeCompare(y.room.channel))).toEqual([
+        { room: room(a, alice), member: member(alice, 1, { role: "owner" }) },
+        { room: room(b, bob), member: member(alice, 2, { muted: true }) },
+      ]);
+      expect(await stores().rooms.memberships(t.ch("nobody"))).toEqual([]);
+    });
+  });
+
+  describe("read marks at once", () => {
+    it("reads many users' marks in one channel, in the order asked, 0 for none", async () => {
+      const channel = t.ch("room:many");
+      const [alice, bob, carol] = [t.ch("alice"), t.ch("bob"), t.ch("carol")];
+      await stores().readState.mark(alice, channel, 7);
+      await stores().readState.mark(carol, channel, 0);
+      await stores().readState.mark(bob, t.ch("room:elsewhere"), 9);
+      expect(await stores().readState.getMany(channel, [bob, alice, carol, alice])).toEqual([0, 7, 0, 7]);
+      expect(await stores().readState.getMany(channel, [])).toEqual([]);
+    });
+  });
+}
