@@ -27,6 +27,8 @@ export const contract = defineContract({
       // What members write, or (from the server only) a membership change.
       body: z.union([z.object({ text: z.string().trim().min(1).max(4000) }), z.object({ event: membershipLine })]),
       signals: { typing: z.object({ on: z.boolean() }) },
+      // Stored reactions: these six only (another one does not compile, and is INVALID on the wire).
+      reactions: ["👍", "❤️", "😂", "😮", "😢", "🎉"],
       member: type<Profile>(),
     },
   },
