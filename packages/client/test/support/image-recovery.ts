@@ -81,10 +81,10 @@ export async function offlineDuringImages(nodes: { alice: ScenarioNode; bob: Sce
   expect(streams(shown)).toHaveLength(1);
   expectContiguous(list, 1);
   expect(list).toHaveLength(count + 2);
-  expect(list.slice(1, -1).map((m) => m.body.image && markOfPng(m.body.image.data))).toEqual(
+  expect(list.slice(1, -1).map((m) => m.body!.image && markOfPng(m.body!.image.data))).toEqual(
     Array.from({ length: count }, (_, i) => i + 1),
   );
-  expect(list.at(-1)!.body.text).toBe("live");
+  expect(list.at(-1)!.body!.text).toBe("live");
   expect(b.recovered).toBe(true);
   expect(dropped).toEqual(["server-disconnect"]);
 }
