@@ -27,7 +27,7 @@ function sequencer(stored: Message[], gapTimeoutMs = 100) {
       deliver: (m) => delivered.push(m.seq),
       fetchAfter: async (after) => {
         fetched.push(after);
-        return { messages: stored.filter((m) => m.seq > after) };
+        return stored.filter((m) => m.seq > after);
       },
       lost: () => lost++,
     },
