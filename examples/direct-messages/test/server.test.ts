@@ -74,7 +74,7 @@ describe("direct messages: edits, deletes, reactions and replies", () => {
     const bad = { text: "see you at 9", image: { type: "image/png", data: new Uint8Array(pngThatDoesNotDecode()) } };
     await expect(app.rk.edit(channel, sent.seq, bad, { as: "alice" })).rejects.toMatchObject({ code: "INVALID" });
     // The page edits the text and sends the picture back as it is.
-    await app.rk.edit(channel, sent.seq, { text: "see you at 9", image: sent.body.image! }, { as: "alice" });
+    await app.rk.edit(channel, sent.seq, { text: "see you at 9", image: sent.body!.image! }, { as: "alice" });
     let [message] = (await app.rk.history(channel)).messages;
     expect(message).toMatchObject({ body: { text: "see you at 9", image: { type: "image/png" } }, editedAt: expect.any(Number) });
     await app.rk.delete(channel, sent.seq, { as: "alice" });
