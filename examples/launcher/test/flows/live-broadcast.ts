@@ -14,8 +14,8 @@ export const tally = (page: Page, emoji: string) => page.locator(".tally div", {
 
 /**
  * The one-to-many flow, everyone at `size`: maya announces; the viewers leo and sam get it live
- * and are counted; leo tries to post and is refused, with the reason on his page; sam reacts and
- * everyone sees it (on a phone, on the Audience screen).
+ * and are counted; leo tries to post and is refused, with the reason on his page; sam and leo
+ * react to the latest announcement and everyone sees the counts (on a phone, on the Audience screen).
  */
 export async function liveBroadcastFlow(browser: Browser, appUrl: string, size: Size = DESKTOP): Promise<LiveBroadcastScene> {
   const [mayaContext, leoContext, samContext] = await Promise.all([person(browser, size), person(browser, size), person(browser, size)]);
@@ -40,10 +40,11 @@ export async function liveBroadcastFlow(browser: Browser, appUrl: string, size: 
   await leo.getByRole("button", { name: "Post", exact: true }).click();
   await leo.getByRole("alert").filter({ hasText: "Only announcers can post" }).waitFor();
 
-  // sam reacts: maya and leo see it counted.
+  // sam and leo react to the latest announcement: stored reactions, one of each per person, counted for everyone.
   await sam.getByRole("button", { name: "React 🎉" }).click();
   await sam.getByRole("button", { name: "React ❤️" }).click();
-  await sam.getByRole("button", { name: "React 🎉" }).click();
+  await sam.getByRole("button", { name: "React 🎉", pressed: true }).waitFor();
+  await leo.getByRole("button", { name: "React 🎉" }).click();
   for (const page of [maya, leo]) {
     await screen(page, "audience");
     await tally(page, "🎉").filter({ hasText: "2" }).waitFor();
