@@ -101,4 +101,18 @@ describe("direct messages: edits, deletes, reactions and replies", () => {
       ["bob", { text: "congrats!" }],
     ]);
   });
+
+  it("from their own clients: nobody outside the conversation reacts to it, and the other person cannot edit it", async () => {
+    const app = await start();
+    const alice = await app.connect("alice");
+    const bob = await app.connect("bob");
+    const eve = await app.connect("eve");
+    const sent = await alice.dm("bob").send({ text: "hi" });
+    await expect(eve.channel("dm:alice|bob").react(sent.seq, "👍")).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(bob.dm("alice").edit(sent.seq, { text: "bye" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await bob.dm("alice").react(sent.seq, "👍");
+    expect((await app.rk.history("dm:alice|bob", { reader: "eve" })).messages[0]?.reactions).toEqual([
+      { reaction: "👍", count: 1, mine: false },
+    ]);
+  });
 });

@@ -130,4 +130,22 @@ describe("group chat: edits, deletes, reactions and replies", () => {
     const thread = await app.rk.history(room.id, { thread: root.seq });
     expect(thread.messages.map((m) => m.body)).toEqual([{ text: "yes!" }]);
   });
+
+  it("from the members' own clients: refusals are typed, and a muted member may read but not react", async () => {
+    const app = await start();
+    const alice = await app.connect("alice");
+    const bob = await app.connect("bob");
+    const carol = await app.connect("carol");
+    const room = await alice.rooms.create({ name: "Team", members: ["bob", "carol"] });
+    const sent = await alice.channel(room.id).send({ text: "agenda attached" });
+    await expect(bob.channel(room.id).edit(sent.seq, { text: "no agenda" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(bob.channel(room.id).delete(sent.seq)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await bob.channel(room.id).react(sent.seq, "👍");
+    await room.mute("carol");
+    await expect(carol.channel(room.id).react(sent.seq, "👍")).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const reply = await bob.channel(room.id).reply(sent.seq, { text: "thanks" });
+    await alice.channel(room.id).delete(reply.seq); // the owner: any message
+    const [root] = (await app.rk.history(room.id, { reader: "bob" })).messages.filter((m) => m.seq === sent.seq);
+    expect(root).toMatchObject({ reactions: [{ reaction: "👍", count: 1, mine: true }], replies: { count: 1 } });
+  });
 });
