@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RoomkitError } from "@roomkit/client";
 import type { ChangeEntry, Message } from "@roomkit/client";
+import { clients as rawClients, next as nextPush, ok } from "../../server/test/support/harness.js";
 import { closeClients, collect, connect, until } from "./support/clients.js";
 import { startTestServer } from "./support/servers.js";
 import type { Harness } from "./support/servers.js";
@@ -191,5 +192,33 @@ describe("view", () => {
     expect(view.current.messages[0]).toMatchObject({ seq: root.seq, replies: { count: 11 } });
     view.close();
     thread.close();
+  });
+});
+
+describe("with a stock socket.io-client", () => {
+  it("changes made on the wire by a plain client reach an SDK view, and the SDK's changes reach the plain client as rk:change", async () => {
+    h = await startTestServer();
+    const [carol] = await rawClients(h, "carol");
+    const alice = connect(h.url, "alice");
+    const chat = alice.channel("chat:lobby");
+    await chat.subscribe();
+    await ok(carol, "rk:subscribe", { channel: "chat:lobby" });
+    const view = chat.view();
+    await viewUntil(view, (s) => !s.loading);
+    const { message } = await ok<{ message: Message }>(carol, "rk:publish", { channel: "chat:lobby", body: { text: "from the wire" } });
+    await ok(carol, "rk:edit", { channel: "chat:lobby", seq: message.seq, body: { text: "edited on the wire" } });
+    await ok(carol, "rk:react", { channel: "chat:lobby", seq: message.seq, reaction: "🎉" });
+    await viewUntil(view, (s) => s.messages[0]?.reactions?.[0]?.count === 1);
+    expect(view.current.messages[0]).toMatchObject({
+      body: { text: "edited on the wire" },
+      reactions: [{ reaction: "🎉", count: 1, mine: false }],
+    });
+
+    const pushed = nextPush<{ change: ChangeEntry }>(carol, "rk:change");
+    const mine = await chat.react(message.seq, "🎉");
+    expect((await pushed).change).toEqual(mine);
+    expect(view.current.messages[0]!.reactions).toEqual([{ reaction: "🎉", count: 2, mine: true }]);
+    carol.disconnect();
+    view.close();
   });
 });
