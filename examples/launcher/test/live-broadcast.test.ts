@@ -20,7 +20,8 @@ describeInBrowser("live broadcast, in the browser", "live-broadcast", (t) => {
     const { maya, leo, sam } = await liveBroadcastFlow(t.browser, t.app, t.size);
 
     // Both viewers have the announcements, newest first; nobody has leo's refused post.
-    for (const page of [maya, leo, sam]) expect(await texts(page, ".announcement .text")).toEqual(announcements);
+    for (const [who, page] of Object.entries({ maya, leo, sam }))
+      expect(await texts(page, ".announcement .text"), who).toEqual(announcements);
     for (const page of [maya, leo, sam]) expect(await page.getByText("Can I say something?", { exact: true }).count()).toBe(0);
 
     // leo's page says why, in a sentence: no error code, no server text.

@@ -222,7 +222,9 @@ function publisher(): HTMLElement {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!text.value.trim()) return;
-    if (await said.run(() => live.send({ text: text.value }), { prefix: "Not published: " })) text.value = "";
+    const draft = text.value;
+    // Emptied once stored, unless the announcer already wrote the next one meanwhile.
+    if ((await said.run(() => live.send({ text: draft }), { prefix: "Not published: " })) && text.value === draft) text.value = "";
   });
   return form;
 }

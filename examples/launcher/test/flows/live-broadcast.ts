@@ -27,12 +27,15 @@ export async function liveBroadcastFlow(browser: Browser, appUrl: string, size: 
   await maya.locator(".count", { hasText: "3 watching" }).waitFor();
   await leo.locator(".live-pill.on", { hasText: "LIVE" }).waitFor();
 
-  await maya.getByLabel("Announce to everyone watching").fill("Welcome to the launch! Doors open in 5 minutes.");
-  await maya.getByRole("button", { name: "Publish" }).click();
-  await maya.getByLabel("Announce to everyone watching").fill("We are live: Roomkit 1.0 is out today.");
-  await maya.getByRole("button", { name: "Publish" }).click();
-  await maya.getByLabel("Announce to everyone watching").fill("Q&A after the demo. Send us your reactions!");
-  await maya.getByRole("button", { name: "Publish" }).click();
+  for (const text of [
+    "Welcome to the launch! Doors open in 5 minutes.",
+    "We are live: Roomkit 1.0 is out today.",
+    "Q&A after the demo. Send us your reactions!",
+  ]) {
+    await maya.getByLabel("Announce to everyone watching").fill(text);
+    await maya.getByRole("button", { name: "Publish" }).click();
+    await maya.locator(".announcement.latest", { hasText: text }).waitFor();
+  }
   for (const viewer of [leo, sam]) await viewer.locator(".announcement.latest", { hasText: "Send us your reactions!" }).waitFor();
 
   // leo tries to post: the server refuses, and his page says why.
