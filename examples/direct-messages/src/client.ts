@@ -1,14 +1,16 @@
 import "@roomkit/example-kit/style.css";
 import { createClient } from "@roomkit/client";
-import type { Message, Receipt } from "@roomkit/client";
+import type { Receipt } from "@roomkit/client";
 import { dmPeer, isValidUserId } from "@roomkit/protocol";
 import { appBase, signIn, signOut } from "@roomkit/example-kit/sign-in";
 import { fieldForm, messageComposer } from "@roomkit/example-kit/forms";
 import { emptyState, sidebar } from "@roomkit/example-kit/layout";
 import { screens } from "@roomkit/example-kit/screens";
-import { TypingList, avatar, clock, connectionBanner, fill, h, imageUrl, showMessages } from "@roomkit/example-kit/ui";
+import { TypingList, avatar, connectionBanner, fill, h } from "@roomkit/example-kit/ui";
+import { UnreadCounter } from "@roomkit/example-kit/unread";
 import type { Profile, contract } from "./contract.js";
-import type { Body, Conversation } from "./conversation.js";
+import type { Conversation } from "./conversation.js";
+import { conversationMessages } from "./messages.js";
 import { fitImage } from "./pictures.js";
 
 const { token, user: me } = await signIn<Profile>({
@@ -37,18 +39,17 @@ let openPeer: string | undefined;
 function conversationWith(peer: string): Conversation {
   const known = conversations.get(peer);
   if (known) return known;
-  const c: Conversation = { peer, dm: rk.dm(peer), messages: [], hasMore: false, latest: 0, myRead: 0, peerRead: 0 };
+  const c: Conversation = { peer, dm: rk.dm(peer), unread: new UnreadCounter(), peerRead: 0 };
   conversations.set(peer, c);
   c.dm.on("subscribed", ({ seq }) => {
-    c.latest = Math.max(c.latest, seq);
+    c.unread.seen(seq);
     renderPeople();
   });
+  // New messages move the unread count and the read marks (the view shows them); changes never do.
   c.dm.on("message", (m) => {
-    c.messages.push(m);
-    c.latest = Math.max(c.latest, m.seq);
     // Sending moves the sender's read mark: my messages are read by me, theirs by them.
-    if (m.from === me.id) c.myRead = Math.max(c.myRead, m.seq);
-    else {
+    c.unread.message(m.seq, m.from === me.id);
+    if (m.from !== me.id) {
       c.peerRead = Math.max(c.peerRead, m.seq);
       typing.set(peer, false);
     }
@@ -61,19 +62,27 @@ function conversationWith(peer: string): Conversation {
   c.dm.on("signal", (s) => {
     if (s.name === "typing") typing.set(s.from, s.data.on);
   });
-  c.dm.on("reset", ({ messages, hasMore }) => {
-    Object.assign(c, { messages, hasMore, loaded: Promise.resolve() });
-    changed(c);
-  });
   return c;
 }
 
-const unreadOf = (c: Conversation) => Math.max(0, c.latest - c.myRead);
+const unreadOf = (c: Conversation) => c.unread.count;
+
+/** The server's unread count of a conversation (someone new wrote, or I read up to an older seq in another tab). */
+function loadUnread(c: Conversation): void {
+  c.dm.unread().then(
+    (count) => {
+      c.unread.fromServer(count);
+      changed(c);
+    },
+    () => undefined,
+  ); // dropped: the next connection's loadConversations has it
+}
 
 /** A read mark of either side: mine (read in another tab) or theirs (my messages up to it are "Seen"). */
 function readUpTo(c: Conversation, { userId, seq }: Receipt): void {
-  if (userId === me.id) c.myRead = Math.max(c.myRead, seq);
-  else c.peerRead = Math.max(c.peerRead, seq);
+  if (userId === me.id) {
+    if (!c.unread.readUpTo(seq)) loadUnread(c);
+  } else c.peerRead = Math.max(c.peerRead, seq);
 }
 
 /**
@@ -96,9 +105,10 @@ function loadReceipts(c: Conversation): Promise<void> {
 
 /** Marks the open conversation read while the page is in view. */
 function markRead(c: Conversation): void {
-  if (openPeer !== c.peer || document.visibilityState !== "visible" || c.latest <= c.myRead) return;
-  c.myRead = c.latest;
-  void c.dm.markRead(c.latest);
+  const { unread } = c;
+  if (openPeer !== c.peer || document.visibilityState !== "visible" || unread.latest <= unread.read) return;
+  unread.readUpTo(unread.latest);
+  void c.dm.markRead(unread.latest);
 }
 
 function changed(c: Conversation): void {
@@ -184,8 +194,6 @@ function renderPeople(): void {
 // ---- The open conversation ----
 
 const header = h("header", { class: "pane-head" });
-const list = h("ol", { class: "messages", "aria-live": "polite", "aria-relevant": "additions" });
-const older = h("button", { class: "ghost older", onclick: () => void loadOlder() }, "Show older messages");
 
 function renderHeader(): void {
   if (!openPeer) return;
@@ -202,7 +210,17 @@ function renderHeader(): void {
   );
 }
 
+/** The conversation's view of its messages, opened the first time it is shown, and redrawn as it changes. */
+function openView(c: Conversation): void {
+  if (c.view) return;
+  c.view = c.dm.view({ pageSize: 50 });
+  c.view.subscribe(() => {
+    if (openPeer === c.peer) renderMessages(c);
+  });
+}
+
 function showEmptyPane(): void {
+  messages.closeThread();
   fill(pane, emptyState("💬", `Hi ${me.profile.name}!`, "Pick someone in the list of people to start a conversation."));
 }
 
@@ -210,82 +228,23 @@ async function open(peer: string): Promise<void> {
   const c = conversationWith(peer);
   openPeer = peer;
   history.replaceState(null, "", `#${encodeURIComponent(peer)}`);
-  list.setAttribute("aria-label", `Messages with ${peer}`);
+  messages.closeThread();
+  messages.list.setAttribute("aria-label", `Messages with ${peer}`);
   composer.reset(peer);
   clearImage();
-  fill(pane, header, h("div", { class: "scroller" }, older, list), composer.form);
+  fill(pane, header, h("div", { class: "scroller" }, messages.older, messages.list), composer.form);
   nav.show("chat");
   renderHeader();
   renderPeople();
+  openView(c);
   renderMessages(c);
   void loadReceipts(c);
-  await loadHistory(c);
   markRead(c);
   composer.focus();
 }
 
-/** The first page of history, once (and again when asking for it failed, e.g. on a drop). */
-function loadHistory(c: Conversation): Promise<void> {
-  // The page ends exactly where the live messages begin: no gap, no duplicate.
-  c.loaded ??= c.dm.history({ untilSubscribed: true, limit: 50 }).then(
-    (page) => {
-      const first = c.messages[0]?.seq ?? Infinity; // (a `reset` may have come meanwhile)
-      c.messages = [...page.messages.filter((m) => m.seq < first), ...c.messages];
-      c.hasMore = page.hasMore;
-      if (openPeer === c.peer) renderMessages(c);
-    },
-    () => {
-      c.loaded = undefined;
-    },
-  );
-  return c.loaded;
-}
-
-async function loadOlder(): Promise<void> {
-  const c = openPeer ? conversations.get(openPeer) : undefined;
-  const first = c?.messages[0];
-  if (!c || !first) return;
-  const page = await c.dm.history({ before: first.seq, limit: 50 }).catch(() => undefined);
-  if (!page) return;
-  c.messages = [...page.messages, ...c.messages];
-  c.hasMore = page.hasMore;
-  renderMessages(c);
-}
-
-const views = new Map<string, HTMLElement>();
-
-function messageView(m: Message<Body>): HTMLElement {
-  const known = views.get(m.id);
-  if (known) return known;
-  const { text, image } = m.body;
-  const view = h(
-    "li",
-    { class: `message ${m.from === me.id ? "mine" : "theirs"}`, "data-seq": m.seq },
-    h(
-      "div",
-      { class: "bubble" },
-      image && h("img", { class: "attachment", src: imageUrl(image), alt: image.name ? `Image: ${image.name}` : "Image" }),
-      text && h("p", { class: "text" }, text),
-    ),
-    h("span", { class: "meta" }, h("time", { datetime: new Date(m.sentAt).toISOString() }, clock(m.sentAt))),
-  );
-  views.set(m.id, view);
-  return view;
-}
-
 function renderMessages(c: Conversation): void {
-  older.hidden = !c.hasMore;
-  showMessages(list, c.messages.map(messageView), `This is the start of your conversation with ${c.peer}.`);
-  // "Seen" or "Sent" under my last message.
-  list.querySelector(".receipt")?.remove();
-  const lastMine = c.messages.findLast((m) => m.from === me.id);
-  if (lastMine) {
-    const seen = c.peerRead >= lastMine.seq;
-    views
-      .get(lastMine.id)
-      ?.querySelector(".meta")
-      ?.append(h("span", { class: `receipt${seen ? " seen" : ""}` }, seen ? "Seen" : "Sent"));
-  }
+  messages.render(c);
 }
 
 // ---- Writing: text, an image with a preview, typing signals ----
@@ -317,6 +276,13 @@ const composer = messageComposer({
     // It appears when it comes back as a `message` event, in seq order with everyone's.
     await c.dm.send(body);
   },
+});
+
+const messages = conversationMessages({
+  me: me.id,
+  pane,
+  said: composer.said,
+  typing: (c, on) => void c.dm.signal("typing", { on }),
 });
 
 function clearImage(): void {
@@ -355,13 +321,7 @@ rk.on("inbox", (m) => {
   const peer = m.channel.startsWith("dm:") ? dmPeer(m.channel.slice(3), me.id) : undefined;
   if (!peer || conversations.has(peer)) return;
   const c = conversationWith(peer);
-  c.dm.unread().then(
-    ({ latest, lastRead }) => {
-      Object.assign(c, { latest: Math.max(c.latest, latest), myRead: Math.max(c.myRead, lastRead) });
-      changed(c);
-    },
-    () => undefined,
-  ); // dropped: the next connection's loadConversations has it
+  loadUnread(c);
 });
 document.addEventListener("visibilitychange", () => {
   const c = openPeer ? conversations.get(openPeer) : undefined;
@@ -371,11 +331,9 @@ document.addEventListener("visibilitychange", () => {
 /** The conversations I have and their unread counts. */
 async function loadConversations(): Promise<void> {
   const { channels } = await rk.unread();
-  for (const { channel, latest, lastRead } of channels) {
-    const peer = channel.startsWith("dm:") ? dmPeer(channel.slice(3), me.id) : undefined;
-    if (!peer) continue;
-    const c = conversationWith(peer);
-    Object.assign(c, { latest: Math.max(c.latest, latest), myRead: Math.max(c.myRead, lastRead) });
+  for (const count of channels) {
+    const peer = count.channel.startsWith("dm:") ? dmPeer(count.channel.slice(3), me.id) : undefined;
+    if (peer) conversationWith(peer).unread.fromServer(count);
   }
   renderPeople();
 }
@@ -385,9 +343,7 @@ rk.connection.subscribe((state) => {
   if (state.status !== "connected") return;
   loadConversations().catch(() => undefined); // dropped again: the next connection tries again
   if (!openPeer) return;
-  const c = conversationWith(openPeer);
-  void loadHistory(c);
-  void loadReceipts(c); // receipts sent while this page was away
+  void loadReceipts(conversationWith(openPeer)); // receipts sent while this page was away (the view catches up on messages by itself)
 });
 showEmptyPane();
 renderPeople();

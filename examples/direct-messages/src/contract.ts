@@ -1,5 +1,6 @@
 import { defineContract, type } from "@roomkit/protocol";
 import { z } from "zod";
+import { REACTIONS } from "./reactions.js";
 
 /** What everyone sees of a user: their name (in this demo, also their user id). */
 export type Profile = { name: string };
@@ -18,6 +19,8 @@ export const contract = defineContract({
         .object({ text: z.string().max(4000).optional(), image: image.optional() })
         .refine((body) => Boolean(body.text?.trim() || body.image), "a message needs text or an image"),
       signals: { typing: z.object({ on: z.boolean() }) },
+      // Stored reactions: these six only (another one does not compile, and is INVALID on the wire).
+      reactions: REACTIONS,
     },
     // Who is online: everyone subscribes to `online:everyone` and sees its members.
     online: { kind: "presence" },

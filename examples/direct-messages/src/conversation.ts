@@ -1,22 +1,25 @@
-import type { DmChannel, Message } from "@roomkit/client";
+import type { DmChannel, Message, MessageView } from "@roomkit/client";
+import type { UnreadCounter } from "@roomkit/example-kit/unread";
 import type { BodyOf } from "@roomkit/protocol";
 import type { contract } from "./contract.js";
 
 export type Body = BodyOf<typeof contract, "dm">;
+/** A message as it is now (edited, deleted, reacted to, replied to): the SDK folds the changes in. */
+export type Entry = Message<Body>;
 
-/** One conversation: its handle, the messages shown, and how far each side has read. */
+/** One conversation: its handle, its messages, and how far each side has read. */
 export interface Conversation {
   peer: string;
   dm: DmChannel<typeof contract, "dm">;
-  /** In seq order: the live messages, and the history before them once `loaded`. */
-  messages: Message<Body>[];
-  /** The first page of history, asked for when the conversation is first opened. */
-  loaded?: Promise<void>;
+  /**
+   * The messages as they are now, oldest first: the SDK's view, opened with the conversation (it
+   * loads the latest page, then follows every message and change, across reconnects).
+   */
+  view?: MessageView<Body>;
   /** Both read marks, being asked for (each time the conversation opens, and after a drop). */
   reading?: Promise<void>;
-  hasMore: boolean;
-  latest: number;
-  myRead: number;
+  /** My unread messages here (changes never count), and where I have read to. */
+  unread: UnreadCounter;
   /** How far the other person has read: my messages up to here are "Seen". */
   peerRead: number;
 }

@@ -4,14 +4,15 @@ import { appBase, signIn, signOut } from "@roomkit/example-kit/sign-in";
 import { fieldForm, messageComposer } from "@roomkit/example-kit/forms";
 import { emptyState, sidebar } from "@roomkit/example-kit/layout";
 import { screens } from "@roomkit/example-kit/screens";
-import { avatar, clock, connectionBanner, fill, h, showMessages, typingText } from "@roomkit/example-kit/ui";
-import { SYSTEM_SENDER } from "@roomkit/protocol";
+import { avatar, connectionBanner, fill, h, typingText } from "@roomkit/example-kit/ui";
 import type { Profile, contract } from "./contract.js";
 import { memberPanel, myMember } from "./members.js";
-import { RoomStore, describe, unreadOf } from "./rooms.js";
-import type { Entry, Room } from "./rooms.js";
+import { RoomStore, unreadOf } from "./rooms.js";
+import type { Room } from "./rooms.js";
+import { roomTimeline } from "./timeline.js";
 
-// The page and its start-up; the rooms' state is in rooms.ts, the members panel in members.ts.
+// The page and its start-up; the rooms' state is in rooms.ts, the members panel in members.ts,
+// the messages (edits, deletes, reactions, threads) in timeline.ts.
 
 const { token, user: me } = await signIn<Profile>({
   title: "Group chat",
@@ -104,6 +105,7 @@ function renderRooms(): void {
 }
 
 function showEmptyPane(notice?: string): void {
+  timeline.closeThread();
   members.hide();
   nav.offer("members", false);
   fill(
@@ -127,18 +129,19 @@ function roomClosed(notice?: string): void {
 // ---- The open room ----
 
 const header = h("header", { class: "pane-head" });
-const list = h("ol", { class: "messages", "aria-live": "polite", "aria-relevant": "additions" });
 const typingLine = h("p", { class: "typing-line", "aria-live": "polite" });
 
 async function open(channel: string): Promise<void> {
   const r = rooms.get(channel);
   if (!r) return;
+  timeline.closeThread();
   store.openChannel = channel;
+  store.openView(r);
   history.replaceState(null, "", `#${encodeURIComponent(channel)}`);
-  list.setAttribute("aria-label", `Messages in ${r.name}`);
+  timeline.list.setAttribute("aria-label", `Messages in ${r.name}`);
   composer.reset(r.name);
   showMuted(r);
-  fill(pane, header, h("div", { class: "scroller" }, list), typingLine, composer.form);
+  fill(pane, header, h("div", { class: "scroller" }, timeline.list), typingLine, composer.form);
   members.show();
   nav.offer("members", true);
   nav.show("chat");
@@ -147,7 +150,6 @@ async function open(channel: string): Promise<void> {
   renderTimeline(r);
   renderTyping(r);
   await store.loadMembers(r);
-  await store.loadHistory(r);
   store.markRead(r);
 }
 
@@ -177,36 +179,8 @@ function renderMembers(r: Room): void {
   members.render(r);
 }
 
-const views = new Map<Entry, HTMLElement>();
-
-function entryView(m: Entry, previous: Entry | undefined): HTMLElement {
-  const known = views.get(m);
-  if (known) return known;
-  let view: HTMLElement;
-  const body = m.body;
-  // Membership lines count only from the server (which refuses them from members anyway).
-  if ("event" in body) view = h("li", { class: "system", "data-seq": m.seq }, m.from === SYSTEM_SENDER ? describe(body.event, me.id) : "");
-  else {
-    const mine = m.from === me.id;
-    const continued = previous !== undefined && "text" in previous.body && previous.from === m.from;
-    view = h(
-      "li",
-      { class: `message ${mine ? "mine" : "theirs"}`, "data-seq": m.seq },
-      !mine && !continued && h("span", { class: "from" }, m.from),
-      h("div", { class: "bubble" }, h("p", { class: "text" }, body.text)),
-      h("span", { class: "meta" }, h("time", { datetime: new Date(m.sentAt).toISOString() }, clock(m.sentAt))),
-    );
-  }
-  views.set(m, view);
-  return view;
-}
-
 function renderTimeline(r: Room): void {
-  showMessages(
-    list,
-    r.timeline.map((entry, i) => entryView(entry, r.timeline[i - 1])),
-    `This is the start of ${r.name}.`,
-  );
+  timeline.render(r);
 }
 
 function renderTyping(r: Room): void {
@@ -224,6 +198,13 @@ const composer = messageComposer({
     // It appears when it comes back as a `message` event, in seq order with everyone's.
     await store.openRoom?.room.send({ text });
   },
+});
+
+const timeline = roomTimeline({
+  me: me.id,
+  pane,
+  said: composer.said,
+  typing: (r, on) => void r.room.signal("typing", { on }),
 });
 
 /** A muted member gets a note instead of the message box (the server would refuse anyway). */
@@ -259,10 +240,7 @@ async function loadRooms(): Promise<void> {
   for (const channel of known) {
     if (!mine.some((summary) => summary.channel === channel)) store.forget(channel, `You are no longer in “${rooms.get(channel)?.name}”.`);
   }
-  for (const { channel, latest, lastRead } of unread.channels) {
-    const r = rooms.get(channel);
-    if (r) Object.assign(r, { latest: Math.max(r.latest, latest), myRead: Math.max(r.myRead, lastRead) });
-  }
+  for (const count of unread.channels) rooms.get(count.channel)?.unread.fromServer(count);
   renderRooms();
   if (wanted && rooms.has(wanted)) void open(wanted);
   wanted = undefined;
@@ -273,10 +251,7 @@ rk.connection.subscribe((state) => {
   if (state.status !== "connected") return;
   loadRooms().catch(() => undefined); // dropped again: the next connection tries again
   const r = store.openRoom;
-  if (r) {
-    void store.loadHistory(r);
-    void store.loadMembers(r);
-  }
+  if (r) void store.loadMembers(r); // the view catches up on messages by itself
 });
 showEmptyPane();
 renderRooms();

@@ -1,5 +1,6 @@
 import { defineContract, type } from "@roomkit/protocol";
 import { z } from "zod";
+import { REACTIONS } from "./reactions.js";
 
 /** What everyone sees of a user: their name (in this demo, also their user id). */
 export type Profile = { name: string };
@@ -27,6 +28,8 @@ export const contract = defineContract({
       // What members write, or (from the server only) a membership change.
       body: z.union([z.object({ text: z.string().trim().min(1).max(4000) }), z.object({ event: membershipLine })]),
       signals: { typing: z.object({ on: z.boolean() }) },
+      // Stored reactions: these six only (another one does not compile, and is INVALID on the wire).
+      reactions: REACTIONS,
       member: type<Profile>(),
     },
   },

@@ -1,22 +1,26 @@
-import type { Message, RoomChannel, RoomMember, RoomkitClient } from "@roomkit/client";
+import type { Message, MessageView, RoomChannel, RoomMember, RoomkitClient } from "@roomkit/client";
 import type { BodyOf } from "@roomkit/protocol";
 import { TypingList } from "@roomkit/example-kit/ui";
+import { UnreadCounter } from "@roomkit/example-kit/unread";
 import type { MembershipLine, contract } from "./contract.js";
 
-/** A message of a room: what a member wrote, or a membership line from `$system`. */
-export type Entry = Message<BodyOf<typeof contract, "room">>;
+/** What a room's message says: what a member wrote, or a membership line from `$system`. */
+export type Body = BodyOf<typeof contract, "room">;
+/** A message of a room as it is now (edited, deleted, reacted to, replied to): the SDK folds the changes in. */
+export type Entry = Message<Body>;
 
 /** One room the user is in: its handle, what the page shows, and the unread count. */
 export interface Room {
   channel: string;
   name: string;
   room: RoomChannel<typeof contract, "room">;
-  /** Messages and membership lines, oldest first: the history, then what came live. */
-  timeline: Entry[];
-  /** The first page of history, asked for when the room is first opened. */
-  loaded?: Promise<void>;
-  latest: number;
-  myRead: number;
+  /**
+   * Messages and membership lines as they are now, oldest first: the SDK's view, opened with the
+   * room (it loads the latest page, then follows every message and change, across reconnects).
+   */
+  view?: MessageView<Body>;
+  /** Unread messages (changes never count), and where the user has read to. */
+  unread: UnreadCounter;
   typing: TypingList;
   /** The stored members with their roles, loaded while the room is open. */
   members: RoomMember[];
@@ -25,6 +29,7 @@ export interface Room {
 /** What the page redraws when a room changes: the store says when, and draws nothing itself. */
 export interface RoomsView {
   renderRooms(): void;
+  /** The open room's messages changed (a new one, an edit, a reaction...). */
   renderTimeline(r: Room): void;
   renderTyping(r: Room): void;
   renderMembers(r: Room): void;
@@ -53,7 +58,7 @@ export function describe(e: MembershipLine, me: string): string {
   }
 }
 
-export const unreadOf = (r: Room) => Math.max(0, r.latest - r.myRead);
+export const unreadOf = (r: Room) => r.unread.count;
 
 /** The rooms the user is in, which one is open, and each kept up to date from the SDK's events. */
 export class RoomStore {
@@ -90,9 +95,7 @@ export class RoomStore {
       channel,
       name,
       room: rk.channel(channel),
-      timeline: [],
-      latest: 0,
-      myRead: 0,
+      unread: new UnreadCounter(),
       members: [],
       typing: new TypingList(() => {
         view.renderRooms();
@@ -101,27 +104,21 @@ export class RoomStore {
     };
     this.rooms.set(channel, r);
     r.room.on("subscribed", ({ seq }) => {
-      r.latest = Math.max(r.latest, seq);
+      r.unread.seen(seq);
       view.renderRooms();
     });
+    // New messages move the unread count (the view shows them); changes never do.
     r.room.on("message", (message) => {
-      r.timeline.push(message);
-      r.latest = Math.max(r.latest, message.seq);
-      if (message.from === me) r.myRead = Math.max(r.myRead, message.seq);
+      r.unread.message(message.seq, message.from === me);
       r.typing.set(message.from, false);
       this.#changed(r);
     });
     r.room.on("receipt", ({ userId, seq }) => {
-      if (userId === me) r.myRead = Math.max(r.myRead, seq); // read in another tab
+      if (userId === me && !r.unread.readUpTo(seq)) this.loadUnread(r); // read in another tab
       this.#changed(r);
     });
     r.room.on("signal", (s) => {
       if (s.name === "typing") r.typing.set(s.from, s.data.on);
-    });
-    r.room.on("reset", ({ messages }) => {
-      r.timeline = messages;
-      r.loaded = Promise.resolve();
-      this.#changed(r);
     });
     // A membership change: its line comes as a `$system` message; here, the members list follows.
     r.room.on("room", () => {
@@ -146,11 +143,11 @@ export class RoomStore {
     this.view.renderRooms();
   }
 
-  /** Where the user has read to in a room they were just added to (the server's lines before that are read). */
+  /** The server's unread count of a room (just added to it, or read up to an older seq in another tab). */
   loadUnread(r: Room): void {
     r.room.unread().then(
-      ({ latest, lastRead }) => {
-        Object.assign(r, { latest: Math.max(r.latest, latest), myRead: Math.max(r.myRead, lastRead) });
+      (count) => {
+        r.unread.fromServer(count);
         this.#changed(r);
       },
       () => undefined,
@@ -158,25 +155,21 @@ export class RoomStore {
   }
 
   markRead(r: Room): void {
-    if (this.openChannel !== r.channel || document.visibilityState !== "visible" || r.latest <= r.myRead) return;
-    r.myRead = r.latest;
-    void r.room.markRead(r.latest);
+    const { unread } = r;
+    if (this.openChannel !== r.channel || document.visibilityState !== "visible" || unread.latest <= unread.read) return;
+    unread.readUpTo(unread.latest);
+    void r.room.markRead(unread.latest);
   }
 
-  /** The first page of history, once (and again when asking for it failed, e.g. on a drop). */
-  loadHistory(r: Room): Promise<void> {
-    // The page ends exactly where the live messages begin: no gap, no duplicate.
-    r.loaded ??= r.room.history({ untilSubscribed: true, limit: 50 }).then(
-      (page) => {
-        const shown = r.timeline[0]?.seq ?? Infinity;
-        r.timeline = [...page.messages.filter((m) => m.seq < shown), ...r.timeline];
-        if (this.openChannel === r.channel) this.view.renderTimeline(r);
-      },
-      () => {
-        r.loaded = undefined;
-      },
-    );
-    return r.loaded;
+  /** The room's view of its messages, opened the first time the room is shown, and redrawn as it changes. */
+  openView(r: Room): MessageView<Body> {
+    if (r.view) return r.view;
+    const view = r.room.view({ pageSize: 50 });
+    r.view = view;
+    view.subscribe(() => {
+      if (this.openChannel === r.channel) this.view.renderTimeline(r);
+    });
+    return view;
   }
 
   async loadMembers(r: Room): Promise<void> {

@@ -50,11 +50,15 @@ export async function mountGroupChat(http: HttpServer, { base = "/", redisUrl, n
   };
 }
 
+const MEMBERSHIP_ONLY = "only the server posts membership changes";
+const isMembershipLine = (body: unknown) => typeof body === "object" && body !== null && "event" in body;
+
 /**
  * The app's Roomkit server on `io`, given the secret its tokens are signed with: what the mount
  * above runs, and what its tests start with `@roomkit/testing` (test/server.test.ts).
  * Rooms need no policy: Roomkit keeps their members and roles. The owner and admins invite,
- * kick and mute (rooms: { invite: "members" } would let every member invite).
+ * kick and mute (rooms: { invite: "members" } would let every member invite), and delete
+ * anyone's message.
  */
 export function groupChatRoomkit(io: Server, secret: Uint8Array, stores?: Partial<Stores>): Roomkit<typeof contract> {
   const rk: Roomkit<typeof contract> = createRoomkit(io, {
@@ -72,10 +76,16 @@ export function groupChatRoomkit(io: Server, secret: Uint8Array, stores?: Partia
         );
       },
       // Only the server posts membership lines: a member who sends one is refused.
-      beforeMessage: ({ from, body }) =>
-        from !== SYSTEM_SENDER && typeof body === "object" && body !== null && "event" in body
-          ? { reject: "only the server posts membership changes", code: "FORBIDDEN" }
-          : undefined,
+      beforeMessage: ({ from, body }) => (from !== SYSTEM_SENDER && isMembershipLine(body) ? { reject: MEMBERSHIP_ONLY } : undefined),
+      // Edits and deletes: Roomkit lets authors edit and delete their own messages, and the owner
+      // and admins delete any. Two more rules of this app: a membership line stays as the server
+      // wrote it (no moderator deletes "alice removed bob"), and no edit turns a message into one
+      // (`beforeMessage` is not called for edits).
+      beforeChange: (draft) => {
+        if (isMembershipLine(draft.message.body)) return { reject: "membership lines stay in the history" };
+        if (draft.type === "edit" && isMembershipLine(draft.body)) return { reject: MEMBERSHIP_ONLY };
+        return undefined;
+      },
     },
   });
   return rk;

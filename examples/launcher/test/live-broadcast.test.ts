@@ -16,11 +16,12 @@ async function audience(page: Page): Promise<{ count: number; listed: string[] }
 }
 
 describeInBrowser("live broadcast, in the browser", "live-broadcast", (t) => {
-  test("viewers receive the announcements live, are counted, react, and cannot post", async () => {
+  test("viewers receive the announcements live, are counted, react (kept across a reload), and cannot post", async () => {
     const { maya, leo, sam } = await liveBroadcastFlow(t.browser, t.app, t.size);
 
     // Both viewers have the announcements, newest first; nobody has leo's refused post.
-    for (const page of [maya, leo, sam]) expect(await texts(page, ".announcement .text")).toEqual(announcements);
+    for (const [who, page] of Object.entries({ maya, leo, sam }))
+      expect(await texts(page, ".announcement .text"), who).toEqual(announcements);
     for (const page of [maya, leo, sam]) expect(await page.getByText("Can I say something?", { exact: true }).count()).toBe(0);
 
     // leo's page says why, in a sentence: no error code, no server text.
@@ -28,16 +29,30 @@ describeInBrowser("live broadcast, in the browser", "live-broadcast", (t) => {
     expect(refusal).toBe("Not posted: Only announcers can post in this broadcast. You can react instead.");
     expect(await leo.locator("body").innerText()).not.toMatch(RAW_CODE);
 
-    // Viewers get no publisher; the header counts the people the list shows; sam's reactions reached everyone.
+    // Viewers get no publisher; the header counts the people the list shows; the reactions reached everyone.
     expect(await leo.getByLabel("Announce to everyone watching").count()).toBe(0);
     expect(await audience(maya)).toEqual({ count: 3, listed: ["maya (you)", "leo", "sam"] });
-    expect(await tally(sam, "🎉").textContent()).toBe("2");
+    await expect.poll(() => tally(sam, "🎉").textContent()).toBe("2");
     expect(await tally(maya, "❤️").textContent()).toBe("1");
 
-    // A late viewer gets the history, and is counted.
+    // The reactions are stored: after a reload sam has the counts, and his own are still his.
+    await sam.reload();
+    const latest = sam.locator(".announcement.latest");
+    await latest.locator('.chip.mine[data-reaction="🎉"]', { hasText: "2" }).waitFor({ state: "attached" });
+    await latest.locator('.chip.mine[data-reaction="❤️"]', { hasText: "1" }).waitFor({ state: "attached" });
+    await sam.getByRole("button", { name: "React 🎉", pressed: true }).waitFor({ state: "attached" });
+    // Taking one back: everyone's count goes down.
+    await sam.getByRole("button", { name: "React 🎉" }).click();
+    await screen(maya, "audience");
+    await tally(maya, "🎉").filter({ hasText: "1" }).waitFor();
+    await maya.locator('.announcement.latest .chip[data-reaction="🎉"]', { hasText: "1" }).waitFor({ state: "attached" });
+    expect(await tally(sam, "❤️").textContent()).toBe("1");
+
+    // A late viewer gets the history with its counts, and is counted.
     const zoe = await signIn(await person(t.browser, t.size), t.app, "zoe");
     await zoe.locator(".announcement").nth(2).waitFor();
     expect(await texts(zoe, ".announcement .text")).toEqual(announcements);
+    await zoe.locator('.announcement.latest .chip:not(.mine)[data-reaction="❤️"]', { hasText: "1" }).waitFor({ state: "attached" });
     await maya.locator(".count", { hasText: "4 watching" }).waitFor();
     await screen(zoe, "audience");
     await zoe.locator(".side .member").nth(3).waitFor();

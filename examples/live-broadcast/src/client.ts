@@ -1,15 +1,17 @@
 import "@roomkit/example-kit/style.css";
 import { createClient } from "@roomkit/client";
 import type { Message } from "@roomkit/client";
-import type { BodyOf, SignalData } from "@roomkit/protocol";
+import type { BodyOf } from "@roomkit/protocol";
 import { appBase, signIn, signOut } from "@roomkit/example-kit/sign-in";
+import { CHANGE_SENTENCES, reactionChips } from "@roomkit/example-kit/changes";
 import { feedback } from "@roomkit/example-kit/errors";
 import { screens } from "@roomkit/example-kit/screens";
 import { avatar, clock, connectionBanner, fill, h } from "@roomkit/example-kit/ui";
 import type { Profile, contract } from "./contract.js";
+import { REACTIONS } from "./reactions.js";
 
-type Emoji = SignalData<typeof contract, "live", "react">["emoji"];
-const REACTIONS: Emoji[] = ["👏", "❤️", "🎉", "😂", "😮"];
+type Emoji = (typeof REACTIONS)[number];
+type Announcement = Message<BodyOf<typeof contract, "live">>;
 
 const { token, user: me } = await signIn<Profile>({
   title: "Live broadcast",
@@ -35,6 +37,11 @@ rk.connection.subscribe((state) => {
     signOut("Your session ended (the demo server restarted). Sign in again.");
 });
 const live = rk.channel("live:main");
+// The announcements as they are now, with their stored reactions: the SDK's view loads the latest
+// ones, then follows new ones and every reaction, across reconnects (a reload keeps the counts).
+const announcements = live.view({ pageSize: 30 });
+/** Why a reaction was not counted, under the feed. */
+const reacting = feedback("reaction-refusal");
 
 // ---- The page ----
 
@@ -88,12 +95,29 @@ document.body.replaceChildren(
     broadcast,
   ),
 );
-column.append(...(announcer ? [publisher()] : []), h("div", { class: "feed-scroll" }, feed), ...(announcer ? [] : [viewerBar()]), stream);
+column.append(
+  ...(announcer ? [publisher()] : []),
+  h("div", { class: "feed-scroll" }, feed),
+  announcer ? reacting.element : viewerBar(),
+  stream,
+);
 
-// ---- Announcements: the history, then live ----
+// ---- Announcements and their reactions, newest first, from the view ----
 
-function announcementView(m: Message<BodyOf<typeof contract, "live">>): HTMLElement {
-  return h(
+const items = new WeakMap<Announcement, HTMLElement>();
+
+/** Gives or takes back my reaction to an announcement; why it failed is said under the feed. */
+function toggle(m: Announcement, emoji: Emoji, give: boolean): void {
+  void reacting.run(() => (give ? live.react(m.seq, emoji) : live.unreact(m.seq, emoji)), {
+    prefix: "Not counted: ",
+    sentences: CHANGE_SENTENCES,
+  });
+}
+
+function announcementView(m: Announcement): HTMLElement {
+  const known = items.get(m); // a message the view did not change is the same object
+  if (known) return known;
+  const item = h(
     "li",
     { class: "announcement", "data-seq": m.seq },
     h(
@@ -103,16 +127,20 @@ function announcementView(m: Message<BodyOf<typeof contract, "live">>): HTMLElem
       h("strong", null, m.from),
       h("time", { class: "muted", datetime: new Date(m.sentAt).toISOString() }, clock(m.sentAt)),
     ),
-    h("p", { class: "text" }, m.body.text),
+    h("p", { class: "text" }, m.deleted ? "This announcement was withdrawn." : m.body.text),
+    reactionChips(m.reactions, (reaction, give) => toggle(m, reaction as Emoji, give)),
   );
+  items.set(m, item);
+  return item;
 }
 
-function showNewest(views: HTMLElement[]): void {
+function renderFeed(): void {
+  const messages = announcements.current.messages;
+  const views = [...messages].reverse().map(announcementView);
+  if (views.length !== feed.children.length || views.some((v, i) => feed.children[i] !== v)) feed.replaceChildren(...views);
   feed.querySelector(".latest")?.classList.remove("latest");
-  feed.prepend(...views.reverse());
   feed.firstElementChild?.classList.add("latest");
-  feed.querySelector(".empty-hint")?.remove();
-  if (!feed.firstElementChild)
+  if (views.length === 0 && !announcements.current.loading)
     feed.append(
       h(
         "li",
@@ -122,13 +150,20 @@ function showNewest(views: HTMLElement[]): void {
           : "Nothing announced yet. Stay tuned: announcements appear here live.",
       ),
     );
+  // The side's tally: every reaction to the announcements shown; the bar's buttons: mine on the latest.
+  for (const emoji of REACTIONS) {
+    const total = messages.reduce((sum, m) => sum + (m.reactions?.find((r) => r.reaction === emoji)?.count ?? 0), 0);
+    const tally = tallies.get(emoji);
+    if (tally) tally.textContent = String(total);
+  }
+  const latest = messages.at(-1);
+  for (const button of document.querySelectorAll<HTMLButtonElement>(".reaction-button")) {
+    const mine = latest?.reactions?.some((r) => r.reaction === button.dataset.reaction && r.mine) === true;
+    button.setAttribute("aria-pressed", String(mine));
+    button.disabled = latest === undefined || latest.deleted !== undefined;
+  }
 }
-
-live.on("message", (m) => showNewest([announcementView(m)]));
-live.on("reset", ({ messages }) => {
-  feed.replaceChildren();
-  showNewest(messages.map(announcementView));
-});
+announcements.subscribe(renderFeed);
 
 // ---- Who is watching: the presence list, one entry per person however many tabs ----
 
@@ -157,17 +192,13 @@ function renderAudience(): void {
 }
 live.presence.on("change", renderAudience);
 
-// ---- Reactions: signals, not stored, from anyone watching ----
+// ---- Reactions as they come: a bubble floats up for each one given, mine included ----
 
-function showReaction(emoji: Emoji): void {
-  const tally = tallies.get(emoji);
-  if (tally) tally.textContent = String(Number(tally.textContent) + 1);
-  const bubble = h("span", { class: "floating", style: `left: ${Math.round(Math.random() * 60)}%` }, emoji);
+live.on("change", (change) => {
+  if (change.type !== "react") return;
+  const bubble = h("span", { class: "floating", style: `left: ${Math.round(Math.random() * 60)}%` }, change.reaction);
   bubble.addEventListener("animationend", () => bubble.remove());
   stream.append(bubble);
-}
-live.on("signal", (s) => {
-  if (s.name === "react") showReaction(s.data.emoji);
 });
 
 // ---- Announcers publish ----
@@ -191,7 +222,9 @@ function publisher(): HTMLElement {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!text.value.trim()) return;
-    if (await said.run(() => live.send({ text: text.value }), { prefix: "Not published: " })) text.value = "";
+    const draft = text.value;
+    // Emptied once stored, unless the announcer already wrote the next one meanwhile.
+    if ((await said.run(() => live.send({ text: draft }), { prefix: "Not published: " })) && text.value === draft) text.value = "";
   });
   return form;
 }
@@ -224,17 +257,20 @@ function viewerBar(): HTMLElement {
       h(
         "div",
         { class: "reactions", role: "group", "aria-label": "React" },
-        h("span", { class: "muted" }, "React:"),
+        h("span", { class: "muted" }, "React to the latest:"),
         REACTIONS.map((emoji) =>
           h(
             "button",
             {
               type: "button",
               class: "reaction-button",
+              "data-reaction": emoji,
               "aria-label": `React ${emoji}`,
-              onclick: () => {
-                showReaction(emoji); // signals are not echoed to the sender
-                void live.signal("react", { emoji });
+              "aria-pressed": "false",
+              onclick: (event: MouseEvent) => {
+                const latest = announcements.current.messages.at(-1);
+                const mine = (event.currentTarget as HTMLElement).getAttribute("aria-pressed") === "true";
+                if (latest) toggle(latest, emoji, !mine); // one of each per person: a second click takes it back
               },
             },
             emoji,
@@ -243,31 +279,12 @@ function viewerBar(): HTMLElement {
       ),
       form,
       refusal.element,
+      reacting.element,
     ),
   );
 }
 
-// ---- Start: the latest announcements, then live ones ----
+// ---- Start ----
 
-let loaded: Promise<void> | undefined;
-
-/** The latest announcements, once (and again when asking failed, e.g. on a drop). */
-function loadLatest(): Promise<void> {
-  // The page ends where the live messages begin: it goes below any that came meanwhile, newest first.
-  loaded ??= live.history({ untilSubscribed: true, limit: 30 }).then(
-    (page) => {
-      feed.append(...page.messages.reverse().map(announcementView));
-      showNewest([]);
-    },
-    () => {
-      loaded = undefined;
-    },
-  );
-  return loaded;
-}
-
-rk.connection.subscribe((state) => {
-  if (state.status === "connected") void loadLatest();
-});
 renderAudience();
-void loadLatest();
+renderFeed();

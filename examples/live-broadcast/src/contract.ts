@@ -1,5 +1,6 @@
 import { defineContract, type } from "@roomkit/protocol";
 import { z } from "zod";
+import { REACTIONS } from "./reactions.js";
 
 /** A signed-in user: their name, and whether they announce or watch. */
 export type Profile = { name: string; role: "announcer" | "viewer" };
@@ -8,12 +9,13 @@ export type Profile = { name: string; role: "announcer" | "viewer" };
 export const contract = defineContract({
   user: type<Profile>(),
   channels: {
-    // A broadcast, `live:main`: announcements from announcers, reactions from anyone watching,
-    // and the list of who is watching (a presence channel), for the viewer count.
+    // A broadcast, `live:main`: announcements from announcers, stored reactions to them from
+    // anyone watching (kept, so a reload shows the counts), and the list of who is watching (a
+    // presence channel), for the viewer count.
     live: {
       kind: "presence",
       body: z.object({ text: z.string().trim().min(1).max(2000) }),
-      signals: { react: z.object({ emoji: z.enum(["👏", "❤️", "🎉", "😂", "😮"]) }) },
+      reactions: REACTIONS,
       member: type<Profile>(),
     },
   },

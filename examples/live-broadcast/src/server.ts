@@ -62,7 +62,8 @@ export function liveBroadcastRoomkit(secret: Uint8Array): RoomkitOptions<typeof 
       live: {
         authorize: () => true, // anyone signed in may watch
         publish: (user) => user.profile.role === "announcer", // only announcers post: viewers get FORBIDDEN
-        // Reactions are signals: any viewer may send them (the publish policy is for messages).
+        // Reactions are stored changes to an announcement: anyone watching may give them (the
+        // publish policy is for messages), one of each per person, from the contract's list.
       },
     },
   };

@@ -30,15 +30,20 @@ describe("live broadcast: the server's policies", () => {
     await maya.none("message", { from: "leo" });
   });
 
-  it("lets any viewer react (signals), with the contract's emoji only", async () => {
+  it("lets any viewer react to an announcement with the contract's emoji; the counts are stored, so a reload keeps them", async () => {
     const app = await start();
     const maya = await app.connect("maya");
-    const sam = await app.connect("sam");
-    for (const user of [maya, sam]) await user.channel("live:main").subscribe();
-    await sam.channel("live:main").signal("react", { emoji: "🎉" });
-    expect(await maya.next("signal", { channel: "live:main", name: "react" })).toMatchObject({ from: "sam", data: { emoji: "🎉" } });
+    const announcement = await maya.channel("live:main").send({ text: "doors open" });
+    await app.rk.react("live:main", announcement.seq, "🎉", { as: "sam" });
+    await app.rk.react("live:main", announcement.seq, "🎉", { as: "leo" });
+    expect(await app.rk.react("live:main", announcement.seq, "🎉", { as: "leo" })).toMatchObject({ changed: false });
     // @ts-expect-error: not an emoji of the contract
-    await expect(sam.channel("live:main").signal("react", { emoji: "💩" })).rejects.toMatchObject({ code: "INVALID" });
+    await expect(app.rk.react("live:main", announcement.seq, "💩", { as: "sam" })).rejects.toMatchObject({ code: "INVALID" });
+    // What a page loads after a reload: the announcement with its counts, and which are the reader's.
+    const [forSam] = (await app.rk.history("live:main", { reader: "sam" })).messages;
+    expect(forSam?.reactions).toEqual([{ reaction: "🎉", count: 2, mine: true }]);
+    const [forMaya] = (await app.rk.history("live:main", { reader: "maya" })).messages;
+    expect(forMaya?.reactions).toEqual([{ reaction: "🎉", count: 2, mine: false }]);
   });
 
   it("counts viewers with presence, each with the profile other viewers see", async () => {
