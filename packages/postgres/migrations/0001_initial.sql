@@ -103,13 +103,14 @@ BEGIN
   RETURN v_latest;
 END $$;
 
--- Appends a batch of messages in one transaction (group commit). p_items is a JSON array of
--- {channel, id, from, sentAt, clientId?, body, replyTo?}. Channels are locked in a fixed order
--- (by name, then arrival), so concurrent batches from many nodes never deadlock, and a channel's
--- messages take seqs in arrival order. Returns one row per item: its seq, or, with
--- duplicate = true, the first message stored with the same (channel, from, clientId) as it is
--- now (mine: the reactions its sender gave it).
-CREATE FUNCTION append_messages(p_items json)
+-- Appends a batch of messages in one transaction (group commit): item i is (p_channels[i],
+-- p_ids[i], p_senders[i], p_sent_at[i], p_client_ids[i], p_bodies[i], p_reply_to[i]). Channels are
+-- locked in a fixed order (by name, then arrival), so concurrent batches from many nodes never
+-- deadlock, and a channel's messages take seqs in arrival order. Returns one row per item: its
+-- seq, or, with duplicate = true, the first message stored with the same (channel, from,
+-- clientId) as it is now (mine: the reactions its sender gave it).
+CREATE FUNCTION append_messages(p_channels text[], p_ids uuid[], p_senders text[], p_sent_at double precision[],
+  p_client_ids text[], p_bodies json[], p_reply_to bigint[])
 RETURNS TABLE (idx integer, duplicate boolean, seq bigint, id uuid, sender text, sent_at double precision, client_id text,
   body json, ref bigint, version bigint, edited_at double precision, deleted_by text, deleted_at double precision,
   reactions jsonb, replies integer, last_reply_at double precision, mine text[])
@@ -121,11 +122,10 @@ DECLARE
   v_seq bigint;
 BEGIN
   FOR item IN
-    SELECT (x.ord - 1)::integer AS i, x.v ->> 'channel' AS channel, (x.v ->> 'id')::uuid AS id, x.v ->> 'from' AS sender,
-      (x.v ->> 'sentAt')::double precision AS sent_at, x.v ->> 'clientId' AS client_id, x.v -> 'body' AS body,
-      (x.v ->> 'replyTo')::bigint AS reply_to
-    FROM json_array_elements(p_items) WITH ORDINALITY AS x (v, ord)
-    ORDER BY x.v ->> 'channel' COLLATE "C", x.ord
+    SELECT (x.ord - 1)::integer AS i, x.channel, x.id, x.sender, x.sent_at, x.client_id, x.body, x.reply_to
+    FROM unnest(p_channels, p_ids, p_senders, p_sent_at, p_client_ids, p_bodies, p_reply_to)
+      WITH ORDINALITY AS x (channel, id, sender, sent_at, client_id, body, reply_to, ord)
+    ORDER BY x.channel COLLATE "C", x.ord
   LOOP
     v_latest := lock_stream(item.channel);
     IF item.client_id IS NOT NULL THEN

@@ -61,7 +61,7 @@ export class GroupCommit<I, O> {
   async #commit(batch: Array<Waiting<I, O>>): Promise<void> {
     try {
       const results = await this.#write(batch.map((w) => w.item));
-      batch.forEach((w, i) => w.done(results[i]!));
+      for (const [i, w] of batch.entries()) w.done(results[i]!);
     } catch (err) {
       if (batch.length === 1 || (err instanceof RoomkitError && err.code === "UNAVAILABLE")) {
         for (const w of batch) w.fail(err);

@@ -6,7 +6,7 @@
 export { postgresStores } from "./stores.js";
 export type { PostgresStores, PostgresStoresOptions } from "./stores.js";
 export { PostgresMessageStore } from "./message-store.js";
-export type { CountQuery, PostgresMessageStoreOptions } from "./message-store.js";
+export type { PostgresMessageStoreOptions } from "./message-store.js";
 export { PostgresRoomStore } from "./room-store.js";
 export { PostgresReadStateStore } from "./read-state-store.js";
 export type { RetentionOptions, RetentionRule } from "./retention.js";

@@ -5,6 +5,7 @@ import type {
   AppendResult,
   ChangeInput,
   ChangeOutcome,
+  CountQuery,
   MessageCount,
   MessageStore,
   RangeQuery,
@@ -39,7 +40,7 @@ const MAX_SEQ = "9223372036854775807";
 
 /** Every statement of the message store; `{s}` is the schema. */
 const SQL = {
-  append: "SELECT * FROM {s}.append_messages($1::json)",
+  append: "SELECT * FROM {s}.append_messages($1, $2, $3, $4, $5, $6, $7)",
   change: "SELECT * FROM {s}.apply_change($1, $2, $3, $4, $5, $6::json, $7, $8)",
   get: `SELECT ${COLUMNS} FROM {s}.entries e WHERE e.channel = $1 AND e.seq = $3 AND e.kind = 'm'`,
   replay: `SELECT ${COLUMNS} FROM {s}.entries e WHERE e.channel = $1 AND e.seq > $3 AND e.seq <= $3 + $4 ORDER BY e.seq`,
@@ -66,17 +67,11 @@ interface AppendItem {
   sentAt: number;
   clientId?: string;
   replyTo?: number;
-  /** The JSON of the encoded body, spliced into the batch as it is. */
+  /** The JSON of the encoded body. */
   body: string;
 }
 
 type AppendRow = EntryRow & { idx: number; duplicate: boolean };
-
-/** A channel and the seq to count unread messages after, for {@link PostgresMessageStore.countAfterMany}. */
-export interface CountQuery {
-  channel: string;
-  seq: number;
-}
 
 /**
  * Durable message history in PostgreSQL, shared by every node. A message is acknowledged only
@@ -238,8 +233,15 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   async #appendBatch(items: AppendItem[]): Promise<AppendRow[]> {
-    const json = items.map(({ body, ...rest }) => `${JSON.stringify(rest).slice(0, -1)},"body":${body}}`);
-    const rows = await run<AppendRow>(this.#db, this.#sql.append, [`[${json.join(",")}]`]);
+    const rows = await run<AppendRow>(this.#db, this.#sql.append, [
+      items.map((item) => item.channel),
+      items.map((item) => item.id),
+      items.map((item) => item.from),
+      items.map((item) => item.sentAt),
+      items.map((item) => item.clientId ?? null),
+      items.map((item) => item.body),
+      items.map((item) => item.replyTo ?? null),
+    ]);
     const byIndex: AppendRow[] = new Array(items.length);
     for (const row of rows) byIndex[row.idx] = row;
     return byIndex;
