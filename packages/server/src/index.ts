@@ -33,6 +33,7 @@ export type {
   AppendResult,
   ChangeInput,
   ChangeOutcome,
+  CountQuery,
   MessageCount,
   MessageStore,
   PresenceChange,
