@@ -210,6 +210,7 @@ const options: ts.CompilerOptions = {
     "@roomkit/server/testing": ["packages/server/src/testing/index.ts"],
     "@roomkit/client": ["packages/client/src/index.ts"],
     "@roomkit/redis": ["packages/redis/src/index.ts"],
+    "@roomkit/postgres": ["packages/postgres/src/index.ts"],
   },
 };
 

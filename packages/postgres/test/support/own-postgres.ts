@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -8,7 +8,14 @@ import { promisify } from "node:util";
 import { missingService } from "../../../redis/test/support/services.js";
 
 const run = promisify(execFile);
-const BIN = process.env.PG_BIN || "/usr/lib/postgresql/15/bin";
+/** The newest installed PostgreSQL's tools (Debian's layout), or `PG_BIN`. */
+const BIN =
+  process.env.PG_BIN ||
+  join(
+    "/usr/lib/postgresql",
+    (existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql") : ["15"]).sort((a, b) => Number(b) - Number(a))[0] ?? "15",
+    "bin",
+  );
 
 /** A PostgreSQL server of the test's own (initdb in a temp dir, a free port), never the shared one. */
 export interface OwnPostgres {
