@@ -11,7 +11,14 @@ import { run } from "./run-command.js";
 // flags every CommonJS `require` of these ESM packages: that rule is off here, and
 // scripts/install-test.ts typechecks and runs a CommonJS app against the tarballs instead.
 
-const ALLOWED = [/^package\/package\.json$/, /^package\/README\.md$/, /^package\/LICENSE$/, /^package\/dist\//, /^package\/src\//, /^package\/migrations\/\d{4}_[a-z0-9_]+\.sql$/];
+const ALLOWED = [
+  /^package\/package\.json$/,
+  /^package\/README\.md$/,
+  /^package\/LICENSE$/,
+  /^package\/dist\//,
+  /^package\/src\//,
+  /^package\/migrations\/\d{4}_[a-z0-9_]+\.sql$/,
+];
 const REQUIRED = ["package/package.json", "package/README.md", "package/LICENSE", "package/dist/index.js", "package/dist/index.d.ts"];
 
 function checkFiles(name: string, tarball: string): void {

@@ -94,7 +94,7 @@ try {
   const databaseUrl = process.env.DATABASE_URL;
   const prefix = uniquePrefix("install");
   const schema = `rkinstall_${prefix.split(":")[2]}`;
-  const postgres = databaseUrl ? { DATABASE_URL: databaseUrl, PG_SCHEMA: schema } : {};
+  const postgres: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl, PG_SCHEMA: schema } : {};
   const appEnv = cleanEnv({ ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_PREFIX: prefix } : {}), ...postgres });
   const redisStores = redisUrl ? `Redis at REDIS_URL under ${prefix}` : "memory stores: REDIS_URL is unset";
   const postgresStores = databaseUrl ? `, PostgreSQL at DATABASE_URL in ${schema}` : ", DATABASE_URL is unset";

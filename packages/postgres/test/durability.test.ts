@@ -56,7 +56,9 @@ describe.runIf(postgres)("a node killed with SIGKILL while acknowledged messages
     const failed = new Set<string>();
     const send = async (i: number, s: Socket) => {
       const clientId = `c${i}`;
-      const ack = await request<{ message: Message }>(s, "rk:publish", { channel, body: { text: `m${i}` }, clientId }).catch(() => undefined);
+      const ack = await request<{ message: Message }>(s, "rk:publish", { channel, body: { text: `m${i}` }, clientId }).catch(
+        () => undefined,
+      );
       if (ack?.ok) acked.set(clientId, ack.message.seq);
       else failed.add(clientId);
     };

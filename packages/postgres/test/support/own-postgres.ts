@@ -27,7 +27,9 @@ export interface OwnPostgres {
 
 /** True when initdb and pg_ctl are installed; false after a loud skip notice; throws when services are required. */
 export function needPostgresBinaries(): boolean {
-  return existsSync(join(BIN, "initdb")) || missingService(`PostgreSQL's initdb in ${BIN}`, "is not installed (apt-get install postgresql)");
+  return (
+    existsSync(join(BIN, "initdb")) || missingService(`PostgreSQL's initdb in ${BIN}`, "is not installed (apt-get install postgresql)")
+  );
 }
 
 function freePort(): Promise<number> {

@@ -17,7 +17,11 @@ const redisUrl = process.env.REDIS_URL;
 const redis = redisUrl ? await redisRoomkit(io, { url: redisUrl, prefix: process.env.REDIS_PREFIX ?? "app:" }) : undefined;
 const databaseUrl = process.env.DATABASE_URL;
 const durable = databaseUrl
-  ? await postgresStores({ url: databaseUrl, schema: process.env.PG_SCHEMA ?? "roomkit", ...(redis ? { presence: redis.stores.presence } : {}) })
+  ? await postgresStores({
+      url: databaseUrl,
+      schema: process.env.PG_SCHEMA ?? "roomkit",
+      ...(redis ? { presence: redis.stores.presence } : {}),
+    })
   : undefined;
 const stores = durable ?? redis?.stores;
 const rk = createRoomkit(io, {
