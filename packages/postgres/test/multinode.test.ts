@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pool } from "pg";
 import type { Socket } from "socket.io-client";
 import type { Message } from "@roomkit/protocol";
-import { connectUser, ok } from "../../redis/test/support/nodes.js";
+import { connectUser } from "../../redis/test/support/nodes.js";
+import { ok } from "./support/request.js";
 import { migratedSchema, needPostgres, testPool } from "./support/postgres.js";
 import { DATABASE_URL } from "./support/postgres.js";
 import { startPostgresNode } from "./support/roomkit-node.js";
@@ -55,6 +56,19 @@ describe.runIf(postgres)("several Roomkit nodes on one database", () => {
       expect(messages.map((m) => m.seq)).toEqual(Array.from({ length: perChannel }, (_, i) => i + 1));
       expect(new Set(messages.map((m) => m.clientId)).size).toBe(perChannel);
     }
+  });
+
+  it("answers a user's unread counts over their channels (one countAfterMany query)", async () => {
+    const { stores, rk } = nodes[0]!;
+    await stores.readState.mark("counter", "chat:shared-1", 10);
+    await stores.readState.mark("counter", "chat:shared-2", 0);
+    const perChannel = (nodes.length * 2 * PER_PUBLISHER) / 2;
+    const { channels, total } = await rk.unread("counter");
+    expect(channels.sort((a, b) => a.channel.localeCompare(b.channel))).toEqual([
+      { channel: "chat:shared-1", lastRead: 10, latest: perChannel, unread: perChannel - 10 },
+      { channel: "chat:shared-2", lastRead: 0, latest: perChannel, unread: perChannel },
+    ]);
+    expect(total).toBe(2 * perChannel - 10);
   });
 
   it("recovers a client that was offline across a restart of every node, gap-free, from PostgreSQL", async () => {

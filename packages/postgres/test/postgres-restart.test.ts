@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Socket } from "socket.io-client";
 import type { Message } from "@roomkit/protocol";
-import { createPool, migrate } from "@roomkit/postgres";
-import { connectUser, ok, request } from "../../redis/test/support/nodes.js";
+import { migrate } from "@roomkit/postgres";
+import { testPool } from "./support/postgres.js";
+import { connectUser } from "../../redis/test/support/nodes.js";
+import { ok, request } from "./support/request.js";
 import { needPostgresBinaries, startOwnPostgres } from "./support/own-postgres.js";
 import type { OwnPostgres } from "./support/own-postgres.js";
 import { startPostgresNode } from "./support/roomkit-node.js";
@@ -17,7 +19,7 @@ describe.runIf(binaries)("PostgreSQL restarted (-m immediate) while messages flo
   let socket: Socket;
   beforeAll(async () => {
     server = await startOwnPostgres();
-    const pool = createPool({ url: server.url });
+    const pool = testPool({ url: server.url });
     await migrate(pool);
     await pool.end();
     node = await startPostgresNode({ url: server.url });

@@ -181,7 +181,8 @@ describe.runIf(postgres)("postgres stores: what the conformance suite does not c
       const failure = await store.append({ channel: "room:down", from: "a", body: "x", sentAt: AT }).catch((err: unknown) => err);
       expect(failure).toBeInstanceOf(RoomkitError);
       expect((failure as RoomkitError).code).toBe("UNAVAILABLE");
-      expect(Date.now() - started).toBeLessThan(5000);
+      // Refused at once: well within the connect timeout, however loaded the machine.
+      expect(Date.now() - started).toBeLessThan(15_000);
       await expect(store.stream("room:down")).rejects.toMatchObject({ code: "UNAVAILABLE" });
     } finally {
       await down.end();

@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { MessageStore, Stores } from "@roomkit/server";
-import { PostgresMessageStore, postgresStores } from "@roomkit/postgres";
+import type { PostgresMessageStore, postgresStores } from "@roomkit/postgres";
 import type { PostgresStores, PostgresStoresOptions, RetentionRule } from "@roomkit/postgres";
 
 describe("@roomkit/postgres types", () => {

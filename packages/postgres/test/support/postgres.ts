@@ -17,7 +17,7 @@ import { missingService } from "../../../redis/test/support/services.js";
 export const DATABASE_URL = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 
 /** Answers whether PostgreSQL at `url` accepts a connection and a query within `timeoutMs`. */
-export async function pingPostgres(url = DATABASE_URL, timeoutMs = 2000): Promise<boolean> {
+export async function pingPostgres(url = DATABASE_URL, timeoutMs = 10_000): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   client.on("error", () => undefined);
   try {
@@ -43,7 +43,14 @@ export function uniqueSchema(name: string): string {
 
 /** A test pool on `DATABASE_URL`. */
 export function testPool(options: { url?: string; max?: number } = {}): Pool {
-  return createPool({ url: options.url ?? DATABASE_URL, max: options.max ?? 5, applicationName: "roomkit-test" });
+  // Generous timeouts: the test machine may be loaded.
+  return createPool({
+    url: options.url ?? DATABASE_URL,
+    max: options.max ?? 5,
+    applicationName: "roomkit-test",
+    connectTimeoutMs: 15_000,
+    statementTimeoutMs: 30_000,
+  });
 }
 
 /** A fresh, migrated schema, and a function that drops it. */

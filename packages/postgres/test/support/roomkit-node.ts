@@ -22,7 +22,8 @@ export interface PostgresNode {
 export async function startPostgresNode(options: PostgresStoresOptions): Promise<PostgresNode> {
   const http = createServer();
   const io = new Server(http);
-  const stores = await postgresStores({ connectTimeoutMs: 1000, statementTimeoutMs: 3000, ...options });
+  // Generous timeouts: the test machine may be loaded; an unreachable server is refused at once anyway.
+  const stores = await postgresStores({ connectTimeoutMs: 15_000, statementTimeoutMs: 30_000, ...options });
   const rk = createRoomkit(io, {
     contract,
     authenticate: (hs) => {
