@@ -27,12 +27,15 @@ export interface RetentionOptions {
  * One bounded pass for one family: the next channels after a cursor, of each the expired prefix
  * of its oldest entries (at most $5), removed, and the channel's `oldest` raised past them, in
  * one statement. $1 LIKE pattern, $2 cursor, $3 channels, $4 maxPerChannel|null, $5 per
- * channel, $6 maxAgeMs|null. A prefix only: seqs stay contiguous from `oldest`.
+ * channel, $6 maxAgeMs|null. A prefix only: seqs stay contiguous from `oldest`. It locks the
+ * channels' stream rows first, as writers do, and skips those being written: it never waits
+ * for an append, and never deadlocks with one.
  */
 const SQL = {
   pass: `WITH picked AS (
   SELECT s.channel, s.oldest, s.latest FROM {s}.streams s
   WHERE s.channel LIKE $1 AND s.channel > $2 ORDER BY s.channel LIMIT $3
+  FOR UPDATE SKIP LOCKED
 ), oldest AS (
   SELECT p.channel, x.seq, bool_and(
     ($4::bigint IS NOT NULL AND x.seq <= p.latest - $4::bigint)
