@@ -11,6 +11,7 @@ const alias = [
   { find: /^@roomkit\/server$/, replacement: src("server/src/index.ts") },
   { find: /^@roomkit\/client$/, replacement: src("client/src/index.ts") },
   { find: /^@roomkit\/redis$/, replacement: src("redis/src/index.ts") },
+  { find: /^@roomkit\/postgres$/, replacement: src("postgres/src/index.ts") },
   { find: /^@roomkit\/testing$/, replacement: src("testing/src/index.ts") },
 ];
 
@@ -35,6 +36,7 @@ export default defineConfig({
       project("server"),
       project("client"),
       project("redis"),
+      project("postgres"),
       project("testing"),
       { extends: true, test: { name: "bench", include: ["bench/test/**/*.test.ts"], testTimeout: 30_000 } },
       // The example apps' servers, tested with @roomkit/testing: no browser, no page build.

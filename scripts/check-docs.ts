@@ -211,6 +211,7 @@ const options: ts.CompilerOptions = {
     "@roomkit/server/metrics": ["packages/server/src/metrics/index.ts"],
     "@roomkit/client": ["packages/client/src/index.ts"],
     "@roomkit/redis": ["packages/redis/src/index.ts"],
+    "@roomkit/postgres": ["packages/postgres/src/index.ts"],
   },
 };
 

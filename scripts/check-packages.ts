@@ -11,7 +11,14 @@ import { run } from "./run-command.js";
 // flags every CommonJS `require` of these ESM packages: that rule is off here, and
 // scripts/install-test.ts typechecks and runs a CommonJS app against the tarballs instead.
 
-const ALLOWED = [/^package\/package\.json$/, /^package\/README\.md$/, /^package\/LICENSE$/, /^package\/dist\//, /^package\/src\//];
+const ALLOWED = [
+  /^package\/package\.json$/,
+  /^package\/README\.md$/,
+  /^package\/LICENSE$/,
+  /^package\/dist\//,
+  /^package\/src\//,
+  /^package\/migrations\/\d{4}_[a-z0-9_]+\.sql$/,
+];
 const REQUIRED = ["package/package.json", "package/README.md", "package/LICENSE", "package/dist/index.js", "package/dist/index.d.ts"];
 
 function checkFiles(name: string, tarball: string): void {
@@ -21,7 +28,7 @@ function checkFiles(name: string, tarball: string): void {
   if (stray.length || missing.length) {
     throw new Error(`${name}: tarball has stray files [${stray.join(", ")}], lacks [${missing.join(", ")}]`);
   }
-  console.log(`${name}: ${files.length} files, only dist/, src/, package.json, README.md and LICENSE`);
+  console.log(`${name}: ${files.length} files, only dist/, src/, migrations/*.sql, package.json, README.md and LICENSE`);
 }
 
 const bin = (name: string) => join(repoRoot, "node_modules", ".bin", name);

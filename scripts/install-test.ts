@@ -6,6 +6,7 @@ import type { PackedPackage } from "./pack-packages.js";
 import { cleanEnv, run } from "./run-command.js";
 import { runDm } from "./install-test/run-dm.js";
 import { deleteKeys, testClient, uniquePrefix } from "../packages/redis/test/support/redis.js";
+import { dropSchema, testPool } from "../packages/postgres/test/support/postgres.js";
 
 // The path of a new user: pack every package, install the tarballs into a fresh app outside the
 // workspace, typecheck it strictly (nodenext, then bundler), and run a server and two clients that
@@ -61,6 +62,16 @@ async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
   }
 }
 
+/** Drops what the ESM server stored in PostgreSQL. */
+async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  const pool = testPool({ url });
+  try {
+    await dropSchema(pool, schema);
+  } finally {
+    await pool.end();
+  }
+}
+
 /** Every installed copy of `name` under `dir`'s node_modules, nested ones included. */
 function copiesOf(dir: string, name: string): string[] {
   const modules = join(dir, "node_modules");
@@ -94,13 +105,23 @@ try {
   await run(process.execPath, [tsc, "-p", "tsconfig.bundler.json"], { cwd: app, env, timeoutMs: 60_000 });
 
   const redisUrl = process.env.REDIS_URL;
+  const databaseUrl = process.env.DATABASE_URL;
   const prefix = uniquePrefix("install");
-  const appEnv = cleanEnv(redisUrl ? { REDIS_URL: redisUrl, REDIS_PREFIX: prefix } : {});
-  step(`ESM: a server (${redisUrl ? `Redis stores at REDIS_URL under ${prefix}` : "memory stores: REDIS_URL is unset"}) and two clients`);
+  const schema = `rkinstall_${prefix.split(":")[2]}`;
+  const postgres: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl, PG_SCHEMA: schema } : {};
+  const appEnv = cleanEnv({ ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_PREFIX: prefix } : {}), ...postgres });
+  const redisStores = redisUrl ? `Redis at REDIS_URL under ${prefix}` : "memory stores: REDIS_URL is unset";
+  const postgresStores = databaseUrl ? `, PostgreSQL at DATABASE_URL in ${schema}` : ", DATABASE_URL is unset";
   try {
+    if (databaseUrl) {
+      step(`the installed bin migrates ${schema}: npx roomkit-postgres-migrate`);
+      await run("npx", ["--no-install", "roomkit-postgres-migrate", "--schema", schema], { cwd: app, env: appEnv, timeoutMs: 60_000 });
+    }
+    step(`ESM: a server (${redisStores}${postgresStores}) and two clients`);
     await runDm({ app, env: appEnv, server: "dist/server.mjs", clients: "dist/dm.mjs", after: checkMetrics });
   } finally {
     if (redisUrl) await deleteRedisKeys(redisUrl, prefix);
+    if (databaseUrl) await dropPostgresSchema(databaseUrl, schema);
   }
   step("CommonJS (require): a server and two clients");
   await runDm({ app, env: appEnv, server: "dist/server.cjs", clients: "dist/dm.cjs" });

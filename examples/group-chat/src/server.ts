@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { redisRoomkit } from "@roomkit/redis";
+import { postgresStores } from "@roomkit/postgres";
 import { SYSTEM_SENDER } from "@roomkit/protocol";
 import { createRoomkit, isValidUserId, jwtAuth, signToken } from "@roomkit/server";
 import type { Roomkit, Stores } from "@roomkit/server";
@@ -14,17 +15,25 @@ import type { Profile } from "./contract.js";
  * Many-to-many: mounts the app on an HTTP server under `base`: its page, `POST api/sign-in`, and
  * a Socket.IO server at `<base>socket.io`.
  */
-export async function mountGroupChat(http: HttpServer, { base = "/", redisUrl, nodeId }: MountOptions = {}): Promise<ExampleApp> {
+export async function mountGroupChat(
+  http: HttpServer,
+  { base = "/", redisUrl, nodeId, databaseUrl }: MountOptions = {},
+): Promise<ExampleApp> {
   const io = new Server(http, { path: `${base}socket.io` });
   // With REDIS_URL, any number of these servers act as one (docs/scaling.md); without, in memory.
   const redis = redisUrl ? await redisRoomkit(io, { url: redisUrl, prefix: "group-chat:", ...(nodeId ? { nodeId } : {}) }) : undefined;
+  // With DATABASE_URL, history, rooms and read state are kept in PostgreSQL for good (docs/storage.md).
+  const durable = databaseUrl
+    ? await postgresStores({ url: databaseUrl, schema: "group_chat", migrate: true, ...(redis ? { presence: redis.stores.presence } : {}) })
+    : undefined;
+  const stores = durable ?? redis?.stores;
 
   // DEMO ONLY: a secret made at startup signs the tokens that `api/sign-in` hands to anyone.
   // Real auth goes here: verify the tokens your login issues, e.g. jwtAuth({ key: process.env.JWT_SECRET,
   // issuer, audience }) or a JWKS from your identity provider, or look up a session cookie yourself.
   const secret = randomBytes(32);
 
-  const rk = groupChatRoomkit(io, secret, redis?.stores);
+  const rk = groupChatRoomkit(io, secret, stores);
 
   const handle = appHandler({
     base,
@@ -44,6 +53,7 @@ export async function mountGroupChat(http: HttpServer, { base = "/", redisUrl, n
     handle,
     close: async () => {
       await rk.close();
+      await durable?.close();
       await redis?.close();
       io.close();
     },

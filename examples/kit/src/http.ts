@@ -22,6 +22,8 @@ export interface MountOptions {
   redisUrl?: string;
   /** This server's name among several (with Redis). */
   nodeId?: string;
+  /** With a PostgreSQL URL, messages, rooms and read state are kept there, durably; presence stays in Redis or memory. */
+  databaseUrl?: string;
 }
 
 /** Mounts an example app on an HTTP server (each example's `server.ts` exports one). */
@@ -138,21 +140,32 @@ export function notFound(res: ServerResponse): void {
   res.end("Not found\n");
 }
 
+/** Where the example's state lives, for its startup line. */
+export function storesLabel(redisUrl: string | undefined, databaseUrl: string | undefined): string {
+  const where = [databaseUrl && "history, rooms and read state in PostgreSQL", redisUrl && `Redis at ${redisUrl}`].filter(Boolean);
+  return where.length > 0 ? where.join(", ") : "in-memory stores";
+}
+
 /**
- * Runs one example alone on `PORT` (default 3000), at `/`, with Redis when `REDIS_URL` is set:
+ * Runs one example alone on `PORT` (default 3000), at `/`, with Redis when `REDIS_URL` is set and PostgreSQL when `DATABASE_URL` is:
  * what `npm start -w @roomkit/example-<name>` does.
  */
 export async function serveAlone(name: string, mount: Mount): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const redisUrl = process.env.REDIS_URL;
+  const databaseUrl = process.env.DATABASE_URL;
   let app: ExampleApp | undefined;
   // The request listener must exist before Socket.IO attaches: it passes on what is not its own.
   const http = createServer((req, res) => {
     void (app?.handle(req, res) ?? Promise.resolve(false)).then((handled) => handled || notFound(res));
   });
-  app = await mount(http, { base: "/", ...(redisUrl ? { redisUrl, nodeId: `${name}-${port}` } : {}) });
+  app = await mount(http, {
+    base: "/",
+    ...(redisUrl ? { redisUrl, nodeId: `${name}-${port}` } : {}),
+    ...(databaseUrl ? { databaseUrl } : {}),
+  });
   http.listen(port, () => {
-    console.log(`Roomkit ${name} on http://localhost:${port} (${redisUrl ? `Redis at ${redisUrl}` : "in-memory stores"}). Ctrl+C to stop.`);
+    console.log(`Roomkit ${name} on http://localhost:${port} (${storesLabel(redisUrl, databaseUrl)}). Ctrl+C to stop.`);
   });
   const stop = async () => {
     await app?.close();

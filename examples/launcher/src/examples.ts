@@ -29,9 +29,10 @@ export interface RunningExamples {
 /**
  * One HTTP server for the index page and the three apps, each under `/<name>/` with its own
  * Socket.IO server at `/<name>/socket.io`. With `redisUrl`, each app keeps its state in Redis
- * (under its own key prefix), so several of these servers act as one.
+ * (under its own key prefix), so several of these servers act as one; with `databaseUrl`, each
+ * keeps its history, rooms and read state in PostgreSQL (in a schema of its own).
  */
-export async function startExamples(options: { port?: number; redisUrl?: string } = {}): Promise<RunningExamples> {
+export async function startExamples(options: { port?: number; redisUrl?: string; databaseUrl?: string } = {}): Promise<RunningExamples> {
   const [index, style] = await Promise.all([readFile(here("../public/index.html")), readFile(here("../../kit/style.css"))]);
   const apps: ExampleApp[] = [];
   // The request listener comes first: each Socket.IO server then takes its own path and passes the rest on.
@@ -56,7 +57,8 @@ export async function startExamples(options: { port?: number; redisUrl?: string 
   try {
     for (const [name, mount] of Object.entries(MOUNTS)) {
       const redis = options.redisUrl ? { redisUrl: options.redisUrl, nodeId: `${name}-${port}` } : {};
-      apps.push(await mount(http, { base: `/${name}/`, ...redis }));
+      const postgres = options.databaseUrl ? { databaseUrl: options.databaseUrl } : {};
+      apps.push(await mount(http, { base: `/${name}/`, ...redis, ...postgres }));
     }
   } catch (err) {
     await Promise.all(apps.map((app) => app.close()));

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { redisRoomkit } from "@roomkit/redis";
+import { postgresStores } from "@roomkit/postgres";
 import { createRoomkit, isValidUserId, jwtAuth, signToken } from "@roomkit/server";
 import type { RoomkitOptions } from "@roomkit/server";
 import { HttpError, appHandler } from "@roomkit/example-kit/http";
@@ -13,17 +14,30 @@ import type { Profile } from "./contract.js";
  * One-to-many: mounts the app on an HTTP server under `base`: its page, `POST api/sign-in`, and
  * a Socket.IO server at `<base>socket.io`.
  */
-export async function mountLiveBroadcast(http: HttpServer, { base = "/", redisUrl, nodeId }: MountOptions = {}): Promise<ExampleApp> {
+export async function mountLiveBroadcast(
+  http: HttpServer,
+  { base = "/", redisUrl, nodeId, databaseUrl }: MountOptions = {},
+): Promise<ExampleApp> {
   const io = new Server(http, { path: `${base}socket.io` });
   // With REDIS_URL, any number of these servers act as one (docs/scaling.md); without, in memory.
   const redis = redisUrl ? await redisRoomkit(io, { url: redisUrl, prefix: "live-broadcast:", ...(nodeId ? { nodeId } : {}) }) : undefined;
+  // With DATABASE_URL, history, rooms and read state are kept in PostgreSQL for good (docs/storage.md).
+  const durable = databaseUrl
+    ? await postgresStores({
+        url: databaseUrl,
+        schema: "live_broadcast",
+        migrate: true,
+        ...(redis ? { presence: redis.stores.presence } : {}),
+      })
+    : undefined;
+  const stores = durable ?? redis?.stores;
 
   // DEMO ONLY: a secret made at startup signs the tokens that `api/sign-in` hands to anyone.
   // Real auth goes here: verify the tokens your login issues, e.g. jwtAuth({ key: process.env.JWT_SECRET,
   // issuer, audience }) or a JWKS from your identity provider, or look up a session cookie yourself.
   const secret = randomBytes(32);
 
-  const rk = createRoomkit(io, { ...liveBroadcastRoomkit(secret), ...(redis ? { stores: redis.stores } : {}) });
+  const rk = createRoomkit(io, { ...liveBroadcastRoomkit(secret), ...(stores ? { stores } : {}) });
 
   const handle = appHandler({
     base,
@@ -44,6 +58,7 @@ export async function mountLiveBroadcast(http: HttpServer, { base = "/", redisUr
     handle,
     close: async () => {
       await rk.close();
+      await durable?.close();
       await redis?.close();
       io.close();
     },

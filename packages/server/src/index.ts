@@ -34,6 +34,7 @@ export type {
   AppendResult,
   ChangeInput,
   ChangeOutcome,
+  CountQuery,
   MessageCount,
   MemberPage,
   MessageStore,

@@ -38,14 +38,16 @@ export async function markRead(ctx: Context, session: Session, p: Payload): Prom
 export async function unreadCounts(ctx: Context, userId: string, channels?: string[], session?: Session): Promise<UnreadResult> {
   const marks = await ctx.stores.readState.all(userId);
   const list = channels ?? (await readableChannels(ctx, userId, marks, session));
-  const counts: UnreadCount[] = await Promise.all(
-    list.map(async (channel) => {
-      const mark = marks.get(channel) ?? 0;
-      // Change entries are not counted: an edit or a reaction never makes a channel unread.
-      const { latest, messages } = await ctx.stores.messages.countAfter(channel, mark);
-      return { channel, lastRead: Math.min(mark, latest), latest, unread: messages };
-    }),
-  );
+  const queries = list.map((channel) => ({ channel, seq: marks.get(channel) ?? 0 }));
+  // Change entries are not counted: an edit or a reaction never makes a channel unread.
+  const store = ctx.stores.messages;
+  const found = store.countAfterMany
+    ? await store.countAfterMany(queries)
+    : await Promise.all(queries.map((q) => store.countAfter(q.channel, q.seq)));
+  const counts: UnreadCount[] = queries.map(({ channel, seq }, i) => {
+    const { latest, messages } = found[i]!;
+    return { channel, lastRead: Math.min(seq, latest), latest, unread: messages };
+  });
   return { channels: counts, total: counts.reduce((sum, c) => sum + c.unread, 0) };
 }
 

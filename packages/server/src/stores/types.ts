@@ -81,6 +81,12 @@ export interface MessageCount {
   messages: number;
 }
 
+/** A channel and the seq to count its messages after, for {@link MessageStore.countAfterMany}. */
+export interface CountQuery {
+  channel: string;
+  seq: number;
+}
+
 /** Where a channel's stream stands. */
 export interface StreamInfo {
   /** Stable for the life of the stream's history; a new epoch means seqs started again. */
@@ -117,6 +123,11 @@ export interface MessageStore {
   change(input: ChangeInput): Promise<ChangeOutcome>;
   /** How many messages came after `seq`. */
   countAfter(channel: string, seq: number): Promise<MessageCount>;
+  /**
+   * Optional: {@link countAfter} for many channels at once, in the order asked (one query on a
+   * database, for a user's unread counts). Without it the server calls `countAfter` per channel.
+   */
+  countAfterMany?(queries: CountQuery[]): Promise<MessageCount[]>;
   stream(channel: string): Promise<StreamInfo>;
   close?(): Promise<void>;
 }

@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe } from "vitest";
+import type { Pool } from "pg";
+import { describeStoreConformance } from "@roomkit/server/testing";
+import { postgresStores } from "@roomkit/postgres";
+import type { PostgresStores } from "@roomkit/postgres";
+import { migratedSchema, needPostgres, testPool } from "./support/postgres.js";
+
+const postgres = await needPostgres();
+
+describe.runIf(postgres)("postgres stores", () => {
+  let pool: Pool;
+  let schema: string;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    pool = testPool({ max: 8 });
+    ({ schema, drop } = await migratedSchema(pool, "conformance"));
+  });
+  afterAll(async () => {
+    await drop();
+    await pool.end();
+  });
+
+  // Channel names are unique per test: one schema serves the whole suite.
+  describeStoreConformance("postgres", () => postgresStores({ pool, schema }), {
+    cleanup: (stores) => (stores as PostgresStores).close(),
+  });
+});
