@@ -11,6 +11,7 @@ const alias = [
   { find: /^@roomkit\/client$/, replacement: src("client/src/index.ts") },
   { find: /^@roomkit\/redis$/, replacement: src("redis/src/index.ts") },
   { find: /^@roomkit\/testing$/, replacement: src("testing/src/index.ts") },
+  { find: /^@roomkit\/react$/, replacement: src("react/src/index.ts") },
 ];
 
 /** Each example's own `test/` folder (not the launcher's browser tests, not the kit's): server tests, run without Chromium. */
@@ -35,6 +36,11 @@ export default defineConfig({
       project("client"),
       project("redis"),
       project("testing"),
+      // The hooks render in a DOM (happy-dom) against real servers; the SSR test opts back into node.
+      project("react", {
+        include: ["packages/react/test/**/*.test.{ts,tsx}"],
+        environment: "happy-dom",
+      }),
       { extends: true, test: { name: "bench", include: ["bench/test/**/*.test.ts"], testTimeout: 30_000 } },
       // The example apps' servers, tested with @roomkit/testing: no browser, no page build.
       { extends: true, test: { name: "example-servers", include: [`examples/${EXAMPLE_SERVER_TESTS}`] } },
