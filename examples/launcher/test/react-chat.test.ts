@@ -1,0 +1,35 @@
+import { expect, test } from "vitest";
+import { RAW_CODE, describeInBrowser, misfits, screen, texts } from "./browser.js";
+import { reactChatFlow, roomItem, say } from "./flows/react-chat.js";
+
+describeInBrowser("react chat, in the browser", "react-chat", (t) => {
+  test("a room with unread counts, typing and who is online; a reload keeps the history; a name that is no user id gets a sentence", async () => {
+    const { alice, bob } = await reactChatFlow(t.browser, t.app, t.size);
+    const said = ["Who is bringing the tent?", "I can bring snacks.", "I have one"];
+    expect(await texts(alice, ".message .text")).toEqual(said);
+    expect(await texts(bob, ".message .text")).toEqual(said);
+    await alice.getByText("bob is typing…").waitFor({ state: "detached" });
+    if (t.size.name === "phone") for (const page of [alice, bob]) expect(await misfits(page)).toEqual([]);
+
+    // A reload: the page connects again and shows the same history, in order.
+    await bob.reload();
+    await roomItem(bob, "Weekend trip").click();
+    await bob.locator(".message", { hasText: "I have one" }).waitFor();
+    expect(await texts(bob, ".message .text")).toEqual(said);
+
+    // Adding someone who is not a user id: a sentence, no code.
+    await screen(alice, "people");
+    await alice.getByLabel("Add someone").fill("dave smith");
+    await alice.getByRole("button", { name: "Add", exact: true }).click();
+    await alice.getByRole("alert").filter({ hasText: "“dave smith” is not a name here." }).waitFor();
+    expect(await alice.locator("body").innerText()).not.toMatch(RAW_CODE);
+    await alice.getByLabel("Add someone").fill("dave");
+    await alice.getByRole("button", { name: "Add", exact: true }).click();
+    await alice.locator('.member[data-member="dave"]').waitFor();
+
+    // bob's next message reaches alice while her page stays open on the room.
+    await say(bob, "Weekend trip", "See you Saturday!");
+    await screen(alice, "chat");
+    await alice.locator(".message.theirs", { hasText: "See you Saturday!" }).waitFor();
+  });
+});
