@@ -8,8 +8,8 @@ import { runDm } from "./install-test/run-dm.js";
 import { deleteKeys, testClient, uniquePrefix } from "../packages/redis/test/support/redis.js";
 
 // The path of a new user: pack every package, install the tarballs into a fresh app outside the
-// workspace, typecheck it strictly (nodenext, then bundler), and run a server and two clients that
-// exchange a DM, from ESM and from CommonJS. `npm run test:install`; CI runs it after the build.
+// workspace, typecheck it strictly (nodenext, then bundler), run a server and two clients that
+// exchange a DM, from ESM and from CommonJS, and render @roomkit/react's hooks on the server. `npm run test:install`; CI runs it after the build.
 
 const started = Date.now();
 const step = (what: string) => console.log(`\n== install test: ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
@@ -18,19 +18,24 @@ const removeWork = () => rmSync(work, { recursive: true, force: true });
 process.on("exit", removeWork);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(1));
 
-/** The app's package.json: the tarballs, socket.io, and the workspace's TypeScript and Node types. */
+/** The app's package.json: the tarballs, socket.io, React, and the workspace's TypeScript and Node types. */
 function appManifest(packed: PackedPackage[]): string {
-  const { devDependencies: dev } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
-    devDependencies: Record<string, string>;
-  };
+  const manifest = (path: string) => JSON.parse(readFileSync(join(repoRoot, path), "utf8")) as { devDependencies: Record<string, string> };
+  const dev = manifest("package.json").devDependencies;
+  const reactDev = manifest("packages/react/package.json").devDependencies;
   const dependencies = Object.fromEntries(packed.map(({ name, tarball }) => [name, `file:${tarball}`]));
   return JSON.stringify(
     {
       name: "roomkit-install-test-app",
       private: true,
       type: "module",
-      dependencies: { ...dependencies, "socket.io": dev["socket.io"] },
-      devDependencies: { typescript: dev.typescript, "@types/node": dev["@types/node"] },
+      dependencies: { ...dependencies, "socket.io": dev["socket.io"], react: reactDev.react, "react-dom": reactDev["react-dom"] },
+      devDependencies: {
+        typescript: dev.typescript,
+        "@types/node": dev["@types/node"],
+        "@types/react": reactDev["@types/react"],
+        "@types/react-dom": reactDev["@types/react-dom"],
+      },
     },
     null,
     2,
@@ -90,6 +95,9 @@ try {
   }
   step("CommonJS (require): a server and two clients");
   await runDm({ app, env: appEnv, server: "dist/server.cjs", clients: "dist/dm.cjs" });
+
+  step("React: @roomkit/react renders on the server without a socket");
+  await run(process.execPath, ["dist/react.mjs"], { cwd: app, env, timeoutMs: 30_000 });
 
   step("passed");
 } catch (err) {
