@@ -8,6 +8,6 @@ export { createRoomkitHooks } from "./typed.js";
 export type { PresenceFamily, RoomkitHooks } from "./typed.js";
 export { RoomkitProvider } from "./provider.js";
 export type { RoomkitProviderProps } from "./provider.js";
-export type { MessagesOptions, MessagesState, PendingMessage } from "./messages.js";
+export type { MessagesOptions, MessagesState } from "./messages.js";
 export type { TypingOptions } from "./typing.js";
 export type { Fetched } from "./resource.js";

@@ -1,192 +1,151 @@
-import type { SendOptions } from "@roomkit/client";
-import type { Message, RoomkitError } from "@roomkit/protocol";
+import type { MessageView, PendingSend, SendOptions, ViewSnapshot } from "@roomkit/client";
+import { RoomkitError } from "@roomkit/protocol";
+import type { DeleteChange, EditChange, Message, ReactionChange } from "@roomkit/protocol";
 import { AttachedStore } from "./attached.js";
 import type { Detach } from "./attached.js";
 import type { AnyClient, AnyHandle, RoomkitRuntime } from "./runtime.js";
 
-/** A send not yet stored: `sending` (offline sends wait in the SDK's outbox), or `failed` with the refusal. */
-export interface PendingMessage<Input = unknown> {
-  /** Stable for the entry's life: a React key. */
-  readonly key: string;
-  readonly body: Input;
-  readonly status: "sending" | "failed";
-  readonly error: RoomkitError | undefined;
-}
-
-/** What the messages hook gives: the view to render and what to do with it. Every function is stable. */
-export interface MessagesState<Body = unknown, Input = unknown> {
-  /** Ascending by seq. A message keeps its object identity while it is unchanged, so memoized rows do not re-render. */
+/**
+ * What the messages hook gives: the SDK's folded view of a channel (or of one thread) to render,
+ * and what to do with it. Every function is the same from one render to the next.
+ */
+export interface MessagesState<Body = unknown, Input = unknown, Reaction extends string = string> {
+  /**
+   * Ascending by seq, with every edit, delete and reaction folded in. A message keeps its object
+   * while it is unchanged (a changed one is a new object), so memoized rows render only when
+   * theirs changed. A deleted message has `deleted` set and no `body`.
+   */
   readonly messages: readonly Message<Body>[];
-  /** `loading` until the first page is in (and during server rendering); `failed` when the subscription or the page was refused. */
+  /** `loading` until the first page is in (and during server rendering); `failed` when the subscription or the first page was refused. */
   readonly status: "loading" | "ready" | "failed";
+  /** The last refusal (the subscription's, or a page's). */
   readonly error: RoomkitError | undefined;
   /** More history lies before `messages[0]`. */
   readonly hasOlder: boolean;
   /** A {@link MessagesState.loadOlder} page is in flight. */
   readonly loadingOlder: boolean;
-  /** Sends not yet stored, oldest first: show them after `messages`, greyed, with a retry on `failed`. */
-  readonly pending: readonly PendingMessage<Input>[];
+  /** Sends not stored yet, oldest first: `sending`, or `failed` with `error` (each with its own `retry()` and `discard()`). */
+  readonly pending: readonly PendingSend<Input>[];
   /** Loads the page before the oldest message (a no-op while one loads or when there is none). */
   loadOlder(): Promise<void>;
-  /** Sends: the entry is in `pending` until stored; resolves with the stored message, or `undefined` when it failed (the entry stays, `failed`). */
+  /** Sends; the entry is in `pending` until stored. Resolves with the stored message, or `undefined` when it failed (the entry stays, `failed`). */
   send(body: Input, options?: SendOptions): Promise<Message<Body> | undefined>;
-  /** Sends a failed entry again, under the same key. */
+  /** Replies to the message at `seq`, like `send` (in a thread view, to the thread's root). */
+  reply(seq: number, body: Input, options?: SendOptions): Promise<Message<Body> | undefined>;
+  /** Sends a failed entry again, with its `clientId` (never stored twice). */
   retry(key: string): void;
   /** Drops a failed entry. */
   discard(key: string): void;
+  /** Replaces the body of one of the user's messages; rejects with the server's `RoomkitError`. */
+  edit(seq: number, body: Input, options?: SendOptions): Promise<EditChange<Body>>;
+  /** Deletes a message (`undefined`: a retry found it done); rejects with the server's `RoomkitError`. */
+  delete(seq: number, options?: SendOptions): Promise<DeleteChange | undefined>;
+  /** Adds the user's reaction (`undefined`: given already). */
+  react(seq: number, reaction: Reaction, options?: SendOptions): Promise<ReactionChange<Reaction> | undefined>;
+  /** Removes the user's reaction (`undefined`: not given). */
+  unreact(seq: number, reaction: Reaction, options?: SendOptions): Promise<ReactionChange<Reaction> | undefined>;
   /** Marks the channel read up to `seq` (default: the newest message); unread counts refresh. */
   markRead(seq?: number): Promise<void>;
 }
 
 /** Options of the messages hook. */
 export interface MessagesOptions {
-  /** Messages per page, the first one and each older one. Default 50. */
+  /** Messages per page, the first one and each older one. Default: the server's page size (50). */
   pageSize?: number;
+  /** One thread's replies instead of the channel: the seq of its root message. */
+  thread?: number;
 }
 
-interface Actions {
-  loadOlder(): Promise<void>;
-  send(body: unknown, options?: SendOptions): Promise<Message | undefined>;
-  retry(key: string): void;
-  discard(key: string): void;
-  markRead(seq?: number): Promise<void>;
-}
+/** What a store's snapshot delegates to; swapped in on attach, so the snapshot's functions stay the same. */
+type Actions = Pick<
+  MessagesState,
+  "loadOlder" | "send" | "reply" | "retry" | "discard" | "edit" | "delete" | "react" | "unreact" | "markRead"
+>;
 
+const closed = () => Promise.reject(new RoomkitError("UNAVAILABLE", "the channel is not open yet"));
 const idle: Actions = {
   loadOlder: async () => undefined,
   send: async () => undefined,
+  reply: async () => undefined,
   retry: () => undefined,
   discard: () => undefined,
+  edit: closed,
+  delete: closed,
+  react: closed,
+  unreact: closed,
   markRead: async () => undefined,
 };
-
-/** Adds `incoming` to an ascending list, each id once, keeping every object already there. */
-export function mergeMessages(list: readonly Message[], incoming: readonly Message[]): readonly Message[] {
-  const known = new Set(list.map((m) => m.id));
-  const fresh = incoming.filter((m) => !known.has(m.id) && known.add(m.id));
-  if (fresh.length === 0) return list;
-  const last = list[list.length - 1];
-  if (last === undefined || fresh.every((m, i) => m.seq > (fresh[i - 1]?.seq ?? last.seq))) return [...list, ...fresh];
-  return [...list, ...fresh].sort((a, b) => a.seq - b.seq);
-}
-
-let keys = 0;
-
-/**
- * A channel's messages as a UI renders them: the latest page, the live messages after it
- * (the page ends where they begin: no gap, no overlap), older pages on demand, a reload after a
- * `reset`, and the user's sends while they are pending or failed.
- */
-export class MessagesStore extends AttachedStore<MessagesState> {
-  readonly #pageSize: number;
-  readonly #actions: Actions;
-  #handle: AnyHandle | undefined;
-  #sends = new Map<string, { body: unknown; options: SendOptions | undefined }>();
-
-  constructor(runtime: RoomkitRuntime, key: string, id: string, options: MessagesOptions) {
-    const actions: Actions = { ...idle };
-    super(runtime, key, emptyMessages(wrap(actions)), id);
-    this.#pageSize = options.pageSize ?? 50;
-    this.#actions = actions;
-  }
-
-  protected attach(_client: AnyClient, handle: AnyHandle | undefined): Detach {
-    if (handle === undefined) return () => undefined;
-    this.#handle = handle;
-    Object.assign(this.#actions, {
-      loadOlder: () => this.#loadOlder(),
-      send: (body: unknown, options?: SendOptions) => this.#send(`send-${++keys}`, body, options),
-      retry: (key: string) => {
-        const entry = this.#sends.get(key);
-        if (entry) void this.#send(key, entry.body, entry.options);
-      },
-      discard: (key: string) => this.#settle(key),
-      markRead: async (seq?: number) => {
-        await handle.markRead(seq ?? this.snapshot.messages[this.snapshot.messages.length - 1]?.seq);
-        this.runtime.unreadMoved(handle.id ?? "");
-      },
-    } satisfies Actions);
-    const stops = [
-      handle.on("message", (message) => this.#update({ messages: mergeMessages(this.snapshot.messages, [message as Message]) })),
-      handle.on("reset", (reset) => {
-        const { messages, hasMore } = reset as { messages: Message[]; hasMore: boolean };
-        this.#update({ messages: mergeMessages([], messages), hasOlder: hasMore });
-      }),
-      handle.on("error", (error) => this.#update({ status: "failed", error: error as RoomkitError })),
-    ];
-    handle.history({ untilSubscribed: true, limit: this.#pageSize }).then(
-      (page) => this.#update({ messages: mergeMessages(page.messages, this.snapshot.messages), hasOlder: page.hasMore, status: "ready" }),
-      (error: RoomkitError) => this.#update({ status: "failed", error }),
-    );
-    return () => {
-      for (const stop of stops) stop();
-      Object.assign(this.#actions, idle);
-      this.#handle = undefined;
-    };
-  }
-
-  #update(change: Partial<MessagesState>): void {
-    this.set({ ...this.snapshot, ...change });
-  }
-
-  async #loadOlder(): Promise<void> {
-    const handle = this.#handle;
-    const oldest = this.snapshot.messages[0];
-    if (!handle || this.snapshot.loadingOlder || !this.snapshot.hasOlder || oldest === undefined) return;
-    this.#update({ loadingOlder: true });
-    try {
-      const page = await handle.history({ before: oldest.seq, limit: this.#pageSize });
-      if (this.#handle === handle) this.#update({ messages: mergeMessages(page.messages, this.snapshot.messages), hasOlder: page.hasMore });
-    } catch (error) {
-      if (this.#handle === handle) this.#update({ error: error as RoomkitError });
-    } finally {
-      if (this.#handle === handle) this.#update({ loadingOlder: false });
-    }
-  }
-
-  async #send(key: string, body: unknown, options: SendOptions | undefined): Promise<Message | undefined> {
-    const handle = this.#handle;
-    if (!handle) return undefined;
-    this.#sends.set(key, { body, options });
-    this.#pend({ key, body, status: "sending", error: undefined });
-    try {
-      const message = await handle.send(body, options);
-      if (this.#handle === handle) {
-        this.#update({ messages: mergeMessages(this.snapshot.messages, [message]) });
-        this.#settle(key);
-      }
-      return message;
-    } catch (error) {
-      if (this.#handle === handle) this.#pend({ key, body, status: "failed", error: error as RoomkitError });
-      return undefined;
-    }
-  }
-
-  /** Adds or replaces the pending entry of `entry.key`, keeping its place. */
-  #pend(entry: PendingMessage): void {
-    const { pending } = this.snapshot;
-    const at = pending.findIndex((p) => p.key === entry.key);
-    this.#update({ pending: at < 0 ? [...pending, entry] : pending.map((p, i) => (i === at ? entry : p)) });
-  }
-
-  #settle(key: string): void {
-    this.#sends.delete(key);
-    if (this.snapshot.pending.some((p) => p.key === key)) this.#update({ pending: this.snapshot.pending.filter((p) => p.key !== key) });
-  }
-}
 
 /** The view before the first page (and with no channel): empty, loading. */
 export function emptyMessages(actions: Actions = idle): MessagesState {
   return { messages: [], status: "loading", error: undefined, hasOlder: false, loadingOlder: false, pending: [], ...actions };
 }
 
+/** A channel's (or a thread's) messages: the SDK's {@link MessageView}, as a shared store. */
+export class MessagesStore extends AttachedStore<MessagesState> {
+  readonly #options: MessagesOptions;
+  readonly #actions: Actions;
+
+  constructor(runtime: RoomkitRuntime, key: string, id: string, options: MessagesOptions) {
+    const actions: Actions = { ...idle };
+    super(runtime, key, emptyMessages(delegate(actions)), id);
+    this.#options = options;
+    this.#actions = actions;
+  }
+
+  protected attach(_client: AnyClient, handle: AnyHandle | undefined): Detach {
+    if (handle === undefined) return () => undefined;
+    const view = handle.view(this.#options);
+    const pendingOf = (key: string) => view.current.pending.find((p) => p.key === key);
+    const stored = (sent: Promise<Message>) => sent.catch(() => undefined);
+    Object.assign(this.#actions, {
+      loadOlder: () => view.loadOlder().catch(() => undefined),
+      send: (body, options) =>
+        stored(this.#options.thread === undefined ? handle.send(body, options) : handle.reply(this.#options.thread, body, options)),
+      reply: (seq, body, options) => stored(handle.reply(seq, body, options)),
+      retry: (key) =>
+        void pendingOf(key)
+          ?.retry()
+          .catch(() => undefined),
+      discard: (key) => pendingOf(key)?.discard(),
+      edit: (seq, body, options) => handle.edit(seq, body, options),
+      delete: (seq, options) => handle.delete(seq, options),
+      react: (seq, reaction, options) => handle.react(seq, reaction, options),
+      unreact: (seq, reaction, options) => handle.unreact(seq, reaction, options),
+      markRead: async (seq) => {
+        await handle.markRead(seq ?? view.current.messages.at(-1)?.seq);
+        this.runtime.unreadMoved(handle.id ?? "");
+      },
+    } satisfies Actions);
+    let ready = false;
+    const show = (snapshot: ViewSnapshot) => {
+      if (!snapshot.loading && snapshot.error === undefined) ready = true;
+      const status = ready ? "ready" : snapshot.loading || snapshot.error === undefined ? "loading" : "failed";
+      const { messages, pending, hasOlder, error } = snapshot;
+      this.set({ ...this.snapshot, messages, pending, hasOlder, error, status, loadingOlder: ready && snapshot.loading });
+    };
+    show(view.current);
+    const stop = view.subscribe(show);
+    return () => {
+      stop();
+      view.close();
+      Object.assign(this.#actions, idle);
+    };
+  }
+}
+
 /** Stable functions that call whatever `actions` holds now. */
-function wrap(actions: Actions): Actions {
+function delegate(actions: Actions): Actions {
   return {
     loadOlder: () => actions.loadOlder(),
     send: (body, options) => actions.send(body, options),
+    reply: (seq, body, options) => actions.reply(seq, body, options),
     retry: (key) => actions.retry(key),
     discard: (key) => actions.discard(key),
+    edit: (seq, body, options) => actions.edit(seq, body, options),
+    delete: (seq, options) => actions.delete(seq, options),
+    react: (seq, reaction, options) => actions.react(seq, reaction, options),
+    unreact: (seq, reaction, options) => actions.unreact(seq, reaction, options),
     markRead: (seq) => actions.markRead(seq),
   };
 }

@@ -1,7 +1,17 @@
 import type { AnyContract } from "@roomkit/protocol";
-import type { ClientOptions, HistoryPage, HistoryQuery, Listener, Presence, RoomkitClient, SendOptions } from "@roomkit/client";
+import type {
+  ClientOptions,
+  HistoryPage,
+  HistoryQuery,
+  Listener,
+  MessageView,
+  Presence,
+  RoomkitClient,
+  SendOptions,
+  ViewOptions,
+} from "@roomkit/client";
 import { createClient } from "@roomkit/client";
-import type { Message, RoomMember } from "@roomkit/protocol";
+import type { DeleteChange, EditChange, Message, ReactionChange, RoomMember } from "@roomkit/protocol";
 import type { SharedStore } from "./store.js";
 
 /** Any client, as the runtime holds it: the typed hooks give it back typed by the contract. */
@@ -13,6 +23,12 @@ export interface AnyHandle {
   readonly presence?: Presence<unknown>;
   on(event: string, listener: Listener<unknown[]>): () => void;
   send(body: unknown, options?: SendOptions): Promise<Message<unknown>>;
+  reply(seq: number, body: unknown, options?: SendOptions): Promise<Message<unknown>>;
+  edit(seq: number, body: unknown, options?: SendOptions): Promise<EditChange<unknown>>;
+  delete(seq: number, options?: SendOptions): Promise<DeleteChange | undefined>;
+  react(seq: number, reaction: string, options?: SendOptions): Promise<ReactionChange<string> | undefined>;
+  unreact(seq: number, reaction: string, options?: SendOptions): Promise<ReactionChange<string> | undefined>;
+  view(options?: ViewOptions): MessageView<unknown>;
   history(query?: HistoryQuery): Promise<HistoryPage<unknown>>;
   markRead(seq?: number): Promise<number>;
   members(): Promise<RoomMember[]>;

@@ -9,6 +9,7 @@ import type {
   MemberInfoOf,
   PresenceMember,
   ProfileOf,
+  ReactionOf,
   RoomMember,
   RoomSummary,
   SignalName,
@@ -65,8 +66,9 @@ export interface RoomkitHooks<C extends AnyContract> {
    */
   useChannel<F extends FamilyName<C>>(id: ChannelId<C, F> | undefined): Channel<C, F> | undefined;
   /**
-   * A channel's messages, ready to render: ascending, stable objects, older pages on demand,
-   * and the user's pending and failed sends.
+   * A channel's messages (or, with `thread`, one thread's replies), ready to render: the SDK's
+   * view, ascending, with edits, deletes and reactions folded in, stable objects, older pages on
+   * demand, the user's pending and failed sends, and the operations on messages.
    * @example
    * const { messages, pending, send, loadOlder, hasOlder } = useMessages("room:42");
    * return <>{messages.map((m) => <Row key={m.id} message={m} />)}</>;
@@ -74,7 +76,7 @@ export interface RoomkitHooks<C extends AnyContract> {
   useMessages<F extends FamilyName<C>>(
     id: ChannelId<C, F> | undefined,
     options?: MessagesOptions,
-  ): MessagesState<BodyOf<C, F>, BodyInputOf<C, F>>;
+  ): MessagesState<BodyOf<C, F>, BodyInputOf<C, F>, ReactionOf<C, F>>;
   /**
    * Who is in a presence channel or room now, one entry per user.
    * @example

@@ -17,7 +17,15 @@ describe("hooks typed from the contract", () => {
     // @ts-expect-error an undeclared family
     rk.useMessages("nope:1");
     const news = rk.useMessages("news:front");
-    expectTypeOf(news.messages[0]!.body).toEqualTypeOf<{ headline: string }>();
+    const m = news.messages[0]!;
+    if (!m.deleted) expectTypeOf(m.body).toEqualTypeOf<{ headline: string }>();
+    // @ts-expect-error a deleted message has no body: test `deleted` first
+    void news.messages[0]!.body.headline;
+    // @ts-expect-error the chat family's reactions are a closed list
+    void rk.useMessages("chat:general").react(1, "🍕");
+    void rk.useMessages("chat:general").react(1, "🎉");
+    // @ts-expect-error an edit takes the family's body
+    void room.edit(1, { headline: "no" });
     expectTypeOf(rk.useMessages(undefined).status).toEqualTypeOf<"loading" | "ready" | "failed">();
   });
 

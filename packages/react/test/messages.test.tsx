@@ -1,8 +1,9 @@
 import { act, renderHook, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
+import type { Message } from "@roomkit/client";
 import { as, connect, rk, server, settle } from "./support/app.js";
 
-const texts = (messages: readonly { body: { text: string } }[]) => messages.map((m) => m.body.text);
+const texts = (messages: readonly Message<{ text: string }>[]) => messages.map((m) => (m.deleted ? "(deleted)" : m.body.text));
 
 describe("useMessages", () => {
   it("shows the latest page, then live messages after it, each once and in order", async () => {
@@ -53,7 +54,7 @@ describe("useMessages", () => {
     act(() => {
       sent = result.current.send({ text: "hello" });
     });
-    expect(result.current.pending).toEqual([expect.objectContaining({ body: { text: "hello" }, status: "sending" })]);
+    expect(result.current.pending).toEqual([expect.objectContaining({ body: { text: "hello" }, state: "sending" })]);
     await act(() => sent);
     expect(result.current.pending).toEqual([]);
     expect(texts(result.current.messages)).toEqual(["hello"]);
@@ -61,13 +62,69 @@ describe("useMessages", () => {
     // The contract's body needs a text of at least one character: the server answers INVALID.
     await act(() => result.current.send({ text: "" }));
     const [failed] = result.current.pending;
-    expect(failed).toMatchObject({ status: "failed", error: { code: "INVALID" } });
+    expect(failed).toMatchObject({ state: "failed", error: { code: "INVALID" } });
     act(() => result.current.retry(failed!.key));
-    await waitFor(() => expect(result.current.pending[0]?.status).toBe("failed"), settle);
+    await waitFor(() => expect(result.current.pending[0]?.state).toBe("sending"), settle);
+    await waitFor(() => expect(result.current.pending[0]?.state).toBe("failed"), settle);
     expect(result.current.pending[0]?.key).toBe(failed!.key);
     act(() => result.current.discard(failed!.key));
     expect(result.current.pending).toEqual([]);
     expect(texts(result.current.messages)).toEqual(["hello"]);
+  });
+
+  it("folds edits, deletes and reactions, by others and through the hook, into new objects for the changed messages only", async () => {
+    const h = await server();
+    const bob = connect(h.url, "bob");
+    const room = await bob.rooms.create({ channel: "room:changes", members: ["alice"] });
+    const [first, second, third] = [await room.send({ text: "one" }), await room.send({ text: "two" }), await room.send({ text: "three" })];
+    const { result } = renderHook(() => rk.useMessages("room:changes"), { wrapper: as(h, "alice") });
+    await waitFor(() => expect(texts(result.current.messages)).toEqual(["one", "two", "three"]), settle);
+    const before = result.current.messages;
+
+    await room.edit(first!.seq, { text: "one, edited" });
+    await waitFor(() => expect(texts(result.current.messages)).toEqual(["one, edited", "two", "three"]), settle);
+    expect(result.current.messages[0]).not.toBe(before[0]);
+    expect(result.current.messages[1]).toBe(before[1]);
+    expect(result.current.messages[2]).toBe(before[2]);
+
+    await room.delete(third!.seq);
+    await waitFor(() => expect(texts(result.current.messages)).toEqual(["one, edited", "two", "(deleted)"]), settle);
+    expect(result.current.messages[1]).toBe(before[1]);
+
+    // Alice reacts through the hook; bob's reaction comes from the server.
+    await act(async () => {
+      await result.current.react(second!.seq, "👍");
+    });
+    await room.react(second!.seq, "👍");
+    const reactionsOf = () => {
+      const m = result.current.messages[1]!;
+      return m.deleted ? undefined : m.reactions;
+    };
+    await waitFor(() => expect(reactionsOf()).toEqual([expect.objectContaining({ reaction: "👍", count: 2 })]), settle);
+    await act(async () => {
+      await result.current.unreact(second!.seq, "👍");
+    });
+    await waitFor(() => expect(reactionsOf()).toEqual([expect.objectContaining({ reaction: "👍", count: 1 })]), settle);
+
+    // An edit of someone else's message is refused with the server's code, and changes nothing.
+    await expect(result.current.edit(second!.seq, { text: "not mine" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(texts(result.current.messages)).toEqual(["one, edited", "two", "(deleted)"]);
+  });
+
+  it("with `thread`, shows one thread's replies, and sends into it", async () => {
+    const h = await server();
+    const bob = connect(h.url, "bob");
+    const room = await bob.rooms.create({ channel: "room:threads", members: ["alice"] });
+    const root = await room.send({ text: "question" });
+    await room.send({ text: "elsewhere" });
+    await room.reply(root.seq, { text: "first answer" });
+    const { result } = renderHook(() => rk.useMessages("room:threads", { thread: root.seq }), { wrapper: as(h, "alice") });
+    await waitFor(() => expect(texts(result.current.messages)).toEqual(["first answer"]), settle);
+    await act(async () => {
+      await result.current.send({ text: "second answer" });
+    });
+    await waitFor(() => expect(texts(result.current.messages)).toEqual(["first answer", "second answer"]), settle);
+    expect(result.current.messages.every((m) => m.replyTo === root.seq)).toBe(true);
   });
 
   it("marking read moves the unread count", async () => {

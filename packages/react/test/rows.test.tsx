@@ -9,7 +9,7 @@ const renders = new Map<string, number>();
 
 const Row = memo(function Row({ message }: { message: Message<{ text: string }> }) {
   renders.set(message.id, (renders.get(message.id) ?? 0) + 1);
-  return <li>{message.body.text}</li>;
+  return <li>{message.deleted ? "(deleted)" : message.body.text}</li>;
 });
 
 function Conversation() {
@@ -24,11 +24,12 @@ function Conversation() {
 }
 
 describe("message rows", () => {
-  it("a new message renders its own row only: the others keep their objects, so memo skips them", async () => {
+  it("a new message renders its own row only, an edit the edited row only: the others keep their objects, so memo skips them", async () => {
     const h = await server();
     const bob = connect(h.url, "bob");
     const room = await bob.rooms.create({ channel: "room:rows", members: ["alice"] });
-    for (const text of ["a", "b", "c"]) await room.send({ text });
+    const sent = [];
+    for (const text of ["a", "b", "c"]) sent.push(await room.send({ text }));
     // Without StrictMode, which renders every component twice in development.
     render(<Conversation />, { wrapper: as(h, "alice", { strict: false }) });
     await waitFor(() => expect(screen.getAllByRole("listitem")).toHaveLength(3), settle);
@@ -42,5 +43,11 @@ describe("message rows", () => {
     expect(screen.getAllByRole("listitem").map((li) => li.textContent)).toEqual(["a", "b", "c", "d", "e", "f"]);
     expect(first.map((id) => renders.get(id))).toEqual([1, 1, 1]);
     expect([...renders.values()]).toEqual([1, 1, 1, 1, 1, 1]);
+
+    // An edit renders the edited row again, and no other.
+    const second = [...renders.keys()][1]!;
+    await room.edit(sent[1]!.seq, { text: "b, edited" });
+    await waitFor(() => expect(screen.getAllByRole("listitem")[1]?.textContent).toBe("b, edited"), settle);
+    expect([...renders.entries()].filter(([, n]) => n > 1).map(([id]) => id)).toEqual([second]);
   });
 });
