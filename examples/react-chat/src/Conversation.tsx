@@ -1,25 +1,10 @@
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { FormEvent } from "react";
-import type { Message } from "@roomkit/client";
 import { errorSentence } from "@roomkit/example-kit/errors";
-import { clock, typingSender, typingText } from "@roomkit/example-kit/ui";
+import { typingSender, typingText } from "@roomkit/example-kit/ui";
+import { MessageRow } from "./MessageRow.js";
 import type { RoomId } from "./hooks.js";
 import { useChannel, useMessages, useRooms, useTyping } from "./hooks.js";
-
-type Body = { text: string };
-
-/** One message. Memoized: a message object changes only when the message does, so a new message renders its own row alone. */
-const Row = memo(function Row({ message, mine }: { message: Message<Body>; mine: boolean }) {
-  return (
-    <li className={`message ${mine ? "mine" : "theirs"}`} data-seq={message.seq}>
-      <div className="bubble">
-        {!mine && <span className="author">{message.from}</span>}
-        <span className="text">{message.body.text}</span>
-      </div>
-      <span className="meta">{clock(message.sentAt)}</span>
-    </li>
-  );
-});
 
 /** The open room: its messages (older ones on demand), pending sends, who is typing, and the message box. */
 export function Conversation(props: { className: string; me: string; room: RoomId | undefined }) {
@@ -30,14 +15,19 @@ export function Conversation(props: { className: string; me: string; room: RoomI
   const [text, setText] = useState("");
   const scroller = useRef<HTMLDivElement>(null);
   const signals = useMemo(() => typingSender((on) => void room?.signal("typing", { on }).catch(() => undefined)), [room]);
-  const last = view.messages.at(-1);
+  const lastSeq = view.messages.at(-1)?.seq;
+  // The operations, one object for the room's life: rows stay memoized.
+  const ops = useMemo(
+    () => ({ edit: view.edit, delete: view.delete, react: view.react, unreact: view.unreact }),
+    [view.edit, view.delete, view.react, view.unreact],
+  );
 
   // Read what is shown; keep the newest message in sight.
   useEffect(() => {
-    if (last === undefined) return;
-    void view.markRead(last.seq).catch(() => undefined);
+    if (lastSeq === undefined) return;
+    void view.markRead(lastSeq).catch(() => undefined);
     scroller.current?.scrollTo({ top: scroller.current.scrollHeight });
-  }, [last, view.markRead]);
+  }, [lastSeq, view.markRead]);
 
   if (props.room === undefined)
     return (
@@ -77,15 +67,15 @@ export function Conversation(props: { className: string; me: string; room: RoomI
             <li className="empty-hint">No messages yet</li>
           )}
           {view.messages.map((m) => (
-            <Row key={m.id} message={m} mine={m.from === props.me} />
+            <MessageRow key={m.id} message={m} mine={m.from === props.me} ops={ops} />
           ))}
           {view.pending.map((p) => (
-            <li key={p.key} className={`message mine pending ${p.status}`}>
+            <li key={p.key} className={`message mine pending ${p.state}`}>
               <div className="bubble">
                 <span className="text">{p.body.text}</span>
               </div>
               <span className="meta">
-                {p.status === "sending" ? (
+                {p.state === "sending" ? (
                   "Sending…"
                 ) : (
                   <>

@@ -1,4 +1,5 @@
 import "@roomkit/example-kit/style.css";
+import "./style.css";
 import { createRoot } from "react-dom/client";
 import { appBase, signIn } from "@roomkit/example-kit/sign-in";
 import { App } from "./App.js";
