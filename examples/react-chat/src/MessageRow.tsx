@@ -61,7 +61,7 @@ export const MessageRow = memo(function MessageRow({ message, mine, ops }: { mes
         {clock(message.sentAt)}
         {message.editedAt !== undefined && " · edited"}
       </span>
-      <span className="reactions" role="group" aria-label="Reactions">
+      <span className="reactions">
         {REACTIONS.map((reaction) => {
           const given = counts.get(reaction);
           return (
