@@ -52,7 +52,7 @@ export function useChannelAny(id: string | undefined): AnyHandle | undefined {
 const noMessagesStore = new Constant<MessagesState>(emptyMessages());
 export function useMessagesAny(id: string | undefined, options: MessagesOptions = {}): MessagesState {
   const runtime = useRuntime();
-  const key = `messages ${options.pageSize ?? 50}`;
+  const key = `messages ${options.pageSize ?? "-"} ${options.thread ?? "-"}`;
   return useChannelStore(id, key, (key, id) => new MessagesStore(runtime, key, id, options), noMessagesStore);
 }
 

@@ -118,13 +118,20 @@ describe("useMessages", () => {
     const root = await room.send({ text: "question" });
     await room.send({ text: "elsewhere" });
     await room.reply(root.seq, { text: "first answer" });
-    const { result } = renderHook(() => rk.useMessages("room:threads", { thread: root.seq }), { wrapper: as(h, "alice") });
-    await waitFor(() => expect(texts(result.current.messages)).toEqual(["first answer"]), settle);
+    const { result } = renderHook(
+      () => ({ thread: rk.useMessages("room:threads", { thread: root.seq }), channel: rk.useMessages("room:threads") }),
+      { wrapper: as(h, "alice") },
+    );
+    await waitFor(() => expect(texts(result.current.thread.messages)).toEqual(["first answer"]), settle);
     await act(async () => {
-      await result.current.send({ text: "second answer" });
+      await result.current.thread.send({ text: "second answer" });
     });
-    await waitFor(() => expect(texts(result.current.messages)).toEqual(["first answer", "second answer"]), settle);
-    expect(result.current.messages.every((m) => m.replyTo === root.seq)).toBe(true);
+    await waitFor(() => expect(texts(result.current.thread.messages)).toEqual(["first answer", "second answer"]), settle);
+    expect(result.current.thread.messages.every((m) => m.replyTo === root.seq)).toBe(true);
+    // The channel's own view, read beside it, is a view of its own: every message, the root counting its replies.
+    await waitFor(() => expect(texts(result.current.channel.messages)).toContain("second answer"), settle);
+    expect(texts(result.current.channel.messages).slice(0, 2)).toEqual(["question", "elsewhere"]);
+    await waitFor(() => expect(result.current.channel.messages[0]?.replies?.count).toBe(2), settle);
   });
 
   it("marking read moves the unread count", async () => {
