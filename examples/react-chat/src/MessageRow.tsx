@@ -35,8 +35,8 @@ export const MessageRow = memo(function MessageRow({ message, mine, ops }: { mes
   const counts = new Map(message.reactions?.map((r) => [r.reaction, r]));
   return (
     <li className={`message ${mine ? "mine" : "theirs"}`} data-seq={message.seq}>
+      {!mine && <span className="from">{message.from}</span>}
       <div className="bubble">
-        {!mine && <span className="author">{message.from}</span>}
         {draft === undefined ? (
           <span className="text">{message.body.text}</span>
         ) : (
@@ -74,7 +74,7 @@ export const MessageRow = memo(function MessageRow({ message, mine, ops }: { mes
               onClick={() => void run(() => (given?.mine ? ops.unreact(message.seq, reaction) : ops.react(message.seq, reaction)))}
             >
               {reaction}
-              {given ? ` ${given.count}` : ""}
+              {given && <span className="n">{given.count}</span>}
             </button>
           );
         })}
