@@ -13,6 +13,7 @@ const alias = [
   { find: /^@roomkit\/redis$/, replacement: src("redis/src/index.ts") },
   { find: /^@roomkit\/postgres$/, replacement: src("postgres/src/index.ts") },
   { find: /^@roomkit\/testing$/, replacement: src("testing/src/index.ts") },
+  { find: /^@roomkit\/react$/, replacement: src("react/src/index.ts") },
 ];
 
 /** Each example's own `test/` folder (not the launcher's browser tests, not the kit's): server tests, run without Chromium. */
@@ -38,6 +39,11 @@ export default defineConfig({
       project("redis"),
       project("postgres"),
       project("testing"),
+      // The hooks render in a DOM (happy-dom) against real servers; the SSR test opts back into node.
+      project("react", {
+        include: ["packages/react/test/**/*.test.{ts,tsx}"],
+        environment: "happy-dom",
+      }),
       { extends: true, test: { name: "bench", include: ["bench/test/**/*.test.ts"], testTimeout: 30_000 } },
       // The example apps' servers, tested with @roomkit/testing: no browser, no page build.
       { extends: true, test: { name: "example-servers", include: [`examples/${EXAMPLE_SERVER_TESTS}`] } },

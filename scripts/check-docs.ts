@@ -2,7 +2,8 @@
 // mode, so that an example that no longer compiles fails CI (`npm run check:docs`).
 //
 // Which pages: README.md, docs/*.md, and the README.md of every package and example.
-// Which blocks: those fenced as ```ts or ```typescript. What the info string after the language
+// Which blocks: those fenced as ```ts or ```typescript, and ```tsx (React; from the first tsx
+// block on, a page's blocks are checked as .tsx modules). What the info string after the language
 // and the comments around a block may say:
 //
 //   ```ts partial        not checked: a deliberate fragment (keep these the exception).
@@ -32,6 +33,8 @@ interface Block {
   file?: string;
   /** A hidden `<!-- declare: -->` comment. */
   hidden?: boolean;
+  /** Fenced as ```tsx: JSX. */
+  tsx?: boolean;
 }
 
 function pages(): string[] {
@@ -59,7 +62,7 @@ function blocksOf(page: string): Block[] {
       blocks.push({ page, line: start + 1, code: body.join("\n").replace(/-->\s*$/, ""), hidden: true });
       continue;
     }
-    const fence = /^```(ts|typescript)\b(.*)$/.exec(lines[i]!);
+    const fence = /^```(tsx|ts|typescript)\b(.*)$/.exec(lines[i]!);
     if (!fence) continue;
     const info = fence[2]!.trim().split(/\s+/).filter(Boolean);
     const start = i + 1;
@@ -68,7 +71,7 @@ function blocksOf(page: string): Block[] {
     i++;
     if (info.includes("partial")) continue;
     const file = info.find((word) => word.startsWith("file="))?.slice("file=".length);
-    blocks.push({ page, line: start + 1, code, ...(file ? { file } : {}) });
+    blocks.push({ page, line: start + 1, code, ...(file ? { file } : {}), ...(fence[1] === "tsx" ? { tsx: true } : {}) });
   }
   return blocks;
 }
@@ -117,7 +120,9 @@ function declaredNames(source: ts.SourceFile): string[] {
 
 /** Imports and `declare`s go to the top of a checked module; the rest nests in block scopes. */
 function split(block: Block, from: string): { hoisted: Hoisted[]; body: string; declares: string[] } {
-  const source = ts.createSourceFile("block.ts", block.code, ts.ScriptTarget.ES2022, true);
+  const source = block.tsx
+    ? ts.createSourceFile("block.tsx", block.code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TSX)
+    : ts.createSourceFile("block.ts", block.code, ts.ScriptTarget.ES2022, true);
   const hoisted: Hoisted[] = [];
   let body = "";
   let cursor = 0;
@@ -156,9 +161,11 @@ function checkedModules(page: string): Checked[] {
   const blocks = blocksOf(page);
   const app = appRoot(page);
   const out: Checked[] = [];
+  // Once a page has shown JSX, its later blocks (which include the earlier ones) are .tsx modules.
+  const ext = (index: number) => (blocks.slice(0, index + 1).some((b) => b.tsx) ? "tsx" : "ts");
   blocks.forEach((block, index) => {
     if (block.hidden) return;
-    const path = join(app, block.file ?? `app/block-${index}.ts`);
+    const path = join(app, block.file ?? `app/block-${index}.${ext(index)}`);
     const own = split(block, dirname(path));
     // A name the block imports hides the earlier blocks that declare it (a client's `io` after a server's).
     const imported = new Set(own.hoisted.map((h) => h.key));
@@ -173,7 +180,7 @@ function checkedModules(page: string): Checked[] {
     if (block.file) {
       // A named module is checked on its own, and in the page's sequence under a second name.
       out.push({
-        path: join(app, `app/block-${index}.ts`),
+        path: join(app, `app/block-${index}.${ext(index)}`),
         text: `${head}${own.body}\n}${"}".repeat(earlier.length)}\n`,
         offset: head.length,
         block,
@@ -203,6 +210,7 @@ const options: ts.CompilerOptions = {
   noEmit: true,
   verbatimModuleSyntax: true,
   isolatedModules: true,
+  jsx: ts.JsxEmit.ReactJSX,
   baseUrl: root,
   paths: {
     "@roomkit/protocol": ["packages/protocol/src/index.ts"],
@@ -212,6 +220,7 @@ const options: ts.CompilerOptions = {
     "@roomkit/client": ["packages/client/src/index.ts"],
     "@roomkit/redis": ["packages/redis/src/index.ts"],
     "@roomkit/postgres": ["packages/postgres/src/index.ts"],
+    "@roomkit/react": ["packages/react/src/index.ts"],
   },
 };
 

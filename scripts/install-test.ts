@@ -9,8 +9,8 @@ import { deleteKeys, testClient, uniquePrefix } from "../packages/redis/test/sup
 import { dropSchema, testPool } from "../packages/postgres/test/support/postgres.js";
 
 // The path of a new user: pack every package, install the tarballs into a fresh app outside the
-// workspace, typecheck it strictly (nodenext, then bundler), and run a server and two clients that
-// exchange a DM, from ESM and from CommonJS. `npm run test:install`; CI runs it after the build.
+// workspace, typecheck it strictly (nodenext, then bundler), run a server and two clients that
+// exchange a DM, from ESM and from CommonJS, and render @roomkit/react's hooks on the server. `npm run test:install`; CI runs it after the build.
 
 const started = Date.now();
 const step = (what: string) => console.log(`\n== install test: ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
@@ -19,23 +19,32 @@ const removeWork = () => rmSync(work, { recursive: true, force: true });
 process.on("exit", removeWork);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(1));
 
-/** The app's package.json: the tarballs, socket.io, prom-client, and the workspace's TypeScript and Node types. */
+/** The app's package.json: the tarballs, socket.io, prom-client, React, and the workspace's TypeScript and Node types. */
 function appManifest(packed: PackedPackage[]): string {
-  const { devDependencies: dev } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
-    devDependencies: Record<string, string>;
-  };
+  const manifest = (path: string) => JSON.parse(readFileSync(join(repoRoot, path), "utf8")) as { devDependencies: Record<string, string> };
+  const dev = manifest("package.json").devDependencies;
   // The metrics entry's optional peer, at the version the server package is tested with.
-  const { devDependencies: serverDev } = JSON.parse(readFileSync(join(repoRoot, "packages", "server", "package.json"), "utf8")) as {
-    devDependencies: Record<string, string>;
-  };
+  const serverDev = manifest("packages/server/package.json").devDependencies;
+  const reactDev = manifest("packages/react/package.json").devDependencies;
   const dependencies = Object.fromEntries(packed.map(({ name, tarball }) => [name, `file:${tarball}`]));
   return JSON.stringify(
     {
       name: "roomkit-install-test-app",
       private: true,
       type: "module",
-      dependencies: { ...dependencies, "socket.io": dev["socket.io"], "prom-client": serverDev["prom-client"] },
-      devDependencies: { typescript: dev.typescript, "@types/node": dev["@types/node"] },
+      dependencies: {
+        ...dependencies,
+        "socket.io": dev["socket.io"],
+        "prom-client": serverDev["prom-client"],
+        react: reactDev.react,
+        "react-dom": reactDev["react-dom"],
+      },
+      devDependencies: {
+        typescript: dev.typescript,
+        "@types/node": dev["@types/node"],
+        "@types/react": reactDev["@types/react"],
+        "@types/react-dom": reactDev["@types/react-dom"],
+      },
     },
     null,
     2,
@@ -125,6 +134,9 @@ try {
   }
   step("CommonJS (require): a server and two clients");
   await runDm({ app, env: appEnv, server: "dist/server.cjs", clients: "dist/dm.cjs" });
+
+  step("React: @roomkit/react renders on the server without a socket");
+  await run(process.execPath, ["dist/react.mjs"], { cwd: app, env, timeoutMs: 30_000 });
 
   step("passed");
 } catch (err) {

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { mountDirectMessages } from "@roomkit/example-direct-messages/server";
 import { mountGroupChat } from "@roomkit/example-group-chat/server";
 import { mountLiveBroadcast } from "@roomkit/example-live-broadcast/server";
+import { mountReactChat } from "@roomkit/example-react-chat/server";
 import { notFound } from "@roomkit/example-kit/http";
 import type { ExampleApp, Mount } from "@roomkit/example-kit/http";
 
@@ -15,6 +16,7 @@ const MOUNTS: Record<(typeof EXAMPLE_NAMES)[number], Mount> = {
   "direct-messages": mountDirectMessages,
   "live-broadcast": mountLiveBroadcast,
   "group-chat": mountGroupChat,
+  "react-chat": mountReactChat,
 };
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));

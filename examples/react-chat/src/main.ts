@@ -1,0 +1,4 @@
+import { serveAlone } from "@roomkit/example-kit/http";
+import { mountReactChat } from "./server.js";
+
+await serveAlone("react-chat", mountReactChat);
