@@ -8,6 +8,9 @@ const SQL = {
   mark: `INSERT INTO {s}.read_state (user_id, channel, seq) VALUES ($1, $2, $3)
 ON CONFLICT (user_id, channel) DO UPDATE SET seq = GREATEST({s}.read_state.seq, EXCLUDED.seq) RETURNING seq`,
   get: "SELECT seq FROM {s}.read_state WHERE user_id = $1 AND channel = $2",
+  // One row per asked user, in the order asked: 0 for who has no mark.
+  getMany: `SELECT COALESCE(r.seq, 0) AS seq FROM unnest($2::text[]) WITH ORDINALITY AS u (user_id, ord)
+LEFT JOIN {s}.read_state r ON r.user_id = u.user_id AND r.channel = $1 ORDER BY u.ord`,
   all: "SELECT channel, seq FROM {s}.read_state WHERE user_id = $1",
 };
 
@@ -39,6 +42,12 @@ export class PostgresReadStateStore implements ReadStateStore {
   async get(userId: string, channel: string): Promise<number> {
     const [row] = await run<{ seq: string }>(this.#db, this.#sql.get, [userId, channel]);
     return row ? Number(row.seq) : 0;
+  }
+
+  async getMany(channel: string, userIds: readonly string[]): Promise<number[]> {
+    if (userIds.length === 0) return [];
+    const rows = await run<{ seq: string }>(this.#db, this.#sql.getMany, [channel, [...userIds]]);
+    return rows.map((row) => Number(row.seq));
   }
 
   async all(userId: string): Promise<Map<string, number>> {

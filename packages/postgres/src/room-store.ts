@@ -1,5 +1,5 @@
 import type { RoomInfo, RoomMember, RoomRole } from "@roomkit/protocol";
-import type { RoomCounts, RoomStore } from "@roomkit/server";
+import type { MemberPage, PageQuery, RoomCounts, RoomMembership, RoomStore } from "@roomkit/server";
 import { checkSchema, run, statements } from "./sql.js";
 import type { Queryable } from "./sql.js";
 
@@ -25,7 +25,17 @@ SELECT count(*) AS created FROM room`,
 SELECT r.channel, $2, $3, $4, $5 FROM {s}.rooms r WHERE r.channel = $1
 ON CONFLICT (channel, user_id) DO UPDATE SET role = EXCLUDED.role, muted = EXCLUDED.muted, joined_at = EXCLUDED.joined_at`,
   removeMember: "DELETE FROM {s}.room_members WHERE channel = $1 AND user_id = $2 RETURNING 1",
+  // The room's size, and one page after a join position, from the (channel, position) index: one statement.
+  memberPage: `SELECT c.total, p.user_id, p.role, p.muted, p.joined_at, p.position
+FROM (SELECT count(*) AS total FROM {s}.room_members WHERE channel = $1) c
+LEFT JOIN LATERAL (
+  SELECT ${MEMBER_COLUMNS}, m.position FROM {s}.room_members m
+  WHERE m.channel = $1 AND m.position > $2 ORDER BY m.position LIMIT $3
+) p ON $4
+ORDER BY p.position`,
   roomsOf: "SELECT channel FROM {s}.room_members WHERE user_id = $1 ORDER BY position",
+  memberships: `SELECT r.channel, r.name, r.owner, r.open, r.created_at, ${MEMBER_COLUMNS}
+FROM {s}.room_members m JOIN {s}.rooms r ON r.channel = m.channel WHERE m.user_id = $1 ORDER BY m.position`,
   countRooms: "SELECT count(*) FILTER (WHERE role = 'owner') AS owned, count(*) AS member FROM {s}.room_members WHERE user_id = $1",
 };
 
@@ -43,6 +53,9 @@ interface MemberRow {
   muted: boolean;
   joined_at: number;
 }
+
+/** A page cursor is a join position this store gave out; anything else gives an empty page. */
+const CURSOR = /^\d{1,18}$/;
 
 const memberOf = (row: MemberRow): RoomMember => ({ userId: row.user_id, role: row.role, muted: row.muted, joinedAt: row.joined_at });
 
@@ -97,6 +110,23 @@ export class PostgresRoomStore implements RoomStore {
     return (await run<MemberRow>(this.#db, this.#sql.members, [channel])).map(memberOf);
   }
 
+  async memberPage(channel: string, query: PageQuery): Promise<MemberPage<RoomMember>> {
+    if (!Number.isInteger(query?.limit) || query.limit < 1) throw new TypeError("limit must be an integer of at least 1");
+    const known = query.after === undefined || CURSOR.test(query.after);
+    // One row more than the page tells whether another page follows.
+    const rows = await run<Partial<MemberRow> & { total: string; position: string | null }>(this.#db, this.#sql.memberPage, [
+      channel,
+      known ? (query.after ?? "0") : "0",
+      query.limit + 1,
+      known,
+    ]);
+    const found = rows.filter((row) => row.position !== null) as (MemberRow & { position: string })[];
+    const page = found.slice(0, query.limit);
+    const count = Number(rows[0]?.total ?? 0);
+    const members = page.map(memberOf);
+    return found.length > query.limit ? { members, count, next: page[page.length - 1]!.position } : { members, count };
+  }
+
   async putMember(channel: string, member: RoomMember): Promise<void> {
     assertChannel(channel);
     assertMember(member);
@@ -114,6 +144,14 @@ export class PostgresRoomStore implements RoomStore {
 
   async roomsOf(userId: string): Promise<string[]> {
     return (await run<{ channel: string }>(this.#db, this.#sql.roomsOf, [userId])).map((row) => row.channel);
+  }
+
+  async memberships(userId: string): Promise<RoomMembership[]> {
+    const rows = await run<RoomRow & MemberRow>(this.#db, this.#sql.memberships, [userId]);
+    return rows.map((row) => ({
+      room: { channel: row.channel, name: row.name, owner: row.owner, open: row.open, createdAt: row.created_at },
+      member: memberOf(row),
+    }));
   }
 
   async countRooms(userId: string): Promise<RoomCounts> {

@@ -38,7 +38,7 @@ describe.runIf(postgres)("postgres stores: what the conformance suite does not c
     const fresh = uniqueSchema("migrate");
     try {
       const results = await Promise.all([1, 2, 3].map(() => migrate(pool, { schema: fresh })));
-      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, 1]);
+      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, SCHEMA_VERSION]);
       expect(await migrate(pool, { schema: fresh })).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION, applied: [] });
       const files = readdirSync(new URL("../migrations/", import.meta.url)).filter((f) => f.endsWith(".sql"));
       expect(files.length).toBe(SCHEMA_VERSION);
