@@ -143,7 +143,10 @@ export class RedisPresenceStore implements PresenceStore {
 
   async page(channel: string, query: PageQuery): Promise<MemberPage<PresenceMember>> {
     if (typeof channel !== "string" || channel === "") throw new TypeError("channel must be a non-empty string");
-    const flat = (await guard(PAGE.run(this.#client, [this.#keys.channel(channel)], [this.#prefix, channel, ...cursorArgs(query)]))) as (string | number)[];
+    const flat = (await guard(PAGE.run(this.#client, [this.#keys.channel(channel)], [this.#prefix, channel, ...cursorArgs(query)]))) as (
+      | string
+      | number
+    )[];
     return pageOf(flat, (userId, info) => ({ userId, info: decodeInfo(info) }));
   }
 
