@@ -72,6 +72,29 @@ describe("the rest of the API", () => {
     void rk.receipts("lobby:main");
   });
 
+  it("manages rooms only in room families, and says so in the error", () => {
+    expectTypeOf(rk.rooms.invite("room:42", "carol")).toEqualTypeOf<Promise<RoomMember>>();
+    // @ts-expect-error "news has no rooms; families with rooms: room"
+    void rk.rooms.invite("news:x", "carol");
+    // @ts-expect-error a DM is no room
+    void rk.rooms.kick("dm:alice|bob", "bob");
+    // @ts-expect-error "unknown family: nwes; declared: ..."
+    void rk.rooms.members("nwes:1");
+    expectTypeOf(rk.rooms.members<"news:x">)
+      .parameter(0)
+      .toEqualTypeOf<"news has no rooms; families with rooms: room">();
+    expectTypeOf(rk.rooms.join<"room">)
+      .parameter(0)
+      .toMatchTypeOf<`a channel id is <family>:<name>; declared families: ${string}`>();
+  });
+
+  it("names the unknown family and the declared ones when publishing to a misspelt channel", () => {
+    // The order of the declared families is the compiler's (usually the declaration order).
+    expectTypeOf(rk.publish<"nwes:1">)
+      .parameter(0)
+      .toMatchTypeOf<`unknown family: nwes; declared: ${string}`>();
+  });
+
   it("creates rooms only in room families", () => {
     void rk.rooms.create({ owner: "alice", channel: "room:42" });
     // @ts-expect-error "news" is a public family, not a room family
