@@ -257,7 +257,7 @@ const views = new Map<string, HTMLElement>();
 function messageView(m: Message<Body>): HTMLElement {
   const known = views.get(m.id);
   if (known) return known;
-  const { text, image } = m.body;
+  const { text, image } = m.body ?? { text: "This message was deleted." };
   const view = h(
     "li",
     { class: `message ${m.from === me.id ? "mine" : "theirs"}`, "data-seq": m.seq },

@@ -45,8 +45,8 @@ describe("direct messages: the server's policies and hooks", () => {
     await bob.none("message");
     await alice.dm("bob").send({ text: "a picture", image: { type: "image/png", data: png() } });
     const { body } = await bob.next("message", { channel: "dm:alice|bob" });
-    expect(body.image?.type).toBe("image/png");
-    expect(Buffer.from(body.image!.data).equals(png())).toBe(true);
+    expect(body?.image?.type).toBe("image/png");
+    expect(Buffer.from(body!.image!.data).equals(png())).toBe(true);
   });
 
   it("shows who is online to everyone signed in, and their going offline", async () => {

@@ -183,12 +183,12 @@ function entryView(m: Entry, previous: Entry | undefined): HTMLElement {
   const known = views.get(m);
   if (known) return known;
   let view: HTMLElement;
-  const body = m.body;
+  const body = m.body ?? { text: "This message was deleted." };
   // Membership lines count only from the server (which refuses them from members anyway).
   if ("event" in body) view = h("li", { class: "system", "data-seq": m.seq }, m.from === SYSTEM_SENDER ? describe(body.event, me.id) : "");
   else {
     const mine = m.from === me.id;
-    const continued = previous !== undefined && "text" in previous.body && previous.from === m.from;
+    const continued = previous !== undefined && previous.body !== undefined && "text" in previous.body && previous.from === m.from;
     view = h(
       "li",
       { class: `message ${mine ? "mine" : "theirs"}`, "data-seq": m.seq },

@@ -103,7 +103,7 @@ function announcementView(m: Message<BodyOf<typeof contract, "live">>): HTMLElem
       h("strong", null, m.from),
       h("time", { class: "muted", datetime: new Date(m.sentAt).toISOString() }, clock(m.sentAt)),
     ),
-    h("p", { class: "text" }, m.body.text),
+    h("p", { class: "text" }, m.body?.text ?? "This announcement was deleted."),
   );
 }
 

@@ -82,7 +82,8 @@ export function fromWireBody<T>(body: T): T {
 }
 
 /** A received message with its body made to match its contract type (see {@link fromWireBody}). */
-export function fromWireMessage<M extends { body: unknown }>(message: M): M {
+export function fromWireMessage<M extends { body?: unknown }>(message: M): M {
+  if (message.body === undefined) return message;
   const body = fromWireBody(message.body);
   return body === message.body ? message : { ...message, body };
 }

@@ -1,11 +1,27 @@
-import type { Message, ReceiptPush, RoomMember, RoomPush, RoomRole, RoomkitError, SignalPush, UnreadCount } from "@roomkit/protocol";
-import { fromWireMessage, toWireBody } from "./attachments.js";
+import type {
+  ChangeEntry,
+  DeleteChange,
+  EditChange,
+  Message,
+  ReactionChange,
+  ReceiptPush,
+  RoomMember,
+  RoomPush,
+  RoomRole,
+  RoomkitError,
+  SignalPush,
+  UnreadCount,
+} from "@roomkit/protocol";
+import { fromWireMessage } from "./attachments.js";
 import type { Connection } from "./connection.js";
 import { Emitter } from "./emitter.js";
 import { clientError } from "./errors.js";
 import { newClientId } from "./ids.js";
 import type { ResolvedOptions } from "./options.js";
-import type { Outbox, OutboxLane } from "./outbox.js";
+import type { Effort } from "./operations.js";
+import { deleting, editing, publishing, reacting } from "./operations.js";
+import type { Outbox, OutboxLane, OutgoingSend } from "./outbox.js";
+import { PendingSends } from "./pending.js";
 import type { PresenceDiff, PresenceList } from "./presence.js";
 import type { RequestName, RequestPayload, RequestResult } from "./request.js";
 import { request } from "./request.js";
@@ -13,6 +29,8 @@ import type { HandleEvents } from "./subscription.js";
 import { Subscription } from "./subscription.js";
 import { optional } from "./timing.js";
 import type { HistoryPage, HistoryQuery, Receipt, SendOptions, SubscriptionStatus } from "./types.js";
+import { ChannelView } from "./view.js";
+import type { ViewOptions } from "./view-types.js";
 
 /** What a handle needs from its client. */
 export interface ChannelHost {
@@ -32,6 +50,9 @@ export class ChannelHandle implements OutboxLane {
   readonly #host: ChannelHost;
   readonly #events = new Emitter<HandleEvents>();
   readonly #subscription: Subscription;
+  #views = 0;
+  /** Sends not stored yet, for the views. */
+  readonly pending = new PendingSends(() => this.#views > 0);
   #id: string | undefined;
 
   constructor(host: ChannelHost, id: string | undefined) {
@@ -60,6 +81,11 @@ export class ChannelHandle implements OutboxLane {
 
   get recovered(): boolean | undefined {
     return this.#subscription.recovered;
+  }
+
+  /** The user's id, once known: whose reactions are `mine`. */
+  get me(): string | undefined {
+    return this.#host.connection.user?.id;
   }
 
   get presence(): PresenceList {
@@ -106,6 +132,10 @@ export class ChannelHandle implements OutboxLane {
     this.#subscription.receiveMessage(message);
   }
 
+  receiveChange(change: ChangeEntry): void {
+    this.#subscription.receiveChange(change);
+  }
+
   receivePresence(diff: PresenceDiff): void {
     this.#subscription.receivePresence(diff);
   }
@@ -140,18 +170,60 @@ export class ChannelHandle implements OutboxLane {
   }
 
   send(body: unknown, options: SendOptions = {}): Promise<Message> {
+    return this.#publish(body, undefined, options);
+  }
+
+  reply(seq: number, body: unknown, options: SendOptions = {}): Promise<Message> {
+    return this.#publish(body, seq, options);
+  }
+
+  edit(seq: number, body: unknown, options: SendOptions = {}): Promise<EditChange> {
+    return this.#change(editing(() => this.#host.connection.socket, seq, body, this.#effort(options)));
+  }
+
+  delete(seq: number, options: SendOptions = {}): Promise<DeleteChange | undefined> {
+    return this.#change(deleting(() => this.#host.connection.socket, seq, this.#effort(options)));
+  }
+
+  react(seq: number, reaction: string, options: SendOptions = {}): Promise<ReactionChange | undefined> {
+    return this.#change(reacting(() => this.#host.connection.socket, "react", seq, reaction, this.#effort(options)));
+  }
+
+  unreact(seq: number, reaction: string, options: SendOptions = {}): Promise<ReactionChange | undefined> {
+    return this.#change(reacting(() => this.#host.connection.socket, "unreact", seq, reaction, this.#effort(options)));
+  }
+
+  /** A live, folded view of this channel's messages (or of one thread's); `close()` it when done. */
+  view(options: ViewOptions = {}): ChannelView {
+    this.#views++;
+    return new ChannelView(this, options, () => this.#views--);
+  }
+
+  #publish(body: unknown, replyTo: number | undefined, options: SendOptions): Promise<Message> {
+    const clientId = options.clientId ?? newClientId();
+    const fields = replyTo === undefined ? { clientId } : { clientId, replyTo };
+    const run = () =>
+      this.#host.outbox
+        .send(
+          this,
+          publishing(() => this.#host.connection.socket, body, fields, this.#effort(options)),
+        )
+        .then((message) => {
+          this.#subscription.acknowledged(message);
+          return message;
+        });
+    return this.pending.track(clientId, body, replyTo, run);
+  }
+
+  async #change<R extends ChangeEntry | undefined>(operation: OutgoingSend<unknown, R>): Promise<R> {
+    const change = await this.#host.outbox.send(this, operation);
+    if (change) this.#subscription.acknowledged(change);
+    return change;
+  }
+
+  #effort(options: SendOptions): Effort {
     const { send } = this.#host.options;
-    const sent = this.#host.outbox.send(this, {
-      body: toWireBody(body),
-      clientId: options.clientId ?? newClientId(),
-      timeoutMs: options.timeoutMs ?? send.timeoutMs,
-      retries: options.retries ?? send.retries,
-    });
-    return sent.then((stored) => {
-      const message = fromWireMessage(stored);
-      this.#subscription.acknowledged(message);
-      return message;
-    });
+    return { timeoutMs: options.timeoutMs ?? send.timeoutMs, retries: options.retries ?? send.retries };
   }
 
   signal(name: string, data?: unknown): Promise<void> {

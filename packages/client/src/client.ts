@@ -138,10 +138,11 @@ export function createClient<C extends AnyContract>(url: string, options: Client
     autoConnect: false,
   });
   const connection = new Connection(socket, resolved.reconnect);
-  const outbox = new Outbox(
-    (channel, body, clientId, timeoutMs) => request(socket, "rk:publish", { channel, body, clientId }, timeoutMs).then((r) => r.message),
-    { limit: resolved.outboxLimit, retryMinMs: resolved.reconnect.minDelayMs, retryMaxMs: resolved.reconnect.maxDelayMs },
-  );
+  const outbox = new Outbox({
+    limit: resolved.outboxLimit,
+    retryMinMs: resolved.reconnect.minDelayMs,
+    retryMaxMs: resolved.reconnect.maxDelayMs,
+  });
   const host: ChannelHost = {
     connection,
     outbox,
@@ -197,6 +198,11 @@ function routePushes<C extends AnyContract>(
     if (handles.length === 0 && typeof push?.message?.channel === "string")
       events.emit("inbox", fromWireMessage(push.message) as AnyMessage<C>);
     for (const handle of handles) handle.receiveMessage(push.message);
+  });
+  on("rk:change", (push) => {
+    const change = push?.change;
+    if (typeof change?.channel !== "string" || typeof change.seq !== "number" || typeof change.target !== "number") return;
+    for (const handle of listening(change.channel)) handle.receiveChange(change);
   });
   on("rk:presence", (push) => {
     const diff = presenceDiff(push);

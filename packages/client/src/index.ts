@@ -35,12 +35,23 @@ export type {
   SubscriptionStatus,
 } from "./types.js";
 export type { BinaryInput, Sendable } from "./attachments.js";
+export type { ChangeOf, MessageOperations } from "./operation-types.js";
+export type { MessageView, ViewOptions, ViewSnapshot } from "./view-types.js";
+export type { PendingSend } from "./pending.js";
+export { countReply, foldChange, foldMessage } from "./folding.js";
 export type { ClientFailure } from "./errors.js";
 export { failureOf } from "./errors.js";
 export { RoomkitError, dmChannel } from "@roomkit/protocol";
 export type {
+  ChangeEntry,
+  DeleteChange,
+  DeletedMessage,
+  EditChange,
   ErrorCode,
+  LiveMessage,
   Message,
+  ReactionChange,
+  ReactionCount,
   PresenceMember,
   RoomInfo,
   RoomMember,

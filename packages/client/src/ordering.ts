@@ -1,25 +1,28 @@
-import type { Message } from "@roomkit/protocol";
+import type { ChangeEntry, Message } from "@roomkit/protocol";
 import { timer } from "./timing.js";
+
+/** One entry of a channel's stream: a message or a change entry (they share one seq). */
+export type StreamEntry = Message | ChangeEntry;
 
 /** What a {@link Sequencer} needs from its channel. */
 export interface SequencerHost {
   /** Called once per seq, in seq order. */
-  deliver(message: Message): void;
-  /** The stored messages after `after`, ascending (a page of `rk:history`). */
-  fetchAfter(after: number): Promise<{ messages: Message[] }>;
+  deliver(entry: StreamEntry): void;
+  /** The stream's entries after `after`, ascending (a replay of `rk:subscribe { since }`). */
+  fetchAfter(after: number): Promise<StreamEntry[]>;
   /** A gap can no longer be filled from history (retention dropped it): start over. */
   lost(): void;
 }
 
 /**
- * Makes one channel's messages, however they come (pushes, replays, history, send acks), a
- * single stream in seq order without duplicates. A message ahead of the next expected seq is
- * held; messages from several server nodes may arrive out of order, so the gap gets
- * `gapTimeoutMs` to fill itself before it is fetched from history.
+ * Makes one channel's stream, however its entries come (pushes, replays, send and change acks),
+ * a single stream in seq order without duplicates. An entry ahead of the next expected seq is
+ * held; entries from several server nodes may arrive out of order, so the gap gets
+ * `gapTimeoutMs` to fill itself before it is fetched with a replay.
  */
 export class Sequencer {
   #last = 0;
-  readonly #held = new Map<number, Message>();
+  readonly #held = new Map<number, StreamEntry>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #filling = false;
   /** Bumped by `clear`, so that a fill in flight for an older state is dropped. */
@@ -48,16 +51,16 @@ export class Sequencer {
     this.#round++;
   }
 
-  /** Takes a message from any source: delivers it (and what it unblocks), holds it, or drops a duplicate. */
-  offer(message: Message): void {
-    const { seq } = message;
+  /** Takes an entry from any source: delivers it (and what it unblocks), holds it, or drops a duplicate. */
+  offer(entry: StreamEntry): void {
+    const { seq } = entry;
     if (seq <= this.#last || this.#held.has(seq)) return;
     if (seq !== this.#last + 1) {
-      this.#held.set(seq, message);
+      this.#held.set(seq, entry);
       this.#arm();
       return;
     }
-    this.#deliver(message);
+    this.#deliver(entry);
     for (let next = this.#held.get(this.#last + 1); next; next = this.#held.get(this.#last + 1)) {
       this.#held.delete(next.seq);
       this.#deliver(next);
@@ -65,9 +68,9 @@ export class Sequencer {
     if (this.#held.size === 0) this.#disarm();
   }
 
-  #deliver(message: Message): void {
-    this.#last = message.seq;
-    this.host.deliver(message);
+  #deliver(entry: StreamEntry): void {
+    this.#last = entry.seq;
+    this.host.deliver(entry);
   }
 
   #arm(): void {
@@ -89,9 +92,9 @@ export class Sequencer {
     try {
       while (this.#held.size > 0 && round === this.#round) {
         const from = this.#last;
-        const page = await this.host.fetchAfter(from);
+        const entries = await this.host.fetchAfter(from);
         if (round !== this.#round) return;
-        for (const message of page.messages) this.offer(message);
+        for (const entry of entries) this.offer(entry);
         if (this.#last === from) return this.host.lost();
       }
     } catch {

@@ -1,5 +1,4 @@
 import { RoomkitError } from "@roomkit/protocol";
-import type { Message } from "@roomkit/protocol";
 import { asRoomkitError, clientError, failureOf } from "./errors.js";
 import { backoffDelay, sleep } from "./timing.js";
 
@@ -13,9 +12,6 @@ export interface OutboxLane {
   ready(): Promise<{ channel: string; generation: number }>;
 }
 
-/** Publishes one attempt; rejects with a {@link RoomkitError}. */
-export type PublishAttempt = (channel: string, body: unknown, clientId: string, timeoutMs: number) => Promise<Message>;
-
 export interface OutboxOptions {
   /** Most sends waiting (queued or in flight) at once; more are refused with `outbox-full`. */
   limit: number;
@@ -24,48 +20,51 @@ export interface OutboxOptions {
   retryMaxMs: number;
 }
 
-/** One send: its body (being made wire-ready), its idempotency key, and how hard to try. */
-export interface OutgoingSend {
-  body: Promise<unknown>;
-  clientId: string;
+/**
+ * One operation (a send, an edit, a delete, a reaction): its input being made wire-ready, one
+ * attempt at it, and how hard to try. `retried` tells an attempt that an earlier one went out
+ * (its answer may have been lost), e.g. so that a retried delete reads `CONFLICT` as done.
+ */
+export interface OutgoingSend<Input = unknown, Result = unknown> {
+  input: Promise<Input>;
+  attempt(channel: string, input: Input, timeoutMs: number, retried: boolean): Promise<Result>;
   timeoutMs: number;
   retries: number;
 }
 
 interface Entry extends OutgoingSend {
-  resolve(message: Message): void;
+  resolve(result: unknown): void;
   reject(error: RoomkitError): void;
 }
 
 const DEFAULT_RETRY_AFTER_MS = 100;
 
 /**
- * Every send goes through the outbox: one at a time per channel, in the order they were made,
- * whether the client is online or not. Sends made offline wait for the connection; an attempt
- * cut by a drop is made again after it with the same `clientId`, which the server dedupes,
- * so a retry can never be stored twice. Each send resolves with the stored message or rejects.
+ * Every send and change goes through the outbox: one at a time per channel, in the order they
+ * were made, whether the client is online or not. Those made offline wait for the connection; an
+ * attempt cut by a drop is made again after it. A send keeps its `clientId`, which the server
+ * dedupes, so a retry can never be stored twice; an edit retried stores the same body again,
+ * a delete retried reads `CONFLICT` as done, and reactions are idempotent. Each resolves with
+ * its ack's result or rejects.
  */
 export class Outbox {
   readonly #lanes = new Map<OutboxLane, Entry[]>();
   #size = 0;
 
-  constructor(
-    private readonly publish: PublishAttempt,
-    private readonly options: OutboxOptions,
-  ) {}
+  constructor(private readonly options: OutboxOptions) {}
 
   /** Sends waiting, queued or in flight. */
   get size(): number {
     return this.#size;
   }
 
-  send(lane: OutboxLane, send: OutgoingSend): Promise<Message> {
+  send<Input, Result>(lane: OutboxLane, send: OutgoingSend<Input, Result>): Promise<Result> {
     if (this.#size >= this.options.limit) {
-      send.body.catch(() => undefined);
+      send.input.catch(() => undefined);
       return Promise.reject(clientError("outbox-full", `the outbox is full: ${this.#size} sends are waiting`));
     }
-    return new Promise((resolve, reject) => {
-      const entry: Entry = { ...send, resolve, reject };
+    return new Promise<Result>((resolve, reject) => {
+      const entry = { ...send, resolve, reject } as unknown as Entry;
       this.#size++;
       const queue = this.#lanes.get(lane);
       if (queue) return void queue.push(entry);
@@ -89,17 +88,20 @@ export class Outbox {
     this.#lanes.delete(lane);
   }
 
-  async #deliver(lane: OutboxLane, entry: Entry): Promise<Message> {
-    const body = await entry.body;
+  async #deliver(lane: OutboxLane, entry: Entry): Promise<unknown> {
+    const input = await entry.input;
     let failures = 0;
     let lastGeneration = -1;
+    let sent = false;
     for (;;) {
       const { channel, generation } = await lane.ready();
       // Retries are counted per connection: a send that waited out a drop starts afresh.
       if (generation !== lastGeneration) failures = 0;
       lastGeneration = generation;
       try {
-        return await this.publish(channel, body, entry.clientId, entry.timeoutMs);
+        const attempt = entry.attempt(channel, input, entry.timeoutMs, sent);
+        sent = true;
+        return await attempt;
       } catch (err) {
         if (failureOf(err) === "disconnected") continue;
         if (err instanceof RoomkitError && err.code === "RATE_LIMITED") {

@@ -1,9 +1,12 @@
-import type { Message, PresenceMember, RoomkitError } from "@roomkit/protocol";
+import type { ChangeEntry, Message, PresenceMember, RoomkitError } from "@roomkit/protocol";
 import { fromWireMessage } from "./attachments.js";
 import type { Connection } from "./connection.js";
 import type { Emitter } from "./emitter.js";
 import { asRoomkitError, clientError, failureOf, isTransient } from "./errors.js";
 import type { ResolvedOptions } from "./options.js";
+import { isChange } from "./folding.js";
+import { fromWireChange } from "./operations.js";
+import type { StreamEntry } from "./ordering.js";
 import { Sequencer } from "./ordering.js";
 import type { PresenceDiff } from "./presence.js";
 import { PresenceList } from "./presence.js";
@@ -15,6 +18,7 @@ import type { HistoryPage, HistoryQuery, Receipt, ResetEvent, RoomEvent, Subscri
 /** The events of every kind of handle, untyped by contract (the public types narrow them). */
 export type HandleEvents = {
   message: [message: Message];
+  change: [change: ChangeEntry];
   signal: [signal: { channel: string; name: string; data: unknown; from: string }];
   receipt: [receipt: Receipt];
   reset: [reset: ResetEvent<unknown>];
@@ -34,15 +38,23 @@ export interface SubscriptionHost {
   page(query: Omit<HistoryQuery, "untilSubscribed">): Promise<HistoryPage<unknown>>;
 }
 
-type Buffered = { message: Message } | { presence: PresenceDiff };
+type Buffered = { entry: StreamEntry } | { presence: PresenceDiff };
+
+/** A replay of the stream after a seq (`rk:subscribe { since }`, §6.1). */
+interface Replay {
+  recovered: boolean;
+  hasMore: boolean;
+  entries: StreamEntry[];
+}
 
 /**
  * Keeps one channel subscribed across connections while it is wanted. The first subscribe
- * sets the baseline seq; each later one asks for the gap `since` the last seq delivered (paging
- * on through history when the replay says `hasMore`), or reloads the latest page on
- * `recovered: false`. Pushes that arrive while a subscribe (and its paging) is out are held and
- * applied after it: messages through the {@link Sequencer} (seq order, no duplicates), presence
- * diffs after the snapshot.
+ * sets the baseline seq; each later one asks for the gap `since` the last seq delivered
+ * (subscribing again from the last seq replayed while the replay says `hasMore`, §6.1), or
+ * reloads the latest page on `recovered: false`. Pushes that arrive while a subscribe (and its
+ * continuation) is out are held and applied after it: messages and change entries through the
+ * {@link Sequencer} (seq order, no duplicates), presence diffs after the snapshot. A change
+ * already folded into a message delivered before it (a replayed message's `version`) is dropped.
  */
 export class Subscription {
   readonly presence = new PresenceList();
@@ -62,6 +74,8 @@ export class Subscription {
   /** The generation whose subscribe is in flight. */
   #syncing: number | undefined;
   #retries = 0;
+  /** Messages delivered with changes already folded in: their seq → `version`, until the stream passes it. */
+  readonly #folded = new Map<number, number>();
   /** Settles when this connection's subscription is done (or not wanted): sends wait for it. */
   #settled: Deferred<void> = deferred();
   #subscribed: Deferred<void> = deferred();
@@ -70,8 +84,12 @@ export class Subscription {
     this.#host = host;
     this.#sequencer = new Sequencer(
       {
-        deliver: (message) => host.events.emit("message", message),
-        fetchAfter: (after) => host.page({ after }),
+        deliver: (entry) => this.#deliver(entry),
+        fetchAfter: async (after) => {
+          const replay = await this.#replay(after);
+          if (!replay.recovered) return [];
+          return replay.entries;
+        },
         lost: () => this.#resync(),
       },
       host.options.gapTimeoutMs,
@@ -156,10 +174,17 @@ export class Subscription {
   }
 
   receiveMessage(message: Message): void {
+    this.#receive(fromWireMessage(message));
+  }
+
+  receiveChange(change: ChangeEntry): void {
+    this.#receive(fromWireChange(change));
+  }
+
+  #receive(entry: StreamEntry): void {
     if (!this.#wanted) return;
-    const normalized = fromWireMessage(message);
-    if (this.#live) this.#sequencer.offer(normalized);
-    else this.#buffer.push({ message: normalized });
+    if (this.#live) this.#sequencer.offer(entry);
+    else this.#buffer.push({ entry });
   }
 
   receivePresence(diff: PresenceDiff): void {
@@ -168,9 +193,27 @@ export class Subscription {
     else this.#buffer.push({ presence: diff });
   }
 
-  /** A message known from a send's ack: the ack may come before a push from another node. */
-  acknowledged(message: Message): void {
-    if (this.#live) this.#sequencer.offer(message);
+  /** A message or change known from its ack (own changes arrive only there): it takes its place by seq. */
+  acknowledged(entry: StreamEntry): void {
+    if (this.#live) this.#sequencer.offer(entry);
+  }
+
+  #deliver(entry: StreamEntry): void {
+    if (isChange(entry)) {
+      const version = this.#folded.get(entry.target);
+      if (version !== undefined && entry.seq <= version) return;
+    } else if (entry.version > entry.seq) this.#folded.set(entry.seq, entry.version);
+    for (const [seq, version] of this.#folded) if (version <= entry.seq) this.#folded.delete(seq);
+    if (isChange(entry)) this.#host.events.emit("change", entry);
+    else this.#host.events.emit("message", entry);
+  }
+
+  /** The stream after `since`, replayed by subscribing again (idempotent for a channel we are in). */
+  async #replay(since: number): Promise<Replay> {
+    const { connection, options } = this.#host;
+    const payload = { channel: this.#host.channel()!, since, ...(this.#epoch === undefined ? {} : { epoch: this.#epoch }) };
+    const ack = await request(connection.socket, "rk:subscribe", payload, options.requestTimeoutMs);
+    return { recovered: ack.recovered === true, hasMore: ack.hasMore === true, entries: replayed(ack) };
   }
 
   async #sync(generation: number): Promise<void> {
@@ -191,14 +234,15 @@ export class Subscription {
       let recovered = ack.recovered;
       if (since === undefined) this.#sequencer.reset((this.#baseline = ack.seq));
       else if (recovered) {
-        for (const message of ack.messages) this.#sequencer.offer(fromWireMessage(message));
-        if (ack.hasMore) recovered = await this.#catchUp(ack.seq, stale);
+        for (const entry of replayed(ack)) this.#sequencer.offer(entry);
+        if (ack.hasMore) recovered = await this.#catchUp(stale);
         if (stale()) return;
       }
       if (recovered === false) {
         const size = options.resetPageSize;
         const page = await this.#host.page(size === undefined ? {} : { limit: size });
         if (stale()) return;
+        this.#folded.clear();
         this.#sequencer.reset((this.#baseline = Math.max(ack.seq, page.messages.at(-1)?.seq ?? 0)));
         this.#host.events.emit("reset", { ...page, epoch: ack.epoch });
       }
@@ -225,19 +269,20 @@ export class Subscription {
   }
 
   /**
-   * Pages the rest of a replay the server cut short (`hasMore`: its attachments filled a packet)
-   * from history, up to the ack's `seq`; later messages come as pushes, held until `#goLive`.
-   * False when retention dropped part of the gap meanwhile, so the caller reloads instead.
+   * Continues a replay the server cut short (`hasMore`: its attachments or bytes filled a packet)
+   * by subscribing again from the last seq replayed, until `hasMore` is false (§6.1); later
+   * entries come as pushes, held until `#goLive`. False when retention dropped part of the gap
+   * meanwhile, so the caller reloads instead.
    */
-  async #catchUp(target: number, stale: () => boolean): Promise<boolean> {
+  async #catchUp(stale: () => boolean): Promise<boolean> {
     for (;;) {
       const from = this.#sequencer.last;
-      if (from >= target) return true;
-      const page = await this.#host.page({ after: from, before: target + 1 });
+      const replay = await this.#replay(from);
       if (stale()) return true;
-      for (const message of page.messages) this.#sequencer.offer(message);
+      if (!replay.recovered) return false;
+      for (const entry of replay.entries) this.#sequencer.offer(entry);
+      if (!replay.hasMore) return true;
       if (this.#sequencer.last === from) return false;
-      if (!page.hasMore) return true;
     }
   }
 
@@ -250,7 +295,7 @@ export class Subscription {
         members,
         buffered.flatMap((b) => ("presence" in b ? [b.presence] : [])),
       );
-    for (const b of buffered) if ("message" in b) this.#sequencer.offer(b.message);
+    for (const b of buffered) if ("entry" in b) this.#sequencer.offer(b.entry);
   }
 
   /** History cannot fill a gap: subscribe again, which replays it or answers `recovered: false`. */
@@ -261,4 +306,9 @@ export class Subscription {
     const { connection } = this.#host;
     if (connection.isConnected) this.connected(connection.generation);
   }
+}
+
+/** The entries of a subscribe ack's replay, messages and changes, ready for the sequencer. */
+function replayed(ack: { messages: Message[]; changes?: ChangeEntry[] }): StreamEntry[] {
+  return [...ack.messages.map(fromWireMessage), ...(ack.changes ?? []).map(fromWireChange)];
 }

@@ -19,6 +19,7 @@ import type {
 } from "@roomkit/protocol";
 import type { Sendable } from "./attachments.js";
 import type { Listenable } from "./emitter.js";
+import type { ChangeOf, MessageOperations } from "./operation-types.js";
 import type { Presence } from "./presence.js";
 
 /**
@@ -73,6 +74,8 @@ export interface ResetEvent<Body> {
 export type ChannelEvents<C extends AnyContract, F extends FamilyName<C>> = {
   /** A message, in seq order, exactly once. */
   message: [message: Message<BodyOf<C, F>>];
+  /** A change to a message (edit, delete, reaction), in seq order with messages, exactly once; already folded ones dropped. */
+  change: [change: ChangeOf<C, F>];
   signal: [signal: SignalEvent<C, F>];
   receipt: [receipt: Receipt];
   reset: [reset: ResetEvent<BodyOf<C, F>>];
@@ -105,6 +108,8 @@ export interface HistoryQuery {
   after?: number;
   /** At most this many (default 50; the server refuses more than its `history.maxPage`). */
   limit?: number;
+  /** Only the replies of the thread whose root has this seq (the root itself is not in the page). */
+  thread?: number;
   /**
    * End the page right where this handle's `message` events begin (waiting for the
    * subscription if need be): the page and the live messages then have no gap and no overlap.
@@ -122,7 +127,8 @@ export interface HistoryPage<Body> {
 
 /** What every channel handle can do. */
 export interface ChannelBase<C extends AnyContract, F extends FamilyName<C>, Events extends ChannelEvents<C, F>, Id = ChannelId<C, F>>
-  extends Listenable<Events> {
+  extends Listenable<Events>,
+    MessageOperations<C, F> {
   /** The channel id, e.g. `room:42`. */
   readonly id: Id;
   readonly status: SubscriptionStatus;

@@ -94,7 +94,7 @@ describe("dm channels", () => {
     const a = alice.dm("bob");
     for (let i = 1; i <= 7; i++) await a.send({ text: `m${i}` });
     const latest = await a.history({ limit: 3 });
-    expect(latest.messages.map((m) => m.body.text)).toEqual(["m5", "m6", "m7"]);
+    expect(latest.messages.map((m) => m.body!.text)).toEqual(["m5", "m6", "m7"]);
     expect(latest.hasMore).toBe(true);
     const older = await a.history({ before: latest.messages[0]!.seq, limit: 3 });
     expect(older.messages.map((m) => m.seq)).toEqual([2, 3, 4]);
@@ -116,7 +116,7 @@ describe("dm channels", () => {
     await a.send({ text: "5" });
     await until(() => live.length === 2, [[b, "message"]]);
     const page = await b.history({ untilSubscribed: true });
-    expect([...page.messages, ...live].map((m) => m.body.text)).toEqual(["1", "2", "3", "4", "5"]);
+    expect([...page.messages, ...live].map((m) => m.body!.text)).toEqual(["1", "2", "3", "4", "5"]);
   });
 
   it("hands messages of channels without a handle to the inbox", async () => {
@@ -147,7 +147,7 @@ describe("dm channels", () => {
     expect(bob.channel("chat:general")).toBe(b);
     await b.subscribe();
     await until(() => seen.length === 3, [[b, "message"]]);
-    expect(seen.map((m) => m.body.text)).toEqual(["1", "2", "3"]);
+    expect(seen.map((m) => m.body!.text)).toEqual(["1", "2", "3"]);
     expect(b.recovered).toBe(true);
   });
 });

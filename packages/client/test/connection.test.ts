@@ -75,7 +75,7 @@ describe("connection state", () => {
     await b.subscribe();
     const got = next(b, "message");
     await alice.dm("bob").send({ text: "polled" });
-    expect((await got)[0].body.text).toBe("polled");
+    expect((await got)[0].body!.text).toBe("polled");
   });
 
   it("comes back after a server-side disconnect (which socket.io-client does not retry by itself)", async () => {

@@ -7,7 +7,15 @@ import { closeClients, collect, connect, until } from "./support/clients.js";
 import { startTestServer } from "./support/servers.js";
 import type { Harness } from "./support/servers.js";
 
-const msg = (seq: number): Message => ({ id: `m${seq}`, channel: "room:1", seq, from: "alice", body: { text: `${seq}` }, sentAt: 0 });
+const msg = (seq: number): Message => ({
+  id: `m${seq}`,
+  channel: "room:1",
+  seq,
+  from: "alice",
+  body: { text: `${seq}` },
+  sentAt: 0,
+  version: seq,
+});
 
 /** A sequencer over a fake history of `stored` messages, recording what it delivers. */
 function sequencer(stored: Message[], gapTimeoutMs = 100) {
@@ -19,7 +27,7 @@ function sequencer(stored: Message[], gapTimeoutMs = 100) {
       deliver: (m) => delivered.push(m.seq),
       fetchAfter: async (after) => {
         fetched.push(after);
-        return { messages: stored.filter((m) => m.seq > after) };
+        return stored.filter((m) => m.seq > after);
       },
       lost: () => lost++,
     },

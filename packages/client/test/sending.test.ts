@@ -90,7 +90,7 @@ describe("sends", () => {
     expect(retry!.clientId).toBe(first!.clientId);
     expect(message.clientId).toBe(first!.clientId);
     const { messages } = await dm.history();
-    expect(messages.map((m) => m.body.text)).toEqual(["only once"]);
+    expect(messages.map((m) => m.body!.text)).toEqual(["only once"]);
   });
 
   it("reject with failure 'timeout' once every retry timed out", async () => {
@@ -112,7 +112,7 @@ describe("sends", () => {
     const alice = connect(h.url, "alice");
     const dm = alice.dm("bob");
     const sent = await Promise.all(Array.from({ length: 6 }, (_, i) => dm.send({ text: `${i}` })));
-    expect(sent.map((m) => [m.seq, m.body.text])).toEqual([
+    expect(sent.map((m) => [m.seq, m.body!.text])).toEqual([
       [1, "0"],
       [2, "1"],
       [3, "2"],
@@ -148,7 +148,7 @@ describe("the offline outbox", () => {
 
     server.setOnline(true);
     const stored = await Promise.all(sends);
-    expect(stored.map((m) => [m.seq, m.body.text])).toEqual([
+    expect(stored.map((m) => [m.seq, m.body!.text])).toEqual([
       [1, "1"],
       [2, "2"],
       [3, "3"],
@@ -157,7 +157,7 @@ describe("the offline outbox", () => {
     ]);
     expect(settled).toEqual([0, 1, 2, 3, 4]);
     await until(() => received.length === 5, [[b, "message"]]);
-    expect(received.map((m: Message<{ text?: string }>) => m.body.text)).toEqual(["1", "2", "3", "4", "5"]);
+    expect(received.map((m: Message<{ text?: string }>) => m.body!.text)).toEqual(["1", "2", "3", "4", "5"]);
   });
 
   it("is bounded: a send over the limit is refused at once, the others still go out", async () => {
@@ -171,7 +171,7 @@ describe("the offline outbox", () => {
     const refused = await a.send({ text: "4" }).catch((e: unknown) => e);
     expect(failureOf(refused)).toBe("outbox-full");
     server.setOnline(true);
-    expect((await Promise.all(queued)).map((m) => m.body.text)).toEqual(["1", "2", "3"]);
+    expect((await Promise.all(queued)).map((m) => m.body!.text)).toEqual(["1", "2", "3"]);
   });
 
   it("rejects what is still queued when the client is closed", async () => {
@@ -206,10 +206,10 @@ describe("binary attachments", () => {
     const got = next(b, "message");
     const stored = await alice.dm("bob").send({ text: "look", image: { type: "image/png", data: make() as Blob, name: "dot.png" } });
     const [message] = await got;
-    expect(message.body.image!.data).toBeInstanceOf(Uint8Array);
-    expect([...message.body.image!.data]).toEqual([...png]);
-    expect(message.body.image!.name).toBe("dot.png");
-    expect(stored.body.image!.data).toBeInstanceOf(Uint8Array);
+    expect(message.body!.image!.data).toBeInstanceOf(Uint8Array);
+    expect([...message.body!.image!.data]).toEqual([...png]);
+    expect(message.body!.image!.name).toBe("dot.png");
+    expect(stored.body!.image!.data).toBeInstanceOf(Uint8Array);
   });
 
   it("refuses bytes that are not what the attachment claims, with the server's INVALID", async () => {
@@ -234,7 +234,7 @@ describe("binary attachments", () => {
     expect(error).toBeInstanceOf(RoomkitError);
     expect(error).toMatchObject({ code: "TOO_LARGE", details: { limit: 10 } });
     const stored = await dm.send({ text: "ten", gallery: gallery(10) } as never);
-    expect(stored.body.text).toBe("ten");
+    expect(stored.body!.text).toBe("ten");
     expect(received.filter((event) => event === "rk:publish")).toHaveLength(1);
     expect(alice.connection.current.status).toBe("connected");
   });

@@ -85,9 +85,9 @@ describe("bodies", () => {
   it("type received messages from the contract", () => {
     dm.on("message", (m) => {
       expectTypeOf(m).toEqualTypeOf<Message<BodyOf<C, "dm">>>();
-      expectTypeOf(m.body.text).toEqualTypeOf<string | undefined>();
+      expectTypeOf(m.body!.text).toEqualTypeOf<string | undefined>();
     });
-    news.on("message", (m) => expectTypeOf(m.body).toEqualTypeOf<{ headline: string }>());
+    news.on("message", (m) => expectTypeOf(m.body).toEqualTypeOf<{ headline: string } | undefined>());
     room.on("reset", (r) => expectTypeOf(r.messages).toEqualTypeOf<Message<{ text: string }>[]>());
   });
 

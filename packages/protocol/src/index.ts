@@ -48,7 +48,10 @@ export type { CheckedChannelId, JoinNames, UnknownFamily } from "./type-errors.j
 export type {
   Attachment,
   Deletion,
+  DeletedMessage,
+  LiveMessage,
   Message,
+  MessageCommon,
   PresenceMember,
   ReactionCount,
   ReadMark,

@@ -1,39 +1,55 @@
-/**
- * A stored message as every subscriber receives it.
- *
- * `seq` is assigned by the server per channel, gap-free and increasing from 1; `from` is the
- * authenticated sender (or {@link SYSTEM_SENDER}); `sentAt` is the server's clock in epoch ms.
- */
-export interface Message<Body = unknown> {
+/** What every message carries, deleted or not. */
+export interface MessageCommon {
   id: string;
   channel: string;
   seq: number;
   from: string;
-  /**
-   * The body as it is now (its latest edit). A deleted message (`deleted` set) has no `body` on
-   * the wire: its body is gone from every store.
-   */
-  body: Body;
   sentAt: number;
   /** The sender's idempotency key, when it gave one. */
   clientId?: string;
   /**
    * The seq of the last change folded into this message (an edit, a delete, a reaction, a reply
    * to it); its own `seq` when none. A change applies to it only when `change.seq > version`.
-   * Every message a server sends carries it; read a missing one as `seq`.
    */
-  version?: number;
+  version: number;
   /** A reply: the seq of its thread's root, a message of the same channel. */
   replyTo?: number;
-  /** When the body was last edited. */
-  editedAt?: number;
-  /** A tombstone: who deleted the message and when. Such a message has no `body`, `editedAt` or `reactions`. */
-  deleted?: Deletion;
-  /** Its reactions in the order they were first added, each counted; absent when none. */
-  reactions?: ReactionCount[];
   /** A thread's root: how many replies it has and when the latest was sent; absent when none. */
   replies?: ReplySummary;
 }
+
+/** A message that is not deleted: it has its body as it is now (its latest edit). */
+export interface LiveMessage<Body = unknown> extends MessageCommon {
+  body: Body;
+  /** When the body was last edited. */
+  editedAt?: number;
+  /** Its reactions in the order they were first added, each counted; absent when none. */
+  reactions?: ReactionCount[];
+  deleted?: undefined;
+}
+
+/**
+ * A deleted message, a tombstone: who deleted it and when. Its body is gone from every store,
+ * so it has no `body`, `editedAt` or `reactions`; its `replies`, `replyTo` and `clientId` stay.
+ */
+export interface DeletedMessage extends MessageCommon {
+  deleted: Deletion;
+  body?: undefined;
+  editedAt?: undefined;
+  reactions?: undefined;
+}
+
+/**
+ * A stored message as every subscriber receives it: a {@link LiveMessage}, or a
+ * {@link DeletedMessage} (test `message.deleted` before reading `body`).
+ *
+ * `seq` is assigned by the server per channel, gap-free and increasing from 1; `from` is the
+ * authenticated sender (or {@link SYSTEM_SENDER}); `sentAt` is the server's clock in epoch ms.
+ *
+ * @example
+ * const text = message.deleted ? "(deleted)" : message.body.text;
+ */
+export type Message<Body = unknown> = LiveMessage<Body> | DeletedMessage;
 
 /** Who deleted a message and when (server time). */
 export interface Deletion {

@@ -13,9 +13,10 @@ describe("Roomkit<TestContract>.publish", () => {
       Promise<Message<{ text: string }>>
     >();
     const dm = rk.publish("dm:alice|bob", { text: "hi" });
-    expectTypeOf(dm).resolves.toHaveProperty("body").toHaveProperty("text").toEqualTypeOf<string | undefined>();
+    expectTypeOf(dm).resolves.toHaveProperty("body").exclude<undefined>().toHaveProperty("text").toEqualTypeOf<string | undefined>();
     expectTypeOf(dm)
       .resolves.toHaveProperty("body")
+      .exclude<undefined>()
       .toHaveProperty("image")
       .exclude<undefined>()
       .toHaveProperty("type")

@@ -317,6 +317,6 @@ describe("changes to messages", () => {
     await ok(alice, "rk:edit", { channel: dm, seq: 1, body: { image: { type: "image/png", data: png(4) } } });
     expect(Buffer.from((await pushed).change.body.image.data)).toEqual(png(4));
     const [stored] = (await h.rk.history(dm)).messages as Message<{ image: { data: Uint8Array } }>[];
-    expect(Buffer.from(stored!.body.image.data)).toEqual(png(4));
+    expect(Buffer.from(stored!.body!.image.data)).toEqual(png(4));
   });
 });

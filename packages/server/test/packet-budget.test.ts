@@ -3,7 +3,15 @@ import type { Message } from "@roomkit/protocol";
 import { binaryCount, fitPacket, packetBudget } from "../src/channels/packet-budget.js";
 
 const bytes = () => new Uint8Array(4);
-const message = (seq: number, body: unknown): Message => ({ id: `m${seq}`, channel: "dm:a|b", seq, from: "a", body, sentAt: 0 });
+const message = (seq: number, body: unknown): Message => ({
+  id: `m${seq}`,
+  channel: "dm:a|b",
+  seq,
+  from: "a",
+  body,
+  sentAt: 0,
+  version: seq,
+});
 /** Messages 1..n, each with `images(seq)` attachments. */
 const page = (n: number, images: (seq: number) => number) =>
   Array.from({ length: n }, (_, i) =>

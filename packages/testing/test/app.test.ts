@@ -73,7 +73,7 @@ describe("startApp: the app's own configuration, typed clients as named users", 
     const bob = await app.connect("bob");
     await bob.channel("room:team").subscribe();
     await alice.channel("room:team").send({ text: "welcome" });
-    expect((await bob.next("message", { channel: "room:team" })).body.text).toBe("welcome");
+    expect((await bob.next("message", { channel: "room:team" })).body!.text).toBe("welcome");
     await alice.channel("lobby:main").subscribe();
     await bob.channel("lobby:main").subscribe();
     await alice.next("presence", (p) => p.channel === "lobby:main" && p.joins.some((m) => m.userId === "bob"));

@@ -18,8 +18,8 @@ describe("faults on demand, on one node with memory stores", () => {
     await alice.dm("bob").send({ text: "two" });
     expect(bob.connection.current.status).toBe("reconnecting");
     await bob.online();
-    expect((await bob.next("message", { channel: "dm:alice|bob" })).body.text).toBe("one");
-    expect((await bob.next("message", { channel: "dm:alice|bob" })).body.text).toBe("two");
+    expect((await bob.next("message", { channel: "dm:alice|bob" })).body!.text).toBe("one");
+    expect((await bob.next("message", { channel: "dm:alice|bob" })).body!.text).toBe("two");
     expect(states[0]).toBe("reconnecting");
     expect(states.at(-1)).toBe("connected");
   });
@@ -49,7 +49,7 @@ describe("faults on demand, on one node with memory stores", () => {
     expect(bob.received("message")).toEqual([]);
     bob.resume();
     await unread;
-    for (const text of ["a", "b", "c"]) expect((await bob.next("message", { channel: "dm:alice|bob" })).body.text).toBe(text);
+    for (const text of ["a", "b", "c"]) expect((await bob.next("message", { channel: "dm:alice|bob" })).body!.text).toBe(text);
   });
 
   it("restart(): a graceful restart on the same port says goodbye; with the same stores, history and seq go on", async () => {

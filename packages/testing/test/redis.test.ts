@@ -19,7 +19,7 @@ describe.runIf(redis)("several nodes on one Redis, in this process", () => {
     await bob.moveTo(1);
     expect(bob.isOn(app.nodes[1]!.port)).toBe(true);
     await alice.dm("bob").send({ text: "after the move" });
-    expect((await bob.next("message", { channel: "dm:alice|bob" })).body.text).toBe("after the move");
+    expect((await bob.next("message", { channel: "dm:alice|bob" })).body!.text).toBe("after the move");
   });
 
   it("kill(): the node's clients move to the others, and its members leave presence once the others sweep it", async () => {
@@ -38,7 +38,7 @@ describe.runIf(redis)("several nodes on one Redis, in this process", () => {
     await bob.connected();
     expect(bob.isOn(app.nodes[1]!.port)).toBe(false);
     await alice.dm("bob").send({ text: "still there?" });
-    expect((await bob.next("message", { channel: "dm:alice|bob" })).body.text).toBe("still there?");
+    expect((await bob.next("message", { channel: "dm:alice|bob" })).body!.text).toBe("still there?");
     await alice.next("presence", (p) => p.leaves.some((m) => m.userId === "carol"));
   });
 

@@ -42,7 +42,7 @@ export function expectContiguous(list: Message<Body>[], first = list[0]?.seq ?? 
 
 /** Within one stream, each sender's texts (`<sender>:<index>`) are in send order, and none twice. */
 export function expectSenderOrder(list: Message<Body>[]): void {
-  const texts = list.map((m) => m.body.text!);
+  const texts = list.map((m) => m.body!.text!);
   expect(new Set(texts).size).toBe(texts.length);
   const bySender = new Map<string, number[]>();
   for (const text of texts) {

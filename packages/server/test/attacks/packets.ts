@@ -17,11 +17,11 @@ type Page = { messages: Message<ImageBody>[]; hasMore: boolean };
 const imageOf = (n: number) => ({ type: "image/png", data: png(16, n) });
 
 /** The binary parts a stock client decoded from one ack's messages. */
-const attachmentsIn = (messages: Message<ImageBody>[]) => messages.filter((m) => Buffer.isBuffer(m.body.image?.data)).length;
+const attachmentsIn = (messages: Message<ImageBody>[]) => messages.filter((m) => Buffer.isBuffer(m.body!.image?.data)).length;
 
 /** Each image is the one its message was sent with: no splicing of another message's bytes. */
 function expectOwnImages(messages: Message<ImageBody>[], markOf: (m: Message<ImageBody>) => number): void {
-  for (const m of messages) if (m.body.image) expect(markOfPng(m.body.image.data), `image of seq ${m.seq}`).toBe(markOf(m));
+  for (const m of messages) if (m.body!.image) expect(markOfPng(m.body!.image.data), `image of seq ${m.seq}`).toBe(markOf(m));
 }
 
 /** Counts the `disconnect`s a stock client sees from now on. */

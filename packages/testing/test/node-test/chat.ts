@@ -30,5 +30,5 @@ test("a member who was offline gets what was sent meanwhile once back", async ()
   await bob.offline();
   await alice.channel("room:team").send({ text: "while you were away" });
   await bob.online();
-  assert.equal((await bob.next("message", { channel: "room:team" })).body.text, "while you were away");
+  assert.equal((await bob.next("message", { channel: "room:team" })).body!.text, "while you were away");
 });
