@@ -48,7 +48,7 @@ describe.runIf(redis)("the app on nodes in child processes, on one Redis", () =>
     await bob.connected();
     expect(bob.isOn(port)).toBe(false);
     await alice.dm("bob").send({ text: "still there?" });
-    expect((await bob.next("message", { channel: "dm:alice|bob" })).body.text).toBe("still there?");
+    expect((await bob.next("message", { channel: "dm:alice|bob" })).body!.text).toBe("still there?");
     await alice.next("presence", (p) => p.leaves.some((m) => m.userId === "carol"), { timeoutMs: 15_000 });
 
     await app.nodes[2]!.start();
@@ -57,7 +57,7 @@ describe.runIf(redis)("the app on nodes in child processes, on one Redis", () =>
     await bob.moveTo(2);
     expect(bob.isOn(port)).toBe(true);
     await alice.dm("bob").send({ text: "back on the restarted node" });
-    expect((await bob.next("message", { channel: "dm:alice|bob" })).body.text).toBe("back on the restarted node");
+    expect((await bob.next("message", { channel: "dm:alice|bob" })).body!.text).toBe("back on the restarted node");
   }, 90_000);
 
   it("runs a script of the app's own; stop() says goodbye and restart() comes back on the port, with the history in Redis", async () => {

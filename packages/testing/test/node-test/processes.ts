@@ -32,7 +32,7 @@ test("a killed node's client reconnects to the other one and gets the next DM", 
   await app.nodes[1]!.kill();
   await bob.connected();
   await alice.dm("bob").send({ text: "after the crash" });
-  assert.equal((await bob.next("message", { channel: "dm:alice|bob" })).body.text, "after the crash");
+  assert.equal((await bob.next("message", { channel: "dm:alice|bob" })).body!.text, "after the crash");
 });
 
 test("a test that fails still has its nodes stopped", { skip: process.env.FAIL_ON_PURPOSE !== "1" }, async () => {
