@@ -6,12 +6,14 @@ import type {
   DmChannel,
   ErrorCode,
   EventsOf,
+  FamilyOf,
   HistoryPage,
   Message,
   PresenceChannel,
   PresenceMember,
   Receipt,
   RoomChannel,
+  RoomHandle,
   RoomMember,
   RoomkitError,
   SignalEvent,
@@ -78,6 +80,41 @@ describe("channel ids", () => {
     void rk.channel("team:a").receipts();
     expectTypeOf(news).not.toHaveProperty("receipts");
     expectTypeOf(lobby).not.toHaveProperty("receipts");
+  });
+});
+
+describe("handle types resolved per family", () => {
+  it("resolve a family once into a plain type: its kind, ids, bodies, signals, members and reactions", () => {
+    expectTypeOf<FamilyOf<C, "room">>().toEqualTypeOf<{
+      kind: "room";
+      id: `room:${string}`;
+      body: { text: string };
+      input: { text: string };
+      signals: { typing: undefined };
+      member: Profile;
+      reaction: string;
+    }>();
+    expectTypeOf<FamilyOf<C, "chat">["reaction"]>().toEqualTypeOf<"👍" | "❤️" | "🎉">();
+    expectTypeOf<FamilyOf<C, "news">["signals"]>().toEqualTypeOf<{ react: { emoji: string } }>();
+  });
+
+  it("make the handles generic on it: the contract-named aliases are the same types", () => {
+    expectTypeOf(room).toEqualTypeOf<RoomHandle<FamilyOf<C, "room">>>();
+    expectTypeOf<RoomChannel<C, "room">>().toEqualTypeOf<RoomHandle<FamilyOf<C, "room">>>();
+  });
+
+  it("check channel ids with a message naming the family and the declared ones", () => {
+    expectTypeOf(rk.channel<"nwes:1">)
+      .parameter(0)
+      .toMatchTypeOf<`unknown family: nwes; declared: ${string}`>();
+    expectTypeOf(rk.rooms.join<"news:1">)
+      .parameter(0)
+      .toEqualTypeOf<"news has no rooms; families with rooms: room">();
+    // @ts-expect-error a plain string is no channel id of the contract
+    rk.channel("x" as string);
+    const id = "room:1" as `room:${string}`;
+    expectTypeOf(rk.channel(id)).toEqualTypeOf<RoomChannel<C, "room">>();
+    expectTypeOf(rk.rooms.join(id)).toEqualTypeOf<Promise<RoomChannel<C, "room">>>();
   });
 });
 
