@@ -1,13 +1,13 @@
 import type {
   AnyContract,
   ChannelId,
-  CheckedChannelId,
+  ChannelIdOf,
   FamilyName,
-  FamilyOfChannel,
   ProfileOf,
   ServerToClientEvents,
   UnreadResult,
   User,
+  WrongChannelId,
 } from "@roomkit/protocol";
 import { io } from "socket.io-client";
 import { fromWireMessage } from "./attachments.js";
@@ -75,7 +75,9 @@ export interface RoomkitClient<C extends AnyContract> extends Listenable<ClientE
    * const news = rk.channel("news:front-page");
    * news.on("message", (m) => show(m.body.headline));
    */
-  channel<const Id extends string>(id: CheckedChannelId<C, Id, FamilyName<C>, "channels">): Channel<C, FamilyOfChannel<C, Id>>;
+  channel<F extends string, const Id extends string = never>(
+    id: ChannelIdOf<F, FamilyName<C>> | WrongChannelId<C, Id, FamilyName<C>, "channels">,
+  ): Channel<C, F & FamilyName<C>>;
   /**
    * The shared handle of the one-to-one conversation with `peer`, subscribing. Works before
    * the connection is up (its `id` is known from the first connection on). Throws a

@@ -1,12 +1,4 @@
-import type {
-  AnyContract,
-  ChannelId,
-  CheckedChannelId,
-  FamilyOfChannel,
-  RoomCreateRequest,
-  RoomPush,
-  RoomSummary,
-} from "@roomkit/protocol";
+import type { AnyContract, ChannelId, ChannelIdOf, RoomCreateRequest, RoomPush, RoomSummary, WrongChannelId } from "@roomkit/protocol";
 import type { FamilyOf } from "./family.js";
 import type { ChannelHost } from "./channel.js";
 import type { Listenable } from "./emitter.js";
@@ -51,9 +43,9 @@ export interface Rooms<C extends AnyContract> extends Listenable<RoomsEvents<C>>
    * @example
    * const room = await rk.rooms.join("room:open-chat");
    */
-  join<const Id extends string>(
-    channel: CheckedChannelId<C, Id, RoomFamily<C>, "rooms">,
-  ): Promise<RoomHandle<FamilyOf<C, FamilyOfChannel<C, Id>>>>;
+  join<F extends string, const Id extends string = never>(
+    channel: ChannelIdOf<F, RoomFamily<C>> | WrongChannelId<C, Id, RoomFamily<C>, "rooms">,
+  ): Promise<RoomHandle<FamilyOf<C, F & RoomFamily<C>>>>;
   /**
    * The rooms the user is a member of, with their role.
    *

@@ -5,6 +5,7 @@ import type {
   BodyOf,
   ChangeResult,
   ChannelId,
+  ChannelIdOf,
   CheckedChannelId,
   DeleteChange,
   EditChange,
@@ -21,6 +22,7 @@ import type {
   RoomRole,
   RoomSummary,
   UnreadResult,
+  WrongChannelId,
 } from "@roomkit/protocol";
 import type { Server } from "socket.io";
 import { resolve } from "./channels/access.js";
@@ -77,8 +79,10 @@ type Applied = Extract<ChangeResult, { changed: true }>;
 /** The family of a channel id type, for the server API's typed changes. */
 type Family<C extends AnyContract, Id extends string> = FamilyOfChannel<C, Id>;
 
-/** A room's channel id argument: `Id` itself, or a message naming its family and the room families. */
-type RoomId<C extends AnyContract, Id extends string> = CheckedChannelId<C, Id, FamilyOfKind<C, "room">, "rooms">;
+/** A room's channel id argument: one of a room family (`F`, inferred), or a message naming `Id`'s family and the room families. */
+type RoomId<C extends AnyContract, F extends string, Id extends string> =
+  | ChannelIdOf<F, FamilyOfKind<C, "room">>
+  | WrongChannelId<C, Id, FamilyOfKind<C, "room">, "rooms">;
 
 /** The server-side API for the app's own code: HTTP handlers, jobs, webhooks. */
 export interface Roomkit<C extends AnyContract> {
@@ -90,11 +94,11 @@ export interface Roomkit<C extends AnyContract> {
    * @example
    * await rk.publish("news:front-page", { headline: "Roomkit 1.0" });
    */
-  publish<const Id extends string>(
-    channel: CheckedChannelId<C, Id, FamilyName<C>, "messages">,
-    body: BodyInputOf<C, Family<C, Id>>,
+  publish<F extends string, const Id extends string = never>(
+    channel: ChannelIdOf<F, FamilyName<C>> | WrongChannelId<C, Id, FamilyName<C>, "messages">,
+    body: BodyInputOf<C, F & FamilyName<C>>,
     options?: PublishOptions,
-  ): Promise<Message<BodyOf<C, Family<C, Id>>>>;
+  ): Promise<Message<BodyOf<C, F & FamilyName<C>>>>;
   /**
    * Sends a direct message from one user to another in the contract's DM family.
    * @example
@@ -183,19 +187,28 @@ export interface Roomkit<C extends AnyContract> {
     /** @example await rk.rooms.create({ owner: "alice", name: "Team", members: ["bob"] }) */
     create(input: CreateRoomInput & { channel?: ChannelId<C, FamilyOfKind<C, "room">> }): Promise<RoomSummary>;
     /** @example await rk.rooms.invite("room:42", "carol") */
-    invite<const Id extends string>(channel: RoomId<C, Id>, userId: string, options?: ActAs): Promise<RoomMember>;
-    join<const Id extends string>(channel: RoomId<C, Id>, userId: string): Promise<RoomSummary>;
-    leave<const Id extends string>(channel: RoomId<C, Id>, userId: string): Promise<void>;
-    kick<const Id extends string>(channel: RoomId<C, Id>, userId: string, options?: ActAs): Promise<void>;
-    setRole<const Id extends string>(
-      channel: RoomId<C, Id>,
+    invite<F extends string, const Id extends string = never>(
+      channel: RoomId<C, F, Id>,
+      userId: string,
+      options?: ActAs,
+    ): Promise<RoomMember>;
+    join<F extends string, const Id extends string = never>(channel: RoomId<C, F, Id>, userId: string): Promise<RoomSummary>;
+    leave<F extends string, const Id extends string = never>(channel: RoomId<C, F, Id>, userId: string): Promise<void>;
+    kick<F extends string, const Id extends string = never>(channel: RoomId<C, F, Id>, userId: string, options?: ActAs): Promise<void>;
+    setRole<F extends string, const Id extends string = never>(
+      channel: RoomId<C, F, Id>,
       userId: string,
       role: Exclude<RoomRole, "owner">,
       options?: ActAs,
     ): Promise<RoomMember>;
-    mute<const Id extends string>(channel: RoomId<C, Id>, userId: string, muted: boolean, options?: ActAs): Promise<RoomMember>;
+    mute<F extends string, const Id extends string = never>(
+      channel: RoomId<C, F, Id>,
+      userId: string,
+      muted: boolean,
+      options?: ActAs,
+    ): Promise<RoomMember>;
     list(userId: string): Promise<RoomSummary[]>;
-    members<const Id extends string>(channel: RoomId<C, Id>): Promise<RoomMember[]>;
+    members<F extends string, const Id extends string = never>(channel: RoomId<C, F, Id>): Promise<RoomMember[]>;
   };
   /**
    * Stops gracefully: new connections and requests are refused, requests in flight finish,
