@@ -12,7 +12,7 @@ const CASES: { name: string; code: string; says: RegExp; max?: number }[] = [
   {
     name: "a channel id without a family",
     code: 'rk.channel("news");',
-    says: /'"a channel id is <family>:<name>; declared families: [a-z, ]+"'/,
+    says: /"a channel id is <family>:<name>; declared families: [a-z, ]+"/,
   },
   {
     name: "a room operation on a family that is not a room",
@@ -48,16 +48,28 @@ const CASES: { name: string; code: string; says: RegExp; max?: number }[] = [
     max: 800,
     says: /Property 'text' is missing in type '\{ headline: string; \}'/,
   },
+  {
+    name: "the server API: publishing to a misspelt family",
+    code: 'void server.publish("nwes:front", { headline: "hi" });',
+    says: /not assignable to parameter of type '"unknown family: nwes; declared: [a-z, ]+"'/,
+  },
+  {
+    name: "the server API: a room operation on a family that is not a room",
+    code: 'void server.rooms.invite("lobby:main", "carol");',
+    says: /'"lobby has no rooms; families with rooms: room"'/,
+  },
 ];
 
 const HEADER = [
   'import { createClient } from "@roomkit/client";',
   'import type { Message, RoomChannel } from "@roomkit/client";',
   'import type { TestContract as C } from "../../server/test/support/contract.js";',
+  'import type { Roomkit } from "@roomkit/server";',
   'const rk = createClient<C>("http://localhost:3000");',
+  "declare const server: Roomkit<C>;",
 ];
 
-describe("type errors of the SDK: short, and naming the problem", () => {
+describe("type errors of the SDK and the server API: short, and naming the problem", () => {
   let errors: SnippetError[] = [];
   it("compiles the cases (one program)", () => {
     errors = compileSnippet([...HEADER, ...CASES.map((c) => c.code)].join("\n"));

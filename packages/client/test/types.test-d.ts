@@ -1,7 +1,9 @@
 import { describe, expectTypeOf, it } from "vitest";
 import { createClient, failureOf } from "@roomkit/client";
+import type { AnyContract, ChannelId, FamilyName } from "@roomkit/protocol";
 import type {
   BasicChannel,
+  Channel,
   ClientFailure,
   DmChannel,
   ErrorCode,
@@ -14,7 +16,9 @@ import type {
   Receipt,
   RoomChannel,
   RoomHandle,
+  RoomFamily,
   RoomMember,
+  RoomkitClient,
   RoomkitError,
   SignalEvent,
   UnreadCount,
@@ -103,18 +107,34 @@ describe("handle types resolved per family", () => {
     expectTypeOf<RoomChannel<C, "room">>().toEqualTypeOf<RoomHandle<FamilyOf<C, "room">>>();
   });
 
-  it("check channel ids with a message naming the family and the declared ones", () => {
-    expectTypeOf(rk.channel<"nwes:1">)
-      .parameter(0)
-      .toMatchTypeOf<`unknown family: nwes; declared: ${string}`>();
-    expectTypeOf(rk.rooms.join<"news:1">)
-      .parameter(0)
-      .toEqualTypeOf<"news has no rooms; families with rooms: room">();
+  it("check channel ids (the error names the family and the declared ones: type-errors.test.ts)", () => {
+    // @ts-expect-error "unknown family: nwes; declared: ..."
+    rk.channel("nwes:1");
+    // @ts-expect-error "news has no rooms; families with rooms: room"
+    void rk.rooms.join("news:1");
     // @ts-expect-error a plain string is no channel id of the contract
     rk.channel("x" as string);
     const id = "room:1" as `room:${string}`;
     expectTypeOf(rk.channel(id)).toEqualTypeOf<RoomChannel<C, "room">>();
     expectTypeOf(rk.rooms.join(id)).toEqualTypeOf<Promise<RoomChannel<C, "room">>>();
+  });
+
+  it("take a channel id of a caller generic over the contract and the family, as a hook's", () => {
+    function open<K extends AnyContract, F extends FamilyName<K>>(client: RoomkitClient<K>, id: ChannelId<K, F>): Channel<K, F> {
+      return client.channel(id);
+    }
+    function join<K extends AnyContract, F extends RoomFamily<K>>(
+      client: RoomkitClient<K>,
+      id: ChannelId<K, F>,
+    ): Promise<RoomChannel<K, F>> {
+      return client.rooms.join(id);
+    }
+    function any<K extends AnyContract>(client: RoomkitClient<K>, id: ChannelId<K>) {
+      return client.channel(id);
+    }
+    expectTypeOf(open(rk, "room:1")).toEqualTypeOf<RoomChannel<C, "room">>();
+    expectTypeOf(join(rk, "room:1")).toEqualTypeOf<Promise<RoomChannel<C, "room">>>();
+    expectTypeOf(any(rk, "news:1")).toEqualTypeOf<Channel<C, FamilyName<C>>>();
   });
 });
 
