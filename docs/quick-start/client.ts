@@ -13,7 +13,7 @@ async function login() {
 
 const rk = createClient<typeof contract>(server, { auth: login });
 const dm = rk.dm(peer);
-dm.on("message", (m) => console.log(`${m.from}: ${m.body.text}`)); // m.body is { text: string }
+dm.on("message", (m) => console.log(`${m.from}: ${m.deleted ? "(deleted)" : m.body.text}`)); // m.body is { text: string }
 await rk.ready();
 console.log(`signed in as ${me}`);
 await dm.send({ text: `hi ${peer}` }); // resolves with the stored message, or rejects with a RoomkitError

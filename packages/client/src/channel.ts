@@ -196,7 +196,9 @@ export class ChannelHandle implements OutboxLane {
   /** A live, folded view of this channel's messages (or of one thread's); `close()` it when done. */
   view(options: ViewOptions = {}): ChannelView {
     this.#views++;
-    return new ChannelView(this, options, () => this.#views--);
+    return new ChannelView(this, options, () => {
+      if (--this.#views === 0) this.pending.dropFailed();
+    });
   }
 
   #publish(body: unknown, replyTo: number | undefined, options: SendOptions): Promise<Message> {

@@ -31,7 +31,7 @@ export interface ClientOptions {
   ordering?: {
     /**
      * How long a message that arrived ahead of a missing one is held before the gap is fetched
-     * from history (messages from several server nodes can arrive out of order). Default 500 ms.
+     * with a replay (messages from several server nodes can arrive out of order). Default 500 ms.
      */
     gapTimeoutMs?: number;
   };

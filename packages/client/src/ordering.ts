@@ -10,7 +10,7 @@ export interface SequencerHost {
   deliver(entry: StreamEntry): void;
   /** The stream's entries after `after`, ascending (a replay of `rk:subscribe { since }`). */
   fetchAfter(after: number): Promise<StreamEntry[]>;
-  /** A gap can no longer be filled from history (retention dropped it): start over. */
+  /** A gap can no longer be filled by a replay (retention dropped it): start over. */
   lost(): void;
 }
 

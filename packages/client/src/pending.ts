@@ -18,7 +18,7 @@ export interface PendingSend<Body = unknown> {
   readonly replyTo?: number;
   readonly state: "sending" | "failed";
   readonly error?: RoomkitError;
-  /** Sends a failed one again (no-op while sending); resolves with the stored message. */
+  /** Sends a failed one again (while sending: the send under way); resolves with the stored message. */
   retry(): Promise<Message<Body>>;
   /** Drops it from the views (a send in flight still completes). */
   discard(): void;
@@ -38,18 +38,19 @@ export class PendingSends {
 
   /** Tracks a send from now until it is stored (or fails and is not kept). */
   track(key: string, body: unknown, replyTo: number | undefined, run: SendRun): Promise<Message> {
+    let underway: Promise<Message>;
     const entry = (state: "sending" | "failed", error?: RoomkitError): PendingSend => ({
       key,
       body,
       ...(replyTo === undefined ? {} : { replyTo }),
       state,
       ...(error === undefined ? {} : { error }),
-      retry: () => (state === "failed" ? attempt() : Promise.reject(asRoomkitError(new Error("this send is still being sent")))),
+      retry: () => (state === "failed" ? attempt() : underway),
       discard: () => this.#remove(key),
     });
     const attempt = (): Promise<Message> => {
       this.#put(entry("sending"));
-      return run().then(
+      underway = run().then(
         (message) => {
           this.#remove(key);
           return message;
@@ -61,8 +62,15 @@ export class PendingSends {
           throw error;
         },
       );
+      return underway;
     };
     return attempt();
+  }
+
+  /** Forgets the failed sends (the last view closed: nobody shows them). */
+  dropFailed(): void {
+    const list = this.list.current;
+    if (list.some((p) => p.state === "failed")) this.list.set(list.filter((p) => p.state !== "failed"));
   }
 
   #has(key: string): boolean {

@@ -193,9 +193,12 @@ export class Subscription {
     else this.#buffer.push({ presence: diff });
   }
 
-  /** A message or change known from its ack (own changes arrive only there): it takes its place by seq. */
+  /**
+   * A message or change known from its ack (the server does not push them back to this
+   * connection): it takes its place by seq, held like a push while a subscribe is out.
+   */
   acknowledged(entry: StreamEntry): void {
-    if (this.#live) this.#sequencer.offer(entry);
+    this.#receive(entry);
   }
 
   #deliver(entry: StreamEntry): void {

@@ -133,12 +133,12 @@ export class ChannelView implements MessageView {
 
   #receiveMessage(m: Message): void {
     if (this.#floor !== undefined && m.seq < this.#floor) return;
-    if (this.thread === undefined || m.replyTo === this.thread) {
-      const isNew = !this.#messages.has(m.seq);
-      if (this.#put(m) && isNew && m.replyTo !== undefined) {
-        const root = countReply(this.#messages.get(m.replyTo), m);
-        if (root) this.#messages.set(root.seq, root);
-      }
+    if (this.thread !== undefined && m.replyTo !== this.thread) return;
+    const isNew = !this.#messages.has(m.seq);
+    if (!this.#put(m)) return;
+    if (isNew && m.replyTo !== undefined) {
+      const root = countReply(this.#messages.get(m.replyTo), m);
+      if (root) this.#messages.set(root.seq, root);
     }
     this.#changed();
   }

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RoomkitError } from "@roomkit/client";
 import type { ChangeEntry, Message } from "@roomkit/client";
-import { closeClients, collect, connect, until } from "./support/clients.js";
+import { clients as rawClients, next as nextPush, ok } from "../../server/test/support/harness.js";
+import { userRoom } from "@roomkit/protocol";
+import { closeClients, collect, connect, next, state, until } from "./support/clients.js";
+import { gate } from "./support/image-recovery.js";
 import { startTestServer } from "./support/servers.js";
 import type { Harness } from "./support/servers.js";
 import { expectView, serverHistory, until as viewUntil } from "./support/views.js";
@@ -191,5 +194,60 @@ describe("view", () => {
     expect(view.current.messages[0]).toMatchObject({ seq: root.seq, replies: { count: 11 } });
     view.close();
     thread.close();
+  });
+});
+
+describe("view across a reset", () => {
+  it("recovered: false reloads the latest page: the view drops what it held and equals the server's history again", async () => {
+    h = await startTestServer({ history: { maxReplay: 5 } });
+    const server = h;
+    const alice = connect(server.url, "alice", { outbox: { limit: 1000 } });
+    const bob = connect(server.url, "bob");
+    const [a, b] = [alice.dm("bob"), bob.dm("alice")];
+    await Promise.all([a.subscribe(), b.subscribe()]);
+    const first = await a.send({ text: "before" });
+    const view = b.view();
+    await viewUntil(view, (s) => !s.loading && s.messages.length === 1);
+    let offline = true;
+    gate(server, "bob", () => offline);
+    server.io.in(userRoom("bob")).disconnectSockets();
+    await state(bob, (s) => s.status === "reconnecting");
+    await a.edit(first.seq, { text: "before (edited)" });
+    for (let i = 0; i < 10; i++) await a.send({ text: `gap ${i}` });
+    const reset = next(b, "reset");
+    offline = false;
+    await reset;
+    expect(b.recovered).toBe(false);
+    await expectView(view, await serverHistory(server.url, "bob", (rk) => rk.dm("alice")));
+    expect(view.current.messages[0]).toMatchObject({ body: { text: "before (edited)" } });
+    view.close();
+  });
+});
+
+describe("with a stock socket.io-client", () => {
+  it("changes made on the wire by a plain client reach an SDK view, and the SDK's changes reach the plain client as rk:change", async () => {
+    h = await startTestServer();
+    const [carol] = await rawClients(h, "carol");
+    const alice = connect(h.url, "alice");
+    const chat = alice.channel("chat:lobby");
+    await chat.subscribe();
+    await ok(carol, "rk:subscribe", { channel: "chat:lobby" });
+    const view = chat.view();
+    await viewUntil(view, (s) => !s.loading);
+    const { message } = await ok<{ message: Message }>(carol, "rk:publish", { channel: "chat:lobby", body: { text: "from the wire" } });
+    await ok(carol, "rk:edit", { channel: "chat:lobby", seq: message.seq, body: { text: "edited on the wire" } });
+    await ok(carol, "rk:react", { channel: "chat:lobby", seq: message.seq, reaction: "🎉" });
+    await viewUntil(view, (s) => s.messages[0]?.reactions?.[0]?.count === 1);
+    expect(view.current.messages[0]).toMatchObject({
+      body: { text: "edited on the wire" },
+      reactions: [{ reaction: "🎉", count: 1, mine: false }],
+    });
+
+    const pushed = nextPush<{ change: ChangeEntry }>(carol, "rk:change");
+    const mine = await chat.react(message.seq, "🎉");
+    expect((await pushed).change).toEqual(mine);
+    expect(view.current.messages[0]!.reactions).toEqual([{ reaction: "🎉", count: 2, mine: true }]);
+    carol.disconnect();
+    view.close();
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { PROTOCOL_VERSION, userRoom } from "@roomkit/protocol";
-import type { Message, MessagePush, PresenceMember } from "@roomkit/protocol";
+import type { ChangeEntry, Message, MessagePush, PresenceMember } from "@roomkit/protocol";
 import { Sequencer } from "../src/ordering.js";
 import { PresenceList } from "../src/presence.js";
 import { closeClients, collect, connect, until } from "./support/clients.js";
@@ -17,7 +17,7 @@ const msg = (seq: number): Message => ({
   version: seq,
 });
 
-/** A sequencer over a fake history of `stored` messages, recording what it delivers. */
+/** A sequencer over a fake stream of `stored` messages, recording what it delivers. */
 function sequencer(stored: Message[], gapTimeoutMs = 100) {
   const delivered: number[] = [];
   const fetched: number[] = [];
@@ -47,7 +47,7 @@ describe("Sequencer", () => {
     expect(seq.last).toBe(4);
   });
 
-  it("holds a message ahead of a gap, then fetches the gap from history when it does not fill itself", async () => {
+  it("holds a message ahead of a gap, then fetches the gap with a replay when it does not fill itself", async () => {
     vi.useFakeTimers();
     const { seq, delivered, fetched } = sequencer([1, 2, 3, 4, 5].map(msg));
     seq.reset(1);
@@ -71,7 +71,7 @@ describe("Sequencer", () => {
     expect(fetched).toEqual([]);
   });
 
-  it("reports a gap that history no longer holds", async () => {
+  it("reports a gap that a replay no longer holds", async () => {
     vi.useFakeTimers();
     const { seq, delivered, lost } = sequencer([msg(5)]);
     seq.reset(2);
@@ -116,7 +116,7 @@ describe("ordering against a real server", () => {
     await h?.close();
   });
 
-  it("shows messages pushed out of order and twice (as from several nodes) once each, in order, filling gaps from history", async () => {
+  it("shows messages pushed out of order and twice (as from several nodes) once each, in order, filling gaps with replays", async () => {
     h = await startTestServer();
     const bob = connect(h.url, "bob", { ordering: { gapTimeoutMs: 10 } });
     const dm = bob.dm("alice");
@@ -133,5 +133,27 @@ describe("ordering against a real server", () => {
     push(stored[1]!);
     await bob.unread();
     expect(shown.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("fills a gap left by a change entry (which history pages skip) with a replay, then delivers what waited, once", async () => {
+    h = await startTestServer();
+    const bob = connect(h.url, "bob", { ordering: { gapTimeoutMs: 10 } });
+    const dm = bob.dm("alice");
+    await dm.subscribe();
+    const shown: (Message | ChangeEntry)[] = [];
+    dm.on("message", (m) => shown.push(m));
+    dm.on("change", (c) => shown.push(c));
+    const channel = "dm:alice|bob";
+    const first = (await h.rk.stores.messages.append({ channel, from: "alice", body: { text: "1" }, sentAt: 0 })).message;
+    const push = (m: Message) => h.io.to(userRoom("bob")).emit("rk:message", { v: PROTOCOL_VERSION, message: m } satisfies MessagePush);
+    push(first);
+    // Seq 2, an edit, is stored but never pushed: seq 3 arrives ahead of it.
+    await h.rk.stores.messages.change({ channel, target: 1, by: "alice", at: 1, type: "edit", body: { text: "1 edited" } });
+    const third = (await h.rk.stores.messages.append({ channel, from: "alice", body: { text: "3" }, sentAt: 0 })).message;
+    push(third);
+    await until(() => shown.length === 3, [[dm, "message"]]);
+    await bob.unread();
+    expect(shown.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(shown[1]).toMatchObject({ type: "edit", target: 1, body: { text: "1 edited" } });
   });
 });
