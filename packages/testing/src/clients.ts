@@ -85,9 +85,22 @@ export function clientPool<C extends AnyContract>(nodes: readonly ReachableNode[
     watch(node) {
       const { stop, kill } = node;
       const waiting = (end: () => Promise<void>) => async () => {
-        const on = [...clients].filter((c) => c.isOn(node.port));
-        await end();
-        await Promise.all(on.map((c) => c.disconnected()));
+        // Watched from before the end: a client told goodbye may be connected to another node again by the time it is over.
+        const watched = [...clients]
+          .filter((c) => c.isOn(node.port))
+          .map((client) => {
+            let broke = false;
+            const off = client.connection.subscribe((state) => {
+              if (state.status !== "connected") broke = true;
+            });
+            return { client, broke: () => broke, off };
+          });
+        try {
+          await end();
+          await Promise.all(watched.map((w) => (w.broke() ? undefined : w.client.disconnected())));
+        } finally {
+          for (const w of watched) w.off();
+        }
       };
       return Object.assign(node, { stop: waiting(stop), kill: waiting(kill) });
     },
