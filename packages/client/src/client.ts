@@ -1,4 +1,14 @@
-import type { AnyContract, ChannelId, FamilyName, ProfileOf, ServerToClientEvents, UnreadResult, User } from "@roomkit/protocol";
+import type {
+  AnyContract,
+  ChannelId,
+  ChannelIdOf,
+  FamilyName,
+  ProfileOf,
+  ServerToClientEvents,
+  UnreadResult,
+  User,
+  WrongChannelId,
+} from "@roomkit/protocol";
 import { io } from "socket.io-client";
 import { fromWireMessage } from "./attachments.js";
 import type { ChannelHost } from "./channel.js";
@@ -16,7 +26,8 @@ import { request } from "./request.js";
 import type { Rooms } from "./rooms.js";
 import { RoomDirectory } from "./rooms.js";
 import type { ConnectionState } from "./state.js";
-import type { AnyMessage, Channel, DmChannel, DmFamily } from "./types.js";
+import type { FamilyOf } from "./family.js";
+import type { AnyMessage, Channel, DmFamily, DmHandle } from "./types.js";
 
 /** The events of the client itself. */
 export type ClientEvents<C extends AnyContract> = {
@@ -58,13 +69,15 @@ export interface RoomkitClient<C extends AnyContract> extends Listenable<ClientE
   ready(): Promise<User<ProfileOf<C>>>;
   /**
    * The shared handle of a channel, subscribing. A family the contract does not declare does
-   * not compile.
+   * not compile, and the error names it and the declared families.
    *
    * @example
    * const news = rk.channel("news:front-page");
    * news.on("message", (m) => show(m.body.headline));
    */
-  channel<F extends FamilyName<C>>(id: ChannelId<C, F>): Channel<C, F>;
+  channel<F extends string, const Id extends string = never>(
+    id: ChannelIdOf<F, FamilyName<C>> | WrongChannelId<C, Id, FamilyName<C>, "channels">,
+  ): Channel<C, F & FamilyName<C>>;
   /**
    * The shared handle of the one-to-one conversation with `peer`, subscribing. Works before
    * the connection is up (its `id` is known from the first connection on). Throws a
@@ -75,7 +88,7 @@ export interface RoomkitClient<C extends AnyContract> extends Listenable<ClientE
    * dm.on("message", (m) => render(m));
    * await dm.send({ text: "hi" });
    */
-  dm<F extends DmFamily<C> = "dm" & DmFamily<C>>(peer: string, ...options: DmArgs<C, F>): DmChannel<C, F>;
+  dm<F extends DmFamily<C> = "dm" & DmFamily<C>>(peer: string, ...options: DmArgs<C, F>): DmHandle<FamilyOf<C, F>>;
   /** Creating, joining and listing rooms, and their membership events. */
   readonly rooms: Rooms<C>;
   /**

@@ -14,28 +14,36 @@ export type { CreateRoomInput, Rooms, RoomsEvents } from "./rooms.js";
 export type {
   AnyMessage,
   BasicChannel,
+  BasicHandle,
   Channel,
-  ChannelBase,
   ChannelEvents,
   DmChannel,
   DmFamily,
+  DmHandle,
+  FamilyEvents,
+  FamilySignal,
+  HandleBase,
   HistoryPage,
   HistoryQuery,
   PresenceChannel,
+  PresenceHandle,
   Receipt,
   ResetEvent,
   RoomChannel,
   RoomChannelEvents,
   RoomEvent,
   RoomFamily,
+  RoomFamilyEvents,
+  RoomHandle,
   SendOptions,
   SignalArgs,
   SignalEvent,
   SubscribedEvent,
   SubscriptionStatus,
 } from "./types.js";
+export type { FamilyOf, FamilyTypes, SignalNameOf } from "./family.js";
 export type { BinaryInput, Sendable } from "./attachments.js";
-export type { ChangeOf, MessageOperations } from "./operation-types.js";
+export type { ChangeOf, FamilyChange, MessageOperations } from "./operation-types.js";
 export type { MessageView, ViewOptions, ViewSnapshot } from "./view-types.js";
 export type { PendingSend } from "./pending.js";
 export { countReply, foldChange, foldMessage } from "./folding.js";

@@ -1,22 +1,23 @@
 import type {
   AnyContract,
-  BodyInputOf,
-  BodyOf,
   ChangeEntry,
   DeleteChange,
   EditChange,
   FamilyName,
   Message,
   ReactionChange,
-  ReactionOf,
   RoomkitError,
 } from "@roomkit/protocol";
 import type { Sendable } from "./attachments.js";
+import type { FamilyOf, FamilyTypes } from "./family.js";
 import type { SendOptions } from "./types.js";
 import type { MessageView, ViewOptions } from "./view-types.js";
 
-/** A change entry of a family: its edit bodies and reactions typed from the contract. */
-export type ChangeOf<C extends AnyContract, F extends FamilyName<C>> = ChangeEntry<BodyOf<C, F>, ReactionOf<C, F>>;
+/** A change entry of a family: its edit bodies and reactions typed by the family. */
+export type FamilyChange<T extends FamilyTypes> = ChangeEntry<T["body"], T["reaction"]>;
+
+/** A change entry of family `F` of contract `C`. */
+export type ChangeOf<C extends AnyContract, F extends FamilyName<C>> = FamilyChange<FamilyOf<C, F>>;
 
 /**
  * What every channel handle can do to stored messages, and its view. Each operation goes through
@@ -25,7 +26,7 @@ export type ChangeOf<C extends AnyContract, F extends FamilyName<C>> = ChangeEnt
  * `CONFLICT`, `INVALID`, `RATE_LIMITED` with `details.limit`...). The change reaches this
  * handle's `change` listeners and views from its ack (the server pushes it to everyone else).
  */
-export interface MessageOperations<C extends AnyContract, F extends FamilyName<C>> {
+export interface MessageOperations<T extends FamilyTypes> {
   /**
    * Replaces the body of one of your messages (validated like a new one). Resolves with the
    * stored `edit` entry. A retried edit stores the same body again: nobody sees a difference.
@@ -33,7 +34,7 @@ export interface MessageOperations<C extends AnyContract, F extends FamilyName<C
    * @example
    * await room.edit(message.seq, { text: "fixed the typo" });
    */
-  edit(seq: number, body: Sendable<BodyInputOf<C, F>>, options?: SendOptions): Promise<EditChange<BodyOf<C, F>>>;
+  edit(seq: number, body: Sendable<T["input"]>, options?: SendOptions): Promise<EditChange<T["body"]>>;
   /**
    * Deletes a message for good (yours; in a room, any message for its owner and admins).
    * Resolves with the `delete` entry, or `undefined` when a retry found the first attempt had
@@ -50,14 +51,14 @@ export interface MessageOperations<C extends AnyContract, F extends FamilyName<C
    * @example
    * await room.react(message.seq, "👍");
    */
-  react(seq: number, reaction: ReactionOf<C, F>, options?: SendOptions): Promise<ReactionChange<ReactionOf<C, F>> | undefined>;
+  react(seq: number, reaction: T["reaction"], options?: SendOptions): Promise<ReactionChange<T["reaction"]> | undefined>;
   /**
    * Removes your reaction. Resolves with the `unreact` entry, or `undefined` when you had not given it.
    *
    * @example
    * await room.unreact(message.seq, "👍");
    */
-  unreact(seq: number, reaction: ReactionOf<C, F>, options?: SendOptions): Promise<ReactionChange<ReactionOf<C, F>> | undefined>;
+  unreact(seq: number, reaction: T["reaction"], options?: SendOptions): Promise<ReactionChange<T["reaction"]> | undefined>;
   /**
    * Sends a message in reply to the message at `seq` (a reply to a reply joins its root's
    * thread). Like `send`; page a thread with `history({ thread: rootSeq })`.
@@ -66,7 +67,7 @@ export interface MessageOperations<C extends AnyContract, F extends FamilyName<C
    * const answer = await room.reply(question.seq, { text: "yes" });
    * const thread = await room.history({ thread: answer.replyTo! });
    */
-  reply(seq: number, body: Sendable<BodyInputOf<C, F>>, options?: SendOptions): Promise<Message<BodyOf<C, F>>>;
+  reply(seq: number, body: Sendable<T["input"]>, options?: SendOptions): Promise<Message<T["body"]>>;
   /**
    * A live, ordered view of the channel's messages (or, with `thread`, of one thread's replies)
    * with every change folded in, and the sends not stored yet. Close it when the UI is done.
@@ -76,5 +77,5 @@ export interface MessageOperations<C extends AnyContract, F extends FamilyName<C
    * view.subscribe((snapshot) => render(snapshot.messages, snapshot.pending));
    * const thread = room.view({ thread: root.seq });
    */
-  view(options?: ViewOptions): MessageView<BodyOf<C, F>>;
+  view(options?: ViewOptions): MessageView<T["body"]>;
 }

@@ -1,9 +1,10 @@
-import type { AnyContract, ChannelId, RoomCreateRequest, RoomPush, RoomSummary } from "@roomkit/protocol";
+import type { AnyContract, ChannelId, ChannelIdOf, RoomCreateRequest, RoomPush, RoomSummary, WrongChannelId } from "@roomkit/protocol";
+import type { FamilyOf } from "./family.js";
 import type { ChannelHost } from "./channel.js";
 import type { Listenable } from "./emitter.js";
 import { Emitter } from "./emitter.js";
 import type { ChannelRegistry } from "./registry.js";
-import type { RoomChannel, RoomEvent, RoomFamily } from "./types.js";
+import type { RoomEvent, RoomFamily, RoomHandle } from "./types.js";
 
 /** What `rk.rooms.create` takes. */
 export interface CreateRoomInput<C extends AnyContract, F extends RoomFamily<C>> {
@@ -34,14 +35,17 @@ export interface Rooms<C extends AnyContract> extends Listenable<RoomsEvents<C>>
    * const room = await rk.rooms.create({ name: "team", members: ["bob", "carol"] });
    * room.presence.on("change", (members) => renderOnline(members));
    */
-  create<F extends RoomFamily<C> = RoomFamily<C>>(input?: CreateRoomInput<C, F>): Promise<RoomChannel<C, F>>;
+  create<F extends RoomFamily<C> = RoomFamily<C>>(input?: CreateRoomInput<C, F>): Promise<RoomHandle<FamilyOf<C, F>>>;
   /**
-   * Joins an open room (a no-op for a member) and resolves with its handle.
+   * Joins an open room (a no-op for a member) and resolves with its handle. A channel id of a
+   * family that is not a room does not compile.
    *
    * @example
    * const room = await rk.rooms.join("room:open-chat");
    */
-  join<F extends RoomFamily<C>>(channel: ChannelId<C, F>): Promise<RoomChannel<C, F>>;
+  join<F extends string, const Id extends string = never>(
+    channel: ChannelIdOf<F, RoomFamily<C>> | WrongChannelId<C, Id, RoomFamily<C>, "rooms">,
+  ): Promise<RoomHandle<FamilyOf<C, F & RoomFamily<C>>>>;
   /**
    * The rooms the user is a member of, with their role.
    *

@@ -1,25 +1,21 @@
 import type {
   AnyContract,
-  BodyInputOf,
   BodyOf,
-  ChannelId,
   FamilyName,
   FamilyOfKind,
   KindOf,
-  MemberInfoOf,
   Message,
   ReceiptPush,
   RoomMember,
   RoomPush,
   RoomRole,
   RoomkitError,
-  SignalData,
-  SignalName,
   UnreadCount,
 } from "@roomkit/protocol";
 import type { Sendable } from "./attachments.js";
 import type { Listenable } from "./emitter.js";
-import type { ChangeOf, MessageOperations } from "./operation-types.js";
+import type { FamilyOf, FamilyTypes, SignalNameOf } from "./family.js";
+import type { FamilyChange, MessageOperations } from "./operation-types.js";
 import type { Presence } from "./presence.js";
 
 /**
@@ -32,14 +28,18 @@ import type { Presence } from "./presence.js";
  */
 export type SubscriptionStatus = "subscribing" | "subscribed" | "unsubscribed" | "failed";
 
-/** A signal as a listener receives it: which one, its data, and who sent it. */
-export type SignalEvent<C extends AnyContract, F extends FamilyName<C>> = {
-  [S in SignalName<C, F>]: { channel: string; name: S; data: SignalData<C, F, S>; from: string };
-}[SignalName<C, F>];
+/** A signal of a family as a listener receives it: which one, its data, and who sent it. */
+export type FamilySignal<T extends FamilyTypes> = {
+  [S in SignalNameOf<T>]: { channel: string; name: S; data: T["signals"][S & keyof T["signals"]]; from: string };
+}[SignalNameOf<T>];
+
+/** A signal of family `F` of contract `C` as a listener receives it. */
+export type SignalEvent<C extends AnyContract, F extends FamilyName<C>> = FamilySignal<FamilyOf<C, F>>;
 
 /** The data argument of `signal(name, data)`: optional when the signal's data may be `undefined`. */
-export type SignalArgs<C extends AnyContract, F extends FamilyName<C>, S extends SignalName<C, F>> =
-  undefined extends SignalData<C, F, S> ? [data?: SignalData<C, F, S>] : [data: SignalData<C, F, S>];
+export type SignalArgs<T extends FamilyTypes, S extends SignalNameOf<T>> = undefined extends T["signals"][S & keyof T["signals"]]
+  ? [data?: T["signals"][S & keyof T["signals"]]]
+  : [data: T["signals"][S & keyof T["signals"]]];
 
 /**
  * A read mark in a room or DM: `userId` has read up to `seq` (0: nothing yet). The `receipt`
@@ -70,25 +70,31 @@ export interface ResetEvent<Body> {
   epoch: string;
 }
 
-/** What every channel handle emits. */
-export type ChannelEvents<C extends AnyContract, F extends FamilyName<C>> = {
+/** What every channel handle of a family emits. */
+export type FamilyEvents<T extends FamilyTypes> = {
   /** A message, in seq order, exactly once. */
-  message: [message: Message<BodyOf<C, F>>];
+  message: [message: Message<T["body"]>];
   /** A change to a message (edit, delete, reaction), in seq order with messages, exactly once; already folded ones dropped. */
-  change: [change: ChangeOf<C, F>];
-  signal: [signal: SignalEvent<C, F>];
+  change: [change: FamilyChange<T>];
+  signal: [signal: FamilySignal<T>];
   receipt: [receipt: Receipt];
-  reset: [reset: ResetEvent<BodyOf<C, F>>];
+  reset: [reset: ResetEvent<T["body"]>];
   subscribed: [info: SubscribedEvent];
   /** The server refused the subscription; the handle is `failed`. */
   error: [error: RoomkitError];
 };
 
-/** What a room handle emits besides {@link ChannelEvents}. */
-export type RoomChannelEvents<C extends AnyContract, F extends FamilyName<C>> = ChannelEvents<C, F> & {
+/** What every channel handle of family `F` of contract `C` emits. */
+export type ChannelEvents<C extends AnyContract, F extends FamilyName<C>> = FamilyEvents<FamilyOf<C, F>>;
+
+/** What a room handle emits besides {@link FamilyEvents}. */
+export type RoomFamilyEvents<T extends FamilyTypes> = FamilyEvents<T> & {
   /** A membership change in this room: joined, left, kicked, role, muted, unmuted. */
-  room: [event: RoomEvent<ChannelId<C, F>>];
+  room: [event: RoomEvent<T["id"]>];
 };
+
+/** What a room handle of family `F` of contract `C` emits. */
+export type RoomChannelEvents<C extends AnyContract, F extends FamilyName<C>> = RoomFamilyEvents<FamilyOf<C, F>>;
 
 /** Per-send options; the defaults come from `createClient`'s `send` options. */
 export interface SendOptions {
@@ -125,10 +131,10 @@ export interface HistoryPage<Body> {
   hasMore: boolean;
 }
 
-/** What every channel handle can do. */
-export interface ChannelBase<C extends AnyContract, F extends FamilyName<C>, Events extends ChannelEvents<C, F>, Id = ChannelId<C, F>>
+/** What every channel handle can do, typed by its family (see {@link FamilyTypes}). */
+export interface HandleBase<T extends FamilyTypes, Events extends FamilyEvents<T>, Id = T["id"]>
   extends Listenable<Events>,
-    MessageOperations<C, F> {
+    MessageOperations<T> {
   /** The channel id, e.g. `room:42`. */
   readonly id: Id;
   readonly status: SubscriptionStatus;
@@ -163,7 +169,7 @@ export interface ChannelBase<C extends AnyContract, F extends FamilyName<C>, Eve
    * const message = await dm.send({ text: "hi" });
    * await dm.send({ image: { type: "image/png", data: fileInput.files[0] } });
    */
-  send(body: Sendable<BodyInputOf<C, F>>, options?: SendOptions): Promise<Message<BodyOf<C, F>>>;
+  send(body: Sendable<T["input"]>, options?: SendOptions): Promise<Message<T["body"]>>;
   /**
    * Sends an ephemeral signal to the channel's other listeners (not stored). Fire and forget,
    * or await it to learn of a refusal.
@@ -171,7 +177,7 @@ export interface ChannelBase<C extends AnyContract, F extends FamilyName<C>, Eve
    * @example
    * dm.signal("typing", { on: true });
    */
-  signal<S extends SignalName<C, F>>(name: S, ...data: SignalArgs<C, F, S>): Promise<void>;
+  signal<S extends SignalNameOf<T>>(name: S, ...data: SignalArgs<T, S>): Promise<void>;
   /**
    * A page of stored messages, ascending. Page back with `before: page.messages[0].seq`.
    *
@@ -180,7 +186,7 @@ export interface ChannelBase<C extends AnyContract, F extends FamilyName<C>, Eve
    * let page = await room.history({ untilSubscribed: true, limit: 30 }); // then the live messages
    * if (page.hasMore) page = await room.history({ before: page.messages[0]!.seq, limit: 30 });
    */
-  history(query?: HistoryQuery): Promise<HistoryPage<BodyOf<C, F>>>;
+  history(query?: HistoryQuery): Promise<HistoryPage<T["body"]>>;
   /**
    * Marks messages read up to `seq` (default: the last delivered); other members of rooms and
    * DMs get a receipt. Resolves with the read mark.
@@ -199,20 +205,19 @@ export interface ChannelBase<C extends AnyContract, F extends FamilyName<C>, Eve
 }
 
 /** A public or private channel. */
-export interface BasicChannel<C extends AnyContract, F extends FamilyName<C>> extends ChannelBase<C, F, ChannelEvents<C, F>> {}
+export interface BasicHandle<T extends FamilyTypes> extends HandleBase<T, FamilyEvents<T>> {}
 
 /** A presence channel: a channel with a members list. */
-export interface PresenceChannel<C extends AnyContract, F extends FamilyName<C>> extends ChannelBase<C, F, ChannelEvents<C, F>> {
+export interface PresenceHandle<T extends FamilyTypes> extends HandleBase<T, FamilyEvents<T>> {
   /** Who is here now, and join / leave / change events. */
-  readonly presence: Presence<MemberInfoOf<C, F>>;
+  readonly presence: Presence<T["member"]>;
 }
 
 /**
  * A DM channel. Its `id` is known once the connection has said who the user is
  * (`undefined` before, when opened with `rk.dm(peer)` before connecting).
  */
-export interface DmChannel<C extends AnyContract, F extends FamilyName<C>>
-  extends ChannelBase<C, F, ChannelEvents<C, F>, ChannelId<C, F> | undefined> {
+export interface DmHandle<T extends FamilyTypes> extends HandleBase<T, FamilyEvents<T>, T["id"] | undefined> {
   /**
    * Where both users have read to now: for "Seen" after a (re)load, since `receipt` events only
    * tell of moves while connected. Yours is in it too; `seq` is 0 for who has read nothing.
@@ -226,8 +231,8 @@ export interface DmChannel<C extends AnyContract, F extends FamilyName<C>>
 }
 
 /** A room: a presence list, membership operations and membership events. */
-export interface RoomChannel<C extends AnyContract, F extends FamilyName<C>> extends ChannelBase<C, F, RoomChannelEvents<C, F>> {
-  readonly presence: Presence<MemberInfoOf<C, F>>;
+export interface RoomHandle<T extends FamilyTypes> extends HandleBase<T, RoomFamilyEvents<T>> {
+  readonly presence: Presence<T["member"]>;
   /**
    * Adds a user to the room (owners and admins, unless the server lets members invite).
    * @example
@@ -275,14 +280,32 @@ export interface RoomChannel<C extends AnyContract, F extends FamilyName<C>> ext
   receipts(): Promise<Receipt[]>;
 }
 
-/** The handle type of a family, by its kind. */
+/** The handle of a public or private family `F` of contract `C`. */
+export type BasicChannel<C extends AnyContract, F extends FamilyName<C>> = BasicHandle<FamilyOf<C, F>>;
+
+/** The handle of a presence family `F` of contract `C`. */
+export type PresenceChannel<C extends AnyContract, F extends FamilyName<C>> = PresenceHandle<FamilyOf<C, F>>;
+
+/** The handle of a DM family `F` of contract `C`. */
+export type DmChannel<C extends AnyContract, F extends FamilyName<C>> = DmHandle<FamilyOf<C, F>>;
+
+/** The handle of a room family `F` of contract `C`. */
+export type RoomChannel<C extends AnyContract, F extends FamilyName<C>> = RoomHandle<FamilyOf<C, F>>;
+
+/**
+ * The handle type of family `F` of contract `C`, by its kind: a `RoomHandle`, `PresenceHandle`,
+ * `DmHandle` or `BasicHandle` of the family's {@link FamilyOf}.
+ *
+ * @example
+ * type Room = Channel<typeof contract, "room">; // RoomHandle<{ kind: "room"; id: `room:${string}`; ... }>
+ */
 export type Channel<C extends AnyContract, F extends FamilyName<C>> = [KindOf<C, F>] extends ["room"]
-  ? RoomChannel<C, F>
+  ? RoomHandle<FamilyOf<C, F>>
   : [KindOf<C, F>] extends ["presence"]
-    ? PresenceChannel<C, F>
+    ? PresenceHandle<FamilyOf<C, F>>
     : [KindOf<C, F>] extends ["dm"]
-      ? DmChannel<C, F>
-      : BasicChannel<C, F>;
+      ? DmHandle<FamilyOf<C, F>>
+      : BasicHandle<FamilyOf<C, F>>;
 
 /** The room families of a contract. */
 export type RoomFamily<C extends AnyContract> = FamilyOfKind<C, "room">;

@@ -1,18 +1,24 @@
 import { describe, expectTypeOf, it } from "vitest";
 import { createClient, failureOf } from "@roomkit/client";
+import type { AnyContract, ChannelId, FamilyName } from "@roomkit/protocol";
 import type {
   BasicChannel,
+  Channel,
   ClientFailure,
   DmChannel,
   ErrorCode,
   EventsOf,
+  FamilyOf,
   HistoryPage,
   Message,
   PresenceChannel,
   PresenceMember,
   Receipt,
   RoomChannel,
+  RoomHandle,
+  RoomFamily,
   RoomMember,
+  RoomkitClient,
   RoomkitError,
   SignalEvent,
   UnreadCount,
@@ -78,6 +84,57 @@ describe("channel ids", () => {
     void rk.channel("team:a").receipts();
     expectTypeOf(news).not.toHaveProperty("receipts");
     expectTypeOf(lobby).not.toHaveProperty("receipts");
+  });
+});
+
+describe("handle types resolved per family", () => {
+  it("resolve a family once into a plain type: its kind, ids, bodies, signals, members and reactions", () => {
+    expectTypeOf<FamilyOf<C, "room">>().toEqualTypeOf<{
+      kind: "room";
+      id: `room:${string}`;
+      body: { text: string };
+      input: { text: string };
+      signals: { typing: undefined };
+      member: Profile;
+      reaction: string;
+    }>();
+    expectTypeOf<FamilyOf<C, "chat">["reaction"]>().toEqualTypeOf<"👍" | "❤️" | "🎉">();
+    expectTypeOf<FamilyOf<C, "news">["signals"]>().toEqualTypeOf<{ react: { emoji: string } }>();
+  });
+
+  it("make the handles generic on it: the contract-named aliases are the same types", () => {
+    expectTypeOf(room).toEqualTypeOf<RoomHandle<FamilyOf<C, "room">>>();
+    expectTypeOf<RoomChannel<C, "room">>().toEqualTypeOf<RoomHandle<FamilyOf<C, "room">>>();
+  });
+
+  it("check channel ids (the error names the family and the declared ones: type-errors.test.ts)", () => {
+    // @ts-expect-error "unknown family: nwes; declared: ..."
+    rk.channel("nwes:1");
+    // @ts-expect-error "news has no rooms; families with rooms: room"
+    void rk.rooms.join("news:1");
+    // @ts-expect-error a plain string is no channel id of the contract
+    rk.channel("x" as string);
+    const id = "room:1" as `room:${string}`;
+    expectTypeOf(rk.channel(id)).toEqualTypeOf<RoomChannel<C, "room">>();
+    expectTypeOf(rk.rooms.join(id)).toEqualTypeOf<Promise<RoomChannel<C, "room">>>();
+  });
+
+  it("take a channel id of a caller generic over the contract and the family, as a hook's", () => {
+    function open<K extends AnyContract, F extends FamilyName<K>>(client: RoomkitClient<K>, id: ChannelId<K, F>): Channel<K, F> {
+      return client.channel(id);
+    }
+    function join<K extends AnyContract, F extends RoomFamily<K>>(
+      client: RoomkitClient<K>,
+      id: ChannelId<K, F>,
+    ): Promise<RoomChannel<K, F>> {
+      return client.rooms.join(id);
+    }
+    function any<K extends AnyContract>(client: RoomkitClient<K>, id: ChannelId<K>) {
+      return client.channel(id);
+    }
+    expectTypeOf(open(rk, "room:1")).toEqualTypeOf<RoomChannel<C, "room">>();
+    expectTypeOf(join(rk, "room:1")).toEqualTypeOf<Promise<RoomChannel<C, "room">>>();
+    expectTypeOf(any(rk, "news:1")).toEqualTypeOf<Channel<C, FamilyName<C>>>();
   });
 });
 

@@ -43,7 +43,7 @@ export type {
   SignalName,
 } from "./contract.js";
 export { defineContract, resolveChannel } from "./contract.js";
-export type { CheckedChannelId, JoinNames, UnknownFamily } from "./type-errors.js";
+export type { ChannelIdOf, CheckedChannelId, JoinNames, UnknownFamily, WrongChannelId } from "./type-errors.js";
 
 export type {
   Attachment,

@@ -37,3 +37,22 @@ export type CheckedChannelId<
       ? `${F} has no ${What}; families with ${What}: ${JoinNames<Allowed & FamilyName<C>> extends "" ? "none" : JoinNames<Allowed & FamilyName<C>>}`
       : UnknownFamily<C, F>
   : `a channel id is <family>:<name>; declared families: ${JoinNames<FamilyName<C>>}`;
+
+/**
+ * The channel ids of family `F` when `F` is one of `Allowed`, else nothing: with {@link WrongChannelId},
+ * the parameter type of a call that infers a family from a channel id. Unlike a
+ * {@link CheckedChannelId} alone, it also takes a generic `ChannelId<C, F>` of the caller's.
+ *
+ * @example
+ * declare function channel<F extends string, const Id extends string = never>(
+ *   id: ChannelIdOf<F, FamilyName<C>> | WrongChannelId<C, Id, FamilyName<C>, "channels">,
+ * ): Handle<F & FamilyName<C>>;
+ */
+export type ChannelIdOf<F extends string, Allowed extends string> = `${F & Allowed}:${string}`;
+
+/**
+ * Nothing when `Id` is a channel id of a family in `Allowed`; else the message of
+ * {@link CheckedChannelId}, which a compile error then shows as the parameter's type.
+ */
+export type WrongChannelId<C extends ContractDefinition, Id extends string, Allowed extends string, What extends string> =
+  Id extends ChannelIdOf<string, Allowed & FamilyName<C>> ? never : CheckedChannelId<C, Id, Allowed, What>;

@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
 import { defineContract, type } from "@roomkit/protocol";
-import type { CheckedChannelId, JoinNames, UnknownFamily } from "@roomkit/protocol";
+import type { ChannelIdOf, CheckedChannelId, JoinNames, UnknownFamily, WrongChannelId } from "@roomkit/protocol";
 
 const contract = defineContract({
   channels: { chat: { kind: "dm", body: type<{ text: string }>() }, lobby: { kind: "presence" } },
@@ -33,5 +33,16 @@ describe("readable type errors", () => {
     >().toEqualTypeOf<"chat has no presence; families with presence: none">();
     expectTypeOf<CheckedChannelId<C, "nwes:1", Presence, "presence">>().toMatchTypeOf<`unknown family: nwes; declared: ${string}`>();
     expectTypeOf<CheckedChannelId<C, "lobby", Presence, "presence">>().toMatchTypeOf<`a channel id is <family>:<name>; ${string}`>();
+  });
+
+  it("split the check in two for parameters that generic callers can pass a ChannelId<C, F> to", () => {
+    expectTypeOf<ChannelIdOf<"lobby", "lobby" | "chat">>().toEqualTypeOf<`lobby:${string}`>();
+    expectTypeOf<ChannelIdOf<"nwes", "lobby" | "chat">>().toBeNever();
+    expectTypeOf<WrongChannelId<C, "lobby:main", "lobby", "presence">>().toBeNever();
+    expectTypeOf<WrongChannelId<C, `lobby:${string}`, "lobby", "presence">>().toBeNever();
+    expectTypeOf<
+      WrongChannelId<C, "chat:a|b", "lobby", "presence">
+    >().toEqualTypeOf<"chat has no presence; families with presence: lobby">();
+    expectTypeOf<WrongChannelId<C, "nwes:1", "lobby", "presence">>().toMatchTypeOf<`unknown family: nwes; declared: ${string}`>();
   });
 });

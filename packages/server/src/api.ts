@@ -5,6 +5,7 @@ import type {
   BodyOf,
   ChangeResult,
   ChannelId,
+  ChannelIdOf,
   CheckedChannelId,
   DeleteChange,
   EditChange,
@@ -21,6 +22,7 @@ import type {
   RoomRole,
   RoomSummary,
   UnreadResult,
+  WrongChannelId,
 } from "@roomkit/protocol";
 import type { Server } from "socket.io";
 import { resolve } from "./channels/access.js";
@@ -77,6 +79,11 @@ type Applied = Extract<ChangeResult, { changed: true }>;
 /** The family of a channel id type, for the server API's typed changes. */
 type Family<C extends AnyContract, Id extends string> = FamilyOfChannel<C, Id>;
 
+/** A room's channel id argument: one of a room family (`F`, inferred), or a message naming `Id`'s family and the room families. */
+type RoomId<C extends AnyContract, F extends string, Id extends string> =
+  | ChannelIdOf<F, FamilyOfKind<C, "room">>
+  | WrongChannelId<C, Id, FamilyOfKind<C, "room">, "rooms">;
+
 /** The server-side API for the app's own code: HTTP handlers, jobs, webhooks. */
 export interface Roomkit<C extends AnyContract> {
   readonly io: Server;
@@ -87,11 +94,11 @@ export interface Roomkit<C extends AnyContract> {
    * @example
    * await rk.publish("news:front-page", { headline: "Roomkit 1.0" });
    */
-  publish<F extends FamilyName<C>>(
-    channel: ChannelId<C, F>,
-    body: BodyInputOf<C, F>,
+  publish<F extends string, const Id extends string = never>(
+    channel: ChannelIdOf<F, FamilyName<C>> | WrongChannelId<C, Id, FamilyName<C>, "messages">,
+    body: BodyInputOf<C, F & FamilyName<C>>,
     options?: PublishOptions,
-  ): Promise<Message<BodyOf<C, F>>>;
+  ): Promise<Message<BodyOf<C, F & FamilyName<C>>>>;
   /**
    * Sends a direct message from one user to another in the contract's DM family.
    * @example
@@ -172,19 +179,36 @@ export interface Roomkit<C extends AnyContract> {
    * const seenBy = (await rk.receipts("room:42")).filter((r) => r.seq >= 17).length;
    */
   receipts(channel: ChannelId<C, FamilyOfKind<C, "room" | "dm">>): Promise<ReadMark[]>;
-  /** Room management; each operation without `by` acts as the server. */
+  /**
+   * Room management; each operation without `by` acts as the server. A channel id of a family
+   * that is not a room does not compile.
+   */
   rooms: {
     /** @example await rk.rooms.create({ owner: "alice", name: "Team", members: ["bob"] }) */
     create(input: CreateRoomInput & { channel?: ChannelId<C, FamilyOfKind<C, "room">> }): Promise<RoomSummary>;
     /** @example await rk.rooms.invite("room:42", "carol") */
-    invite(channel: ChannelId<C>, userId: string, options?: ActAs): Promise<RoomMember>;
-    join(channel: ChannelId<C>, userId: string): Promise<RoomSummary>;
-    leave(channel: ChannelId<C>, userId: string): Promise<void>;
-    kick(channel: ChannelId<C>, userId: string, options?: ActAs): Promise<void>;
-    setRole(channel: ChannelId<C>, userId: string, role: Exclude<RoomRole, "owner">, options?: ActAs): Promise<RoomMember>;
-    mute(channel: ChannelId<C>, userId: string, muted: boolean, options?: ActAs): Promise<RoomMember>;
+    invite<F extends string, const Id extends string = never>(
+      channel: RoomId<C, F, Id>,
+      userId: string,
+      options?: ActAs,
+    ): Promise<RoomMember>;
+    join<F extends string, const Id extends string = never>(channel: RoomId<C, F, Id>, userId: string): Promise<RoomSummary>;
+    leave<F extends string, const Id extends string = never>(channel: RoomId<C, F, Id>, userId: string): Promise<void>;
+    kick<F extends string, const Id extends string = never>(channel: RoomId<C, F, Id>, userId: string, options?: ActAs): Promise<void>;
+    setRole<F extends string, const Id extends string = never>(
+      channel: RoomId<C, F, Id>,
+      userId: string,
+      role: Exclude<RoomRole, "owner">,
+      options?: ActAs,
+    ): Promise<RoomMember>;
+    mute<F extends string, const Id extends string = never>(
+      channel: RoomId<C, F, Id>,
+      userId: string,
+      muted: boolean,
+      options?: ActAs,
+    ): Promise<RoomMember>;
     list(userId: string): Promise<RoomSummary[]>;
-    members(channel: ChannelId<C>): Promise<RoomMember[]>;
+    members<F extends string, const Id extends string = never>(channel: RoomId<C, F, Id>): Promise<RoomMember[]>;
   };
   /**
    * Stops gracefully: new connections and requests are refused, requests in flight finish,

@@ -1,5 +1,18 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { DeleteChange, EditChange, Message, PresenceMember, ReactionOf, ReadMark, RoomMember } from "@roomkit/protocol";
+import type {
+  AnyContract,
+  BodyInputOf,
+  ChannelId,
+  DeleteChange,
+  EditChange,
+  FamilyName,
+  FamilyOfKind,
+  Message,
+  PresenceMember,
+  ReactionOf,
+  ReadMark,
+  RoomMember,
+} from "@roomkit/protocol";
 import type { ReactionResult, Roomkit } from "@roomkit/server";
 import type { TestContract } from "./support/contract.js";
 
@@ -71,6 +84,25 @@ describe("the rest of the API", () => {
     void rk.receipts("news:x");
     // @ts-expect-error a presence channel has no receipts
     void rk.receipts("lobby:main");
+  });
+
+  it("manages rooms only in room families (the error names them: packages/client/test/type-errors.test.ts)", () => {
+    expectTypeOf(rk.rooms.invite("room:42", "carol")).toEqualTypeOf<Promise<RoomMember>>();
+    // @ts-expect-error "news has no rooms; families with rooms: room"
+    void rk.rooms.invite("news:x", "carol");
+    // @ts-expect-error a DM is no room
+    void rk.rooms.kick("dm:alice|bob", "bob");
+    // @ts-expect-error "unknown family: nwes; declared: ..."
+    void rk.rooms.members("nwes:1");
+  });
+
+  it("takes the channel ids of a caller generic over the contract and the family", () => {
+    const publish = <K extends AnyContract, F extends FamilyName<K>>(server: Roomkit<K>, id: ChannelId<K, F>, body: BodyInputOf<K, F>) =>
+      server.publish(id, body);
+    const members = <K extends AnyContract, F extends FamilyOfKind<K, "room">>(server: Roomkit<K>, id: ChannelId<K, F>) =>
+      server.rooms.members(id);
+    expectTypeOf(publish(rk, "news:x", { headline: "a" })).toEqualTypeOf<Promise<Message<{ headline: string }>>>();
+    expectTypeOf(members(rk, "room:42")).toEqualTypeOf<Promise<RoomMember[]>>();
   });
 
   it("creates rooms only in room families", () => {

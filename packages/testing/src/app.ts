@@ -2,9 +2,9 @@ import type { ServerOptions } from "socket.io";
 import type { AnyContract } from "@roomkit/protocol";
 import type { AuthPayload, ClientOptions } from "@roomkit/client";
 import type { Roomkit } from "@roomkit/server";
-import { connectClient } from "./client.js";
 import type { TestClient } from "./client.js";
-import { startLink } from "./link.js";
+import { clientPool } from "./clients.js";
+import type { ConnectOptions } from "./clients.js";
 import { memorySource } from "./memory-source.js";
 import { startNode } from "./node.js";
 import type { RoomkitSetup, StoreSource, TestNode } from "./node.js";
@@ -35,16 +35,6 @@ export interface TestAppOptions<C extends AnyContract> {
   presenceBatchMs?: number;
 }
 
-/** What `app.connect` takes. */
-export interface ConnectOptions {
-  /** The node to connect to (index into `app.nodes`). Default 0. */
-  node?: number;
-  /** Handshake `auth` instead of `login(userId)`'s: a forged or expired token, for a refusal. */
-  auth?: AuthPayload;
-  /** Options of this client (over the app's `client`). */
-  client?: ClientOptions;
-}
-
 /** The app running in this process, and the clients connected to it. */
 export interface TestApp<C extends AnyContract> {
   /** Its nodes: one, or `redis.nodes`. */
@@ -66,17 +56,6 @@ export interface TestApp<C extends AnyContract> {
   connect(userId: string, options?: ConnectOptions): Promise<TestClient<C>>;
   /** Closes every client, node, link and Redis key the kit made. Safe to call twice. */
   close(): Promise<void>;
-}
-
-/** Makes `stop` and `kill` resolve once every kit client that was on the node has seen its connection go. */
-function awaitingClients<C extends AnyContract>(node: TestNode<C>, clients: Set<TestClient<C>>): TestNode<C> {
-  const { stop, kill } = node;
-  const waiting = (end: () => Promise<void>) => async () => {
-    const on = [...clients].filter((c) => c.isOn(node.port));
-    await end();
-    await Promise.all(on.map((c) => c.disconnected()));
-  };
-  return Object.assign(node, { stop: waiting(stop), kill: waiting(kill) });
 }
 
 function batchMsOf(setup: RoomkitSetup<AnyContract>): number | undefined {
@@ -102,33 +81,24 @@ export async function startApp<C extends AnyContract>(options: TestAppOptions<C>
   const timeoutMs = options.timeoutMs ?? 5000;
   const settleMs = options.presenceBatchMs ?? batchMsOf(options.app as RoomkitSetup<AnyContract>) ?? 50;
   const nodes: TestNode<C>[] = [];
-  const clients = new Set<TestClient<C>>();
+  const clients = clientPool<C>(nodes, { login: options.login, client: options.client ?? {}, timeoutMs, settleMs });
   let closing: Promise<void> | undefined;
 
   const close = () =>
     (closing ??= (async () => {
       untrack();
-      await Promise.all([...clients].map((c) => c.close()));
+      await clients.close();
       await Promise.all(nodes.map((n) => n.stop()));
       await source.close();
     })());
   const untrack = opened(close);
   try {
     for (let i = 0; i < count; i++)
-      nodes.push(awaitingClients(await startNode({ name: `n${i}`, app: options.app, io: options.io ?? {}, source }), clients));
+      nodes.push(clients.watch(await startNode({ name: `n${i}`, app: options.app, io: options.io ?? {}, source })));
   } catch (err) {
     await close();
     throw err;
   }
-
-  /** The preferred node while it is up, else the next one that is, as a load balancer's health check would. */
-  const route = (preferred: number) => {
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[(preferred + i) % nodes.length]!;
-      if (node.up) return { host: "127.0.0.1", port: node.port };
-    }
-    return undefined;
-  };
 
   return {
     nodes,
@@ -138,28 +108,7 @@ export async function startApp<C extends AnyContract>(options: TestAppOptions<C>
     get url() {
       return nodes[0]!.url;
     },
-    async connect(userId, connect = {}) {
-      if (closing) throw new Error("the app is closed");
-      let preferred = connect.node ?? 0;
-      if (!nodes[preferred]) throw new RangeError(`there is no node ${preferred} (the app has ${nodes.length})`);
-      const link = await startLink(() => route(preferred));
-      const auth = connect.auth;
-      const client = await connectClient<C>({
-        name: userId,
-        url: `http://127.0.0.1:${link.port}`,
-        link,
-        auth: auth ? () => auth : () => options.login(userId),
-        options: { ...options.client, ...connect.client },
-        timeoutMs,
-        settleMs,
-        route: (node) => {
-          if (!nodes[node]) throw new RangeError(`there is no node ${node} (the app has ${nodes.length})`);
-          preferred = node;
-        },
-      });
-      clients.add(client);
-      return client;
-    },
+    connect: (userId, connect) => clients.connect(userId, connect),
     close,
   };
 }

@@ -1,8 +1,13 @@
 export { startApp } from "./app.js";
-export type { ConnectOptions, TestApp, TestAppOptions } from "./app.js";
+export type { TestApp, TestAppOptions } from "./app.js";
+export type { ConnectOptions } from "./clients.js";
 export { autoClose } from "./auto-close.js";
 export type { TestClient, TestClientControls, WaitOptions } from "./client.js";
 export type { AppSetup, RoomkitSetup, SetupEnv, TestNode } from "./node.js";
 export type { RedisTestOptions } from "./redis-source.js";
 export type { Match, Pattern } from "./match.js";
 export type { MessageOf, PushName, Pushes, Received } from "./pushes.js";
+export { startAppProcesses } from "./process-app.js";
+export type { NodeProgram, ProcessApp, ProcessAppOptions } from "./process-app.js";
+export type { ProcessNode } from "./process-node.js";
+export { serveTestNode } from "./serve-node.js";

@@ -27,6 +27,13 @@ export type AppSetup<C extends AnyContract> = (io: Server, env: SetupEnv) => Roo
 /** The app's Roomkit configuration: its `createRoomkit` options (their `stores` replaced by the kit's), or a setup function. */
 export type RoomkitSetup<C extends AnyContract> = RoomkitOptions<C> | AppSetup<C>;
 
+/** Runs the app's configuration on `io` with the kit's stores: its setup function, or `createRoomkit` with its options. */
+export async function setUpRoomkit<C extends AnyContract>(app: RoomkitSetup<C>, io: Server, env: SetupEnv): Promise<Roomkit<C>> {
+  if (typeof app === "function") return app(io, env);
+  // Generic over the app's contract, so the literal-key check of `channels` cannot apply here.
+  return createRoomkit(io, { ...app, stores: env.stores } as RoomkitOptions<C> & { channels?: CheckedPolicies<C, ChannelPolicies<C>> });
+}
+
 /** The stores of one node while it runs. */
 export interface NodeStores {
   stores: Partial<Stores>;
@@ -100,7 +107,8 @@ export interface NodeSetup<C extends AnyContract> {
   source: StoreSource;
 }
 
-function listen(http: HttpServer, port: number): Promise<number> {
+/** Listens on `port` of 127.0.0.1 (0: any) and resolves with the port. */
+export function listen(http: HttpServer, port: number): Promise<number> {
   return new Promise((done, fail) => {
     http.once("error", fail);
     http.listen(port, "127.0.0.1", () => {
@@ -126,13 +134,7 @@ export async function startNode<C extends AnyContract>(setup: NodeSetup<C>): Pro
     const io = new Server(http, setup.io);
     const stores = await setup.source.open(setup.name, fresh, io);
     try {
-      const rk =
-        typeof setup.app === "function"
-          ? await setup.app(io, { stores: stores.stores, node: setup.name })
-          : // Generic over the app's contract, so the literal-key check of `channels` cannot apply here.
-            createRoomkit(io, { ...setup.app, stores: stores.stores } as RoomkitOptions<C> & {
-              channels?: CheckedPolicies<C, ChannelPolicies<C>>;
-            });
+      const rk = await setUpRoomkit(setup.app, io, { stores: stores.stores, node: setup.name });
       port = await listen(http, port);
       last = running = { http, io, rk, stores, sockets };
     } catch (err) {

@@ -17,6 +17,27 @@ export interface RedisTestOptions extends Omit<RedisRoomkitOptions, "url" | "pre
 /** Short enough for tests: a killed node's members leave within about 1.5 s (`nodeTtlMs + heartbeatMs`). */
 export const TEST_PRESENCE = { heartbeatMs: 250, nodeTtlMs: 1200 };
 
+/** A new key prefix for one app: `rktest:<random>:`. */
+export function testPrefix(): string {
+  return `rktest:${randomUUID().slice(0, 8)}:`;
+}
+
+/** Deletes every key under `prefix` (what an app of the kit left in Redis). */
+export async function deletePrefix(url: string, prefix: string): Promise<void> {
+  const redis = await import("@roomkit/redis");
+  const client = await redis.connectRedis(redis.createRedisClient({ url, name: "roomkit-testing" }));
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = (await client.sendCommand(["SCAN", cursor, "MATCH", `${prefix}*`, "COUNT", "1000"])) as [string, string[]];
+      cursor = next;
+      if (keys.length > 0) await client.sendCommand(["UNLINK", ...keys]);
+    } while (cursor !== "0");
+  } finally {
+    await client.close();
+  }
+}
+
 /**
  * Redis stores and adapter for each node, as `redisRoomkit` wires them, each node reaching Redis
  * through a link of its own, so that killing it cuts its Redis connections before anything else.
@@ -26,7 +47,7 @@ export async function redisSource(options: RedisTestOptions): Promise<StoreSourc
   const redis = await import("@roomkit/redis");
   const { nodes: _nodes, url: given, prefix: chosen, presence, ...wiring } = options;
   const url = new URL(given ?? redis.defaultRedisUrl());
-  const prefix = chosen ?? `rktest:${randomUUID().slice(0, 8)}:`;
+  const prefix = chosen ?? testPrefix();
   const target = { host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1", port: Number(url.port || 6379) };
   const links = new Map<string, Link>();
   let starts = 0;
@@ -59,17 +80,7 @@ export async function redisSource(options: RedisTestOptions): Promise<StoreSourc
     async close() {
       await Promise.all([...links.values()].map((link) => link.close()));
       if (chosen !== undefined) return;
-      const client = await redis.connectRedis(redis.createRedisClient({ url: url.toString(), name: "roomkit-testing" }));
-      try {
-        let cursor = "0";
-        do {
-          const [next, keys] = (await client.sendCommand(["SCAN", cursor, "MATCH", `${prefix}*`, "COUNT", "1000"])) as [string, string[]];
-          cursor = next;
-          if (keys.length > 0) await client.sendCommand(["UNLINK", ...keys]);
-        } while (cursor !== "0");
-      } finally {
-        await client.close();
-      }
+      await deletePrefix(url.toString(), prefix);
     },
   };
 }

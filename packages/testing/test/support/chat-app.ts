@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { RoomkitError, defineContract, jwtAuth, signToken, type } from "@roomkit/server";
+import { RoomkitError, createRoomkit, defineContract, jwtAuth, signToken, type } from "@roomkit/server";
 import type { RoomkitOptions } from "@roomkit/server";
+import type { AppSetup } from "@roomkit/testing";
 
 /** A small app of the kind the kit is for: a contract, an announcer-only feed, a presence lobby, and a hook. */
 export const contract = defineContract({
@@ -16,7 +17,11 @@ export const contract = defineContract({
 
 export type ChatContract = typeof contract;
 
-export const secret = randomBytes(32);
+/** The app's key: a new one per test process, handed to the child processes of startAppProcesses as CHAT_SECRET. */
+export const secret = process.env.CHAT_SECRET ? Buffer.from(process.env.CHAT_SECRET, "hex") : randomBytes(32);
+
+/** What child processes need to run this app: its key, and this repository's source for the packages (tsx reads the paths). */
+export const childEnv = { CHAT_SECRET: secret.toString("hex"), TSX_TSCONFIG_PATH: "tsconfig.test.json" };
 
 /** The app's configuration, as its server would build it. */
 export function chatOptions(): RoomkitOptions<ChatContract> {
@@ -36,6 +41,9 @@ export function chatOptions(): RoomkitOptions<ChatContract> {
     },
   };
 }
+
+/** The same configuration as a setup function, the export a child process imports. */
+export const chatSetup: AppSetup<ChatContract> = (io, { stores }) => createRoomkit(io, { ...chatOptions(), stores });
 
 /** What the test signs for a user: "anna" announces, everyone else is a member. */
 export async function login(id: string): Promise<{ token: string }> {
