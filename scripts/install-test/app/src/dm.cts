@@ -16,13 +16,14 @@ async function main(): Promise<void> {
   try {
     await Promise.all([alice.ready(), bob.ready()]);
     const inbox = bob.dm("alice");
-    const received = new Promise<string>((resolve) => inbox.on("message", (m) => resolve(m.body.text)));
+    const received = new Promise<string>((resolve) => inbox.on("message", (m) => resolve(m.deleted ? "(deleted)" : m.body.text)));
     await inbox.subscribe();
     // @ts-expect-error: the dm body is { text: string }: the contract's types reached this app
     void ({ txt: 1 } satisfies Parameters<typeof inbox.send>[0]);
     const sent = await alice.dm("bob").send({ text: "hello from CommonJS" });
     const text = await received;
-    if (text !== sent.body.text) throw new Error(`bob received "${text}", alice sent "${sent.body.text}"`);
+    const sentText = sent.deleted ? "(deleted)" : sent.body.text;
+    if (text !== sentText) throw new Error(`bob received "${text}", alice sent "${sentText}"`);
     console.log(`CommonJS: bob received "${text}" from ${sent.from} on ${sent.channel}`);
   } finally {
     alice.close();
