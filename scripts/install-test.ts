@@ -138,6 +138,9 @@ try {
   step("React: @roomkit/react renders on the server without a socket");
   await run(process.execPath, ["dist/react.mjs"], { cwd: app, env, timeoutMs: 30_000 });
 
+  step("@roomkit/testing: a user's test of the app, with the kit from its tarball");
+  await run(process.execPath, ["dist/kit.mjs"], { cwd: app, env, timeoutMs: 30_000 });
+
   step("passed");
 } catch (err) {
   console.error(`\ninstall test FAILED: ${err instanceof Error ? err.message : String(err)}`);

@@ -6,7 +6,7 @@ import { cleanEnv, run } from "./run-command.js";
 export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 /** The published packages, in dependency order. */
-export const PACKAGES = ["protocol", "server", "client", "redis", "postgres", "react"] as const;
+export const PACKAGES = ["protocol", "server", "client", "redis", "postgres", "react", "testing"] as const;
 
 export interface PackedPackage {
   name: string;
