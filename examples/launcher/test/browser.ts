@@ -125,8 +125,10 @@ export async function signIn(context: BrowserContext, url: string, name: string,
  * desktop the tab bar is hidden and every panel is on the page already: nothing to do.
  */
 export async function screen(page: Page, id: string): Promise<void> {
-  const tab = page.locator(`.tabbar button[data-screen="${id}"]`);
-  if (await tab.isVisible()) await tab.click();
+  // The stylesheet's phone breakpoint. On a phone the tab may appear only once the page has
+  // caught up (a room opening on a loaded machine), so wait for it rather than look once.
+  if ((page.viewportSize()?.width ?? Number.POSITIVE_INFINITY) > 820) return;
+  await page.locator(`.tabbar button[data-screen="${id}"]`).click();
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { AnyContract } from "@roomkit/protocol";
 import { Gauge, Histogram } from "prom-client";
 import type { Registry } from "prom-client";
-import type { AppendResult, ChangeOutcome, Stores } from "../stores/types.js";
+import type { AppendResult, ChangeOutcome, MemberPage, Stores } from "../stores/types.js";
 import { OTHER, codeLabel, kindLabel } from "./labels.js";
 import { STORE_NAMES } from "./measure-stores.js";
 import type { StoreCall, StoreName } from "./measure-stores.js";
@@ -116,6 +116,9 @@ export function storeMetrics({ registry, prefix, contract, probe }: StoreMetrics
       changes.add(1, typeof type === "string" && CHANGE_TYPES.has(type) ? type : OTHER);
     } else if (call.store === "presence" && call.operation === "members" && Array.isArray(call.result)) {
       presenceSizes.observe({ kind: kindLabel(contract, call.args[0]) }, call.result.length);
+    } else if (call.store === "presence" && call.operation === "page") {
+      // A page (subscribe acks, rk:presence) knows the size of the whole list: that is the channel's size.
+      presenceSizes.observe({ kind: kindLabel(contract, call.args[0]) }, (call.result as MemberPage<unknown>).count);
     }
   };
 }
