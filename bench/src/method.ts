@@ -109,6 +109,8 @@ export interface WorkloadResult {
   trials: Trial[];
   summary: Record<string, MetricSummary>;
   seconds: number;
+  /** When it was measured, if not in the run of the file it is in (see `npm run merge`). */
+  measuredAt?: string;
 }
 
 /** A workload measured window by window on connections it keeps open across windows. */

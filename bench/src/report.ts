@@ -15,6 +15,10 @@ const HEADLINES: Record<string, { key: string; short: string; threshold?: number
     { key: "cpuUsPerMsg", short: "DM: CPU per message", threshold: 1.25 },
     { key: "p99", short: "DM: latency p99" },
   ],
+  "dm-changes": [
+    { key: "cpuUsPerOp", short: "DM + edits, reactions: CPU per operation", threshold: 1.25 },
+    { key: "p99", short: "DM + edits, reactions: latency p99" },
+  ],
   "dm-5000": [
     { key: "cpuUsPerMsg", short: "DM 5k/s: CPU per message", threshold: 1.25 },
     { key: "p99", short: "DM 5k/s: latency p99" },
@@ -98,7 +102,8 @@ function workloadSection(w: WorkloadResult): string {
       `| ${def.label}${unit(def)} | ${fmt(s.median.roomkit)} | ${fmt(s.median.baseline)} | ${def.kind === "cost" ? ratio(s) : "–"} | ${s.ratios?.map((r) => r.toFixed(2)).join(" ") ?? ""} | ${s.aa === undefined ? "–" : `${s.aa.toFixed(2)}×`} | ${fmt(s.median.ws)} |`,
     );
   }
-  return `### ${w.title}\n\nParameters: ${params}. ${w.trials.length} windows in ${w.seconds.toFixed(0)} s.\n\n${rows.join("\n")}\n`;
+  const when = w.measuredAt ? ` Measured in a run of its own, started ${w.measuredAt}.` : "";
+  return `### ${w.title}\n\nParameters: ${params}. ${w.trials.length} windows in ${w.seconds.toFixed(0)} s.${when}\n\n${rows.join("\n")}\n`;
 }
 
 function bars(results: Results): Bar[] {
