@@ -20,8 +20,12 @@ describe.runIf(postgres)("postgres stores", () => {
     await pool.end();
   });
 
-  // Channel names are unique per test: one schema serves the whole suite.
-  describeStoreConformance("postgres", () => postgresStores({ pool, schema }), {
+  // Channel names are unique per test: one schema serves the whole suite. Retention is the
+  // background sweep's, here run only when the retention tests ask (`apply`), over every channel.
+  const maxPerChannel = 200;
+  const retention = { families: { room: { maxPerChannel } }, intervalMs: 0, channelsPerPass: 100_000 };
+  describeStoreConformance("postgres", () => postgresStores({ pool, schema, messages: { retention } }), {
     cleanup: (stores) => (stores as PostgresStores).close(),
+    retention: { maxPerChannel, apply: (stores) => (stores as PostgresStores).messages.sweep() },
   });
 });

@@ -2,6 +2,7 @@ import type { ChangeEntry, Message } from "@roomkit/protocol";
 import { describe, expect, it } from "vitest";
 import type { AppendInput, ChangeInput } from "../stores/types.js";
 import type { ConformanceTest } from "./conformance-rooms.js";
+import type { StoreConformanceOptions } from "./conformance.js";
 
 const AT = 1_700_000_000_000;
 const span = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -12,7 +13,7 @@ const seqsOf = (items: { seq: number }[]) => items.map((i) => i.seq);
  * conformance suite: seqs shared gap-free with messages, the `version` rule, a delete that really
  * removes the body, reaction counts under concurrency, thread pages and replays.
  */
-export function describeChangeConformance(t: ConformanceTest, retention?: { maxPerChannel: number }): void {
+export function describeChangeConformance(t: ConformanceTest, retention?: StoreConformanceOptions["retention"]): void {
   describe("changes", () => {
     const append = async (channel: string, extra: Partial<AppendInput> = {}): Promise<Message> =>
       (await t.stores.messages.append({ channel, from: "alice", body: { text: "hi" }, sentAt: AT, ...extra })).message;
@@ -277,6 +278,7 @@ export function describeChangeConformance(t: ConformanceTest, retention?: { maxP
       const channel = t.ch("room:retention-changes");
       await append(channel);
       for (let i = 0; i < keep; i++) await applied(reaction(channel, 1, "bob", i % 2 === 0 ? "react" : "unreact"));
+      await retention!.apply?.(t.stores);
       expect(await t.stores.messages.stream(channel)).toMatchObject({ latest: keep + 1, oldest: 2 });
       expect(await t.stores.messages.get(channel, 1)).toBeUndefined();
       expect(await t.stores.messages.change(reaction(channel, 1, "late"))).toEqual({ status: "missing" });
