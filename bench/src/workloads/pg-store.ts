@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { postgresStores } from "@roomkit/postgres";
 import type pg from "pg";
 import { io } from "socket.io-client";
@@ -29,7 +30,7 @@ export interface AppendResult {
 
 /**
  * Appends per second through `PostgresMessageStore.append` (its group commit as configured by
- * default) from `appenders` concurrent appenders, on one hot channel and across `channels` channels.
+ * default) from `appenders` concurrent appenders, each message with a UUID `clientId` as the SDK sends, on one hot channel and across `channels` channels.
  * The store runs in this process; its schema is made for the run and dropped after.
  */
 export async function appendRate(p: AppendParams, channels: number, admin: pg.Pool): Promise<AppendResult> {
@@ -42,7 +43,8 @@ export async function appendRate(p: AppendParams, channels: number, admin: pg.Po
     const lane = async (l: number, until: number, counted: boolean) => {
       for (let i = l; performance.now() < until; i += p.appenders) {
         const t0 = performance.now();
-        await stores.messages.append({ channel: `room:a${i % channels}`, from: userId(l), body, sentAt: Date.now() });
+        const channel = `room:a${i % channels}`;
+        await stores.messages.append({ channel, from: userId(l), body, sentAt: Date.now(), clientId: randomUUID() });
         if (!counted) continue;
         samples.push((performance.now() - t0) * 1000);
         count++;
@@ -103,14 +105,17 @@ export interface HistoryResult {
 
 const CHANNEL = "room:big";
 
-/** Fills `room:big` in the store's documented tables with one bulk INSERT ... SELECT generate_series. */
+/**
+ * Fills `room:big` in the store's documented tables with one bulk INSERT ... SELECT generate_series:
+ * each message with the body of seq 1 and a UUID `clientId`, as the SDK sends.
+ */
 async function fill(admin: pg.Pool, schema: string, messages: number): Promise<number> {
   const s = `"${schema}"`;
   const t0 = performance.now();
   // seq 1 is a real append (its body is what the store writes); the rest copy it.
   await admin.query(
-    `INSERT INTO ${s}.entries (channel, seq, kind, id, sender, sent_at, body, version)
-     SELECT $1, g, 'm', gen_random_uuid(), 'u0', extract(epoch from now()) * 1000 - ($2 - g), t.body, g
+    `INSERT INTO ${s}.entries (channel, seq, kind, id, sender, sent_at, client_id, body, version)
+     SELECT $1, g, 'm', gen_random_uuid(), 'u0', extract(epoch from now()) * 1000 - ($2 - g), gen_random_uuid()::text, t.body, g
      FROM generate_series(2, $2::bigint) g, (SELECT body FROM ${s}.entries WHERE channel = $1 AND seq = 1) t`,
     [CHANNEL, messages],
   );
@@ -156,7 +161,13 @@ export async function historyPages(p: HistoryParams, launch: Launch, admin: pg.P
     await server.stop();
     const stores = await postgresStores({ url: p.databaseUrl, schema, applicationName: pgAppName(schema) });
     try {
-      const first = await stores.messages.append({ channel: CHANNEL, from: "u0", body: { text: TEXT }, sentAt: Date.now() });
+      const first = await stores.messages.append({
+        channel: CHANNEL,
+        from: "u0",
+        body: { text: TEXT },
+        sentAt: Date.now(),
+        clientId: randomUUID(),
+      });
       if (first.message.seq !== 1) throw new Error(`the room's first message has seq ${first.message.seq}, not 1`);
     } finally {
       await stores.close();
