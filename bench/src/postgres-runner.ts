@@ -1,12 +1,13 @@
 // `npm run postgres -w @roomkit/bench [-- --smoke] [--no-pin]`: Roomkit on PostgreSQL (DMs next to the
 // memory and Redis stores and the baseline on PostgreSQL, appends per second, history pages on a
-// million messages); writes bench/results/postgres.json. DATABASE_URL and REDIS_URL as in the tests.
+// million messages); writes bench/results/postgres.json and docs/benchmarks.md. DATABASE_URL and REDIS_URL as in the tests.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { choosePlacement, describeMachine, pin } from "./machine.js";
 import { runPostgresSuite } from "./postgres-suite.js";
+import { writeReport } from "./report.js";
 
 const { values } = parseArgs({ options: { smoke: { type: "boolean", default: false }, "no-pin": { type: "boolean", default: false } } });
 const mode = values.smoke ? "smoke" : "full";
@@ -27,3 +28,5 @@ const out = fileURLToPath(new URL(`../results/postgres${mode === "smoke" ? ".smo
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 log(`wrote ${out}`);
+// The page includes this run's section (bench/src/postgres-report.ts); a smoke run stays out of it.
+if (mode === "full") log(writeReport());
