@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { postgresStores } from "@roomkit/postgres";
 import type pg from "pg";
 import { io } from "socket.io-client";
@@ -197,8 +198,14 @@ export async function historyPages(p: HistoryParams, launch: Launch, admin: pg.P
         const ack = (await socket.timeout(30_000).emitWithAck("rk:history", query)) as {
           ok: boolean;
           messages?: { seq: number }[];
-          error?: { code: string };
+          error?: { code: string; details?: { retryAfterMs?: number } };
         };
+        if (ack.error?.code === "RATE_LIMITED") {
+          // Roomkit's default rate limit on rk:history: wait as told and ask again; the refused try is not timed.
+          await sleep((ack.error.details?.retryAfterMs ?? 100) + 1);
+          i--;
+          continue;
+        }
         const ms = performance.now() - t0;
         const seqs = ack.messages?.map((m) => m.seq) ?? [];
         if (!ack.ok || seqs.length !== 50 || seqs[49] !== last)
