@@ -6,6 +6,7 @@ import type { Bar } from "./chart.js";
 import type { MetricDef, MetricSummary, WorkloadResult } from "./method.js";
 import type { Results } from "./suite.js";
 import { curvesSection } from "./curves-report.js";
+import { postgresSection } from "./postgres-report.js";
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
@@ -153,7 +154,7 @@ const METHOD = `- **Three implementations of one chat.** Roomkit (\`createRoomki
   each workload (\`bench/test/smoke.test.ts\`).`;
 
 /** The whole page. */
-export function renderMarkdown(results: Results, notes: string | undefined, curves?: string): string {
+export function renderMarkdown(results: Results, notes: string | undefined, curves?: string, postgres?: string): string {
   const m = results.machine;
   const date = results.startedAt.slice(0, 10);
   const banner =
@@ -189,7 +190,7 @@ ${METHOD}
 ## Workloads
 
 ${results.workloads.map(workloadSection).join("\n")}
-${curves ? `\n${curves.trim()}\n` : ""}${notes ? `\n## What the profile says\n\n${notes.trim()}\n` : ""}
+${curves ? `\n${curves.trim()}\n` : ""}${postgres ? `\n${postgres.trim()}\n` : ""}${notes ? `\n## What the profile says\n\n${notes.trim()}\n` : ""}
 ## Reproduce
 
 \`\`\`sh
@@ -198,6 +199,7 @@ npm run bench -- --full       # the full figures: bench/results/full.json, then 
 npm run bench -- --only dm --profile   # CPU profiles of the server processes in bench/profiles/
 npm run report -w @roomkit/bench       # this page and the chart again from the JSON (full.json, else quick.json)
 npm run curves -w @roomkit/bench       # the size curves: bench/results/curves.json (then report)
+npm run postgres -w @roomkit/bench     # Roomkit on PostgreSQL: bench/results/postgres.json (then report)
 \`\`\`
 `;
 }
@@ -212,7 +214,10 @@ export function writeReport(mode?: "full" | "quick"): string {
   const notesPath = root("bench/notes.md");
   const notes = existsSync(notesPath) ? readFileSync(notesPath, "utf8") : undefined;
   mkdirSync(root("docs/images"), { recursive: true });
-  writeFileSync(root("docs/benchmarks.md"), renderMarkdown(results, notes, curvesSection(root("bench/results/curves.json"))));
+  writeFileSync(
+    root("docs/benchmarks.md"),
+    renderMarkdown(results, notes, curvesSection(root("bench/results/curves.json")), postgresSection(root("bench/results/postgres.json"))),
+  );
   const title = `Roomkit vs plain Socket.IO (${results.mode} run, ${results.startedAt.slice(0, 10)})`;
   writeFileSync(root("docs/images/benchmarks.svg"), ratioChart(title, bars(results)));
   return `wrote docs/benchmarks.md and docs/images/benchmarks.svg from the ${results.mode} run`;

@@ -7,6 +7,7 @@ import type { RoomSpec } from "../contract.js";
 import { handleDmChanges } from "./baseline-changes.js";
 import { MemoryHistory, RedisHistory } from "./baseline-history.js";
 import type { History } from "./baseline-history.js";
+import { PostgresHistory } from "./baseline-postgres.js";
 import { linkRedis } from "./redis-link.js";
 import type { BenchServer, ServerOptions } from "./types.js";
 
@@ -26,7 +27,8 @@ export async function startBaseline(options: ServerOptions): Promise<BenchServer
   const http = createServer();
   const io = new Server(http, { transports: ["websocket"], serveClient: false });
   const link = options.redis ? await linkRedis(io, options.redis.url, options.redis.prefix, options.redis.adapter) : undefined;
-  const history: History = link ? new RedisHistory(link.client, options.redis!.prefix) : new MemoryHistory();
+  const pg = options.postgres ? await PostgresHistory.open(options.postgres.url, options.postgres.schema) : undefined;
+  const history: History = pg ?? (link ? new RedisHistory(link.client, options.redis!.prefix) : new MemoryHistory());
   // Group membership lives where the app keeps it; on two nodes each node is told the same rooms.
   const groups = new Map<string, Set<string>>();
   const groupsOf = new Map<string, string[]>();
@@ -91,6 +93,7 @@ export async function startBaseline(options: ServerOptions): Promise<BenchServer
     async close() {
       await new Promise<void>((done) => io.close(() => done()));
       await link?.close();
+      await pg?.close();
     },
   };
 }

@@ -4,8 +4,10 @@ import { Server } from "socket.io";
 import { createRoomkit } from "@roomkit/server";
 import type { Stores } from "@roomkit/server";
 import type { RoomkitMetrics } from "@roomkit/server/metrics";
+import { postgresStores } from "@roomkit/postgres";
 import { contract } from "../contract.js";
 import type { BenchServer, ServerOptions } from "./types.js";
+import { pgAppName } from "./baseline-postgres.js";
 import { roomkitOnRedis } from "./roomkit-redis.js";
 
 const MAX_INITIAL_MEMBERS = 100;
@@ -22,7 +24,7 @@ async function meter(): Promise<{ collector: RoomkitMetrics; stop: () => void }>
 
 /**
  * Roomkit as an app would set it up: createRoomkit on a websocket-only Socket.IO server, the
- * in-memory stores (or @roomkit/redis), default limits and presence grace. `auth.user` is trusted,
+ * in-memory stores (or @roomkit/redis, or @roomkit/postgres), default limits and presence grace. `auth.user` is trusted,
  * as in the server's test harness: the cost of verifying a JWT is not what is measured.
  */
 export async function startRoomkit(options: ServerOptions): Promise<BenchServer> {
@@ -34,6 +36,16 @@ export async function startRoomkit(options: ServerOptions): Promise<BenchServer>
     const node = await roomkitOnRedis(io, options.redis);
     stores = node.stores;
     closeRedis = node.close;
+  }
+  if (options.postgres) {
+    const pg = await postgresStores({
+      url: options.postgres.url,
+      schema: options.postgres.schema,
+      migrate: true,
+      applicationName: pgAppName(options.postgres.schema),
+    });
+    stores = pg;
+    closeRedis = () => pg.close();
   }
   const metrics = options.metrics ? await meter() : undefined;
   const rk = createRoomkit(io, {

@@ -12,6 +12,8 @@ export interface ServerOptions {
   redis?: { url: string; prefix: string; adapter: RedisAdapterKind };
   /** Roomkit only: Prometheus metrics on (`@roomkit/server/metrics`), collected once a second (bench/src/metrics-cost.ts). */
   metrics?: boolean;
+  /** The stores (Roomkit) or the hand-written history (baseline) in PostgreSQL, in `schema` (made at start; the runner drops it). */
+  postgres?: { url: string; schema: string };
 }
 
 /** What a server process exposes to the runner over IPC. */

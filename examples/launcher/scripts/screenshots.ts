@@ -10,6 +10,7 @@ import { act, edit, messageIn, openThread, reply } from "../test/flows/changes.j
 import { directMessagesFlow } from "../test/flows/direct-messages.js";
 import { groupChatFlow } from "../test/flows/group-chat.js";
 import { liveBroadcastFlow } from "../test/flows/live-broadcast.js";
+import { reactChatFlow } from "../test/flows/react-chat.js";
 
 // `npm run screenshots`: drives the browser tests' flows at each size and saves one person's view
 // of each app to docs/images/: `<name>.png` (desktop, 1200x800) and `<name>-phone.png` (390x844),
@@ -49,9 +50,10 @@ const shots: { name: string; take: (browser: Browser, url: string, size: Size) =
       return alice;
     },
   },
+  { name: "react-chat", take: async (browser, url, size) => (await reactChatFlow(browser, url, size)).alice },
 ];
 /** The screen each phone shot shows: the conversation, or the feed. */
-const PHONE_SCREEN: Record<string, string> = { "direct-messages": "chat", "live-broadcast": "feed", "group-chat": "chat" };
+const PHONE_SCREEN: Record<string, string> = { "direct-messages": "chat", "live-broadcast": "feed", "group-chat": "chat", "react-chat": "chat" };
 
 if (!needChromium()) process.exit(1);
 try {
