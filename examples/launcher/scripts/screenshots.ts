@@ -53,7 +53,12 @@ const shots: { name: string; take: (browser: Browser, url: string, size: Size) =
   { name: "react-chat", take: async (browser, url, size) => (await reactChatFlow(browser, url, size)).alice },
 ];
 /** The screen each phone shot shows: the conversation, or the feed. */
-const PHONE_SCREEN: Record<string, string> = { "direct-messages": "chat", "live-broadcast": "feed", "group-chat": "chat", "react-chat": "chat" };
+const PHONE_SCREEN: Record<string, string> = {
+  "direct-messages": "chat",
+  "live-broadcast": "feed",
+  "group-chat": "chat",
+  "react-chat": "chat",
+};
 
 if (!needChromium()) process.exit(1);
 try {
