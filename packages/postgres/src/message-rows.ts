@@ -1,5 +1,5 @@
 import type { ChangeEntry, ChangeType, Message, ReactionCount } from "@roomkit/protocol";
-import { decodeBody } from "./body.js";
+import { decodeBody } from "@roomkit/server";
 
 /** The columns of `entries` the message store reads, plus `mine` (the reader's reactions). */
 export const ENTRY_COLUMNS =

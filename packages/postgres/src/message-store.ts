@@ -15,7 +15,7 @@ import type {
   StreamInfo,
 } from "@roomkit/server";
 import { checkAppendInput, checkChangeInput, checkRangeQuery, checkReplayQuery } from "@roomkit/server";
-import { decodeBody, encodeBody } from "./body.js";
+import { decodeBody, encodeBody } from "@roomkit/server";
 import { GroupCommit } from "./group-commit.js";
 import type { GroupCommitOptions } from "./group-commit.js";
 import { ENTRY_COLUMNS, changeOf, messageOf, mineColumn } from "./message-rows.js";

@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import type { ChangeEntry, ChangeType, Message, ReactionCount } from "@roomkit/protocol";
-import { decodeBody, encodeBody } from "./record.js";
+import { decodeBody, encodeBody } from "@roomkit/server";
 
 /** A log entry's parts (see MESSAGE_LUA for the layout). */
 interface ParsedEntry {

@@ -54,6 +54,8 @@ export type {
   StreamInfo,
 } from "./stores/types.js";
 export { checkAppendInput, checkChangeInput, checkRangeQuery, checkReplayQuery } from "./stores/checks.js";
+export { decodeBody, encodeBody } from "./stores/body-codec.js";
+export type { EncodedBody } from "./stores/body-codec.js";
 export {
   MemoryMessageStore,
   MemoryPresenceStore,

@@ -1,12 +1,15 @@
 import { Buffer } from "node:buffer";
 import { asBytes, isBinary } from "@roomkit/protocol";
-import { logger } from "./log.js";
+import { logger } from "../log.js";
 
-const log = logger("record");
+const log = logger("stores:body");
 
 type Path = Array<string | number>;
 /** Where a binary value sat in the body, and its bytes in base64. */
 type Binary = [Path, string];
+
+/** A body as a store keeps it: its JSON, with the bytes of any binary values beside it. */
+export type EncodedBody = [unknown] | [unknown, Binary[]];
 
 // Keys that lead into prototypes: a stored path never steps through them, whatever the record says.
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
@@ -37,10 +40,15 @@ function withoutBinary(value: unknown, path: Path, found: Binary[]): unknown {
 }
 
 /**
- * Encodes a value as JSON that keeps binary data (attachments): the bytes travel beside the JSON
- * as `[json, [[path, base64], ...]]`, never inside it, so no body can pass itself off as binary.
+ * Encodes a message body for a store that keeps JSON (Redis, PostgreSQL, your own): the bytes of
+ * binary values (attachments) travel beside the JSON as `[json, [[path, base64], ...]]`, never
+ * inside it, so no body can pass itself off as binary.
+ *
+ * @example
+ * const stored = JSON.stringify(encodeBody({ text: "hi", image: { type: "image/png", data: bytes } }));
+ * const body = decodeBody(JSON.parse(stored)); // image.data is a Buffer again
  */
-export function encodeBody(body: unknown): [unknown] | [unknown, Binary[]] {
+export function encodeBody(body: unknown): EncodedBody {
   if (!containsBinary(body)) return [body];
   const found: Binary[] = [];
   const json = withoutBinary(body, [], found);
@@ -72,8 +80,11 @@ function place(body: unknown, path: unknown[], bytes: Buffer): boolean {
  * stored path that does not lead to the encoder's `null` through own properties (a record
  * written by hand, a `__proto__` step) is skipped and its `null` stays: nothing outside the
  * body is ever written.
+ *
+ * @example
+ * const body = decodeBody(JSON.parse(row.body));
  */
-export function decodeBody(encoded: [unknown] | [unknown, Binary[]]): unknown {
+export function decodeBody(encoded: EncodedBody): unknown {
   const [json, binaries] = encoded;
   if (!Array.isArray(binaries)) return json;
   let body = json;

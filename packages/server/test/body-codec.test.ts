@@ -1,6 +1,6 @@
 import { Buffer } from "node:buffer";
 import { describe, expect, it } from "vitest";
-import { decodeBody, encodeBody } from "../src/record.js";
+import { decodeBody, encodeBody } from "../src/stores/body-codec.js";
 
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const base64 = png.toString("base64");
