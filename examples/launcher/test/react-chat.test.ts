@@ -23,7 +23,8 @@ describeInBrowser("react chat, in the browser", "react-chat", (t) => {
     await edited.getByRole("button", { name: "👍 0" }).click();
     await alice.locator(".message.mine", { hasText: "and a stove" }).getByRole("button", { name: "👍 1" }).waitFor();
     await alice.locator(".message.mine", { hasText: "Who is bringing the tent?" }).getByRole("button", { name: "Delete" }).click();
-    await bob.locator(".message.deleted").waitFor();
+    // Bob's push and alice's ack travel apart: wait for the tombstone on both pages.
+    for (const page of [bob, alice]) await page.locator(".message.deleted").waitFor();
     const now = ["I can bring snacks and a stove.", "I have one"];
     expect(await texts(bob, ".message:not(.deleted) .text")).toEqual(now);
     expect(await texts(alice, ".message:not(.deleted) .text")).toEqual(now);
