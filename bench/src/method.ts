@@ -27,6 +27,15 @@ export interface Plan {
   aa: boolean;
   /** The ws floor, once per pair, where the workload has one. */
   floor: boolean;
+  /**
+   * How far from 1.00× the A/A pair may drift on a watched figure before more pairs are run:
+   * `extraPairs` more A/B pairs and a second A/A pair, once (0.05 = 5%).
+   */
+  aaLimit?: number;
+  /** A/B pairs added when the A/A pair drifts past `aaLimit` (0: never). */
+  extraPairs?: number;
+  /** The figures whose A/A drift is watched (the suite sets them: a workload's costs other than latencies). */
+  watch?: readonly string[];
 }
 
 /** The sides a workload sets up under a plan. */
@@ -34,16 +43,46 @@ export function sidesOf(plan: Plan, hasFloor: boolean): Side[] {
   return ["roomkit", "baseline", ...(plan.floor && hasFloor ? (["ws"] as const) : []), ...(plan.aa ? (["roomkit-aa"] as const) : [])];
 }
 
-/** The order of the windows: Roomkit and baseline alternating who goes first, the floor after each pair, the A/A pair last. */
-export function schedule(plan: Plan, sides: readonly Side[]): { side: Side; pair: number }[] {
-  const order: { side: Side; pair: number }[] = [];
-  for (let pair = 0; pair < plan.pairs; pair++) {
+type Slot = { side: Side; pair: number };
+
+/**
+ * The order of the windows: Roomkit and baseline alternating who goes first, the floor after each
+ * pair, the A/A pair last. `round` 1 is the extra pairs run when the A/A pair drifted: they go on
+ * from the pairs before, without the floor, and end with a second A/A pair (pair -2).
+ */
+export function schedule(plan: Plan, sides: readonly Side[], round: 0 | 1 = 0): Slot[] {
+  const order: Slot[] = [];
+  const first = round === 0 ? 0 : plan.pairs;
+  const end = round === 0 ? plan.pairs : plan.pairs + (plan.extraPairs ?? 0);
+  for (let pair = first; pair < end; pair++) {
     const ab: Side[] = pair % 2 === 0 ? ["roomkit", "baseline"] : ["baseline", "roomkit"];
     for (const side of ab) order.push({ side, pair });
-    if (sides.includes("ws")) order.push({ side: "ws", pair });
+    if (round === 0 && sides.includes("ws")) order.push({ side: "ws", pair });
   }
-  if (sides.includes("roomkit-aa")) order.push({ side: "roomkit", pair: -1 }, { side: "roomkit-aa", pair: -1 });
+  const aa = -1 - round;
+  if (sides.includes("roomkit-aa")) order.push({ side: "roomkit", pair: aa }, { side: "roomkit-aa", pair: aa });
   return order;
+}
+
+/** The watched figures whose A/A pairs drift from 1.00× by more than the plan allows: why more pairs run. */
+export function aaDrift(plan: Plan, trials: readonly Trial[]): { key: string; aa: number }[] {
+  const limit = plan.aaLimit;
+  if (limit === undefined || !plan.watch) return [];
+  return plan.watch.flatMap((key) => {
+    const aa = aaRatios(trials, key);
+    const worst = aa.reduce((w, r) => (Math.abs(r - 1) > Math.abs(w - 1) ? r : w), 1);
+    return Math.abs(worst - 1) > limit ? [{ key, aa: round(worst, 3) }] : [];
+  });
+}
+
+/** Second Roomkit ÷ first Roomkit of every A/A pair, for one figure. */
+function aaRatios(trials: readonly Trial[], key: string): number[] {
+  const pairs = [...new Set(trials.filter((t) => t.pair < 0).map((t) => t.pair))].sort((a, b) => b - a);
+  return pairs.flatMap((p) => {
+    const a1 = trials.find((t) => t.side === "roomkit" && t.pair === p)?.metrics[key];
+    const a2 = trials.find((t) => t.side === "roomkit-aa" && t.pair === p)?.metrics[key];
+    return a1 !== undefined && a2 !== undefined && a1 > 0 ? [round(a2 / a1, 3)] : [];
+  });
 }
 
 /** How a metric is shown and judged. */
@@ -63,8 +102,12 @@ export interface MetricSummary {
   ratio?: number;
   ratioMin?: number;
   ratioMax?: number;
-  /** The A/A pair's second Roomkit / first Roomkit: how far 1.00 the method drifts on its own. */
+  /** The A/A pairs' second Roomkit / first Roomkit (their median when more pairs ran): how far from 1.00 the method drifts on its own. */
   aa?: number;
+  /** Each A/A pair's ratio, when more than one ran. */
+  aaRatios?: number[];
+  /** The ratio is no farther from 1.00 than the A/A pairs drift: it is within the method's noise. */
+  withinNoise?: boolean;
   /** For counts: the sum over every window. */
   total?: number;
 }
@@ -89,9 +132,13 @@ export function summarize(defs: readonly MetricDef[], trials: readonly Trial[]):
       if (ratios.length > 0) {
         Object.assign(s, { ratios, ratio: round(median(ratios), 3), ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios) });
       }
-      const a1 = of("roomkit", -1)[0]?.metrics[def.key];
-      const a2 = of("roomkit-aa", -1)[0]?.metrics[def.key];
-      if (a1 !== undefined && a2 !== undefined && a1 > 0) s.aa = round(a2 / a1, 3);
+      const aa = aaRatios(trials, def.key);
+      if (aa.length > 0) s.aa = round(median(aa), 3);
+      if (aa.length > 1) s.aaRatios = aa;
+      if (s.ratio !== undefined && aa.length > 0) {
+        const drift = Math.max(...aa.map((r) => Math.abs(r - 1)));
+        s.withinNoise = Math.abs(s.ratio - 1) <= drift;
+      }
     }
     out[def.key] = s;
   }
@@ -152,12 +199,7 @@ export async function runInterleaved<S>(
     for (const side of sides) await bench.warmup(states.get(side)!, side);
     // Profiles cover the measured windows only: no setup, no warm-up.
     if (profiling) for (const state of states.values()) for (const s of bench.servers(state)) await s.startProfile();
-    const trials: Trial[] = [];
-    for (const { side, pair } of schedule(plan, sides)) {
-      const metrics = await bench.measure(states.get(side)!, side);
-      trials.push({ side, pair, metrics });
-      log(`  ${pair < 0 ? "A/A" : `pair ${pair + 1}`} ${side}: ${brief(metrics)}`);
-    }
+    const trials = await runPlan(plan, sides, (side) => bench.measure(states.get(side)!, side), log);
     if (profiling) {
       for (const [side, state] of states) {
         for (const [n, s] of bench.servers(state).entries())
@@ -172,17 +214,37 @@ export async function runInterleaved<S>(
 }
 
 /** Runs `measure` (a fresh server each time) in {@link schedule} order. */
-export async function runFresh(
+export function runFresh(
+  plan: Plan,
+  sides: readonly Side[],
+  measure: (side: Side) => Promise<Metrics>,
+  log: (line: string) => void,
+): Promise<Trial[]> {
+  return runPlan(plan, sides, measure, log);
+}
+
+/** The windows of {@link schedule}, and the extra round when the A/A pair drifts past the plan's limit. */
+async function runPlan(
   plan: Plan,
   sides: readonly Side[],
   measure: (side: Side) => Promise<Metrics>,
   log: (line: string) => void,
 ): Promise<Trial[]> {
   const trials: Trial[] = [];
-  for (const { side, pair } of schedule(plan, sides)) {
-    const metrics = await measure(side);
-    trials.push({ side, pair, metrics });
-    log(`  ${pair < 0 ? "A/A" : `pair ${pair + 1}`} ${side}: ${brief(metrics)}`);
+  const run = async (slots: Slot[]) => {
+    for (const { side, pair } of slots) {
+      const metrics = await measure(side);
+      trials.push({ side, pair, metrics });
+      log(`  ${pair < 0 ? `A/A${pair < -1 ? ` ${-pair}` : ""}` : `pair ${pair + 1}`} ${side}: ${brief(metrics)}`);
+    }
+  };
+  await run(schedule(plan, sides));
+  const drift = aaDrift(plan, trials);
+  if (drift.length > 0 && (plan.extraPairs ?? 0) > 0) {
+    log(
+      `  A/A drifted past ${plan.aaLimit! * 100}% (${drift.map((d) => `${d.key} ${d.aa}×`).join(", ")}): ${plan.extraPairs} more pairs and a second A/A pair`,
+    );
+    await run(schedule(plan, sides, 1));
   }
   return trials;
 }

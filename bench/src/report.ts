@@ -49,7 +49,19 @@ const fmt = (v: number | undefined) => {
   return abs >= 100 ? v.toFixed(0) : abs >= 10 ? v.toFixed(1) : abs >= 1 ? v.toFixed(2) : v.toPrecision(2);
 };
 const ratio = (s: MetricSummary) =>
-  s.ratio === undefined ? "–" : `**${s.ratio.toFixed(2)}×** (${s.ratioMin!.toFixed(2)}–${s.ratioMax!.toFixed(2)})`;
+  s.ratio === undefined
+    ? "–"
+    : `**${s.ratio.toFixed(2)}×** (${s.ratioMin!.toFixed(2)}–${s.ratioMax!.toFixed(2)})${s.withinNoise ? ", within noise" : ""}`;
+const aaCell = (s: MetricSummary) =>
+  s.aa === undefined ? "–" : s.aaRatios ? `${s.aa.toFixed(2)}× (${s.aaRatios.map((r) => r.toFixed(2)).join(", ")})` : `${s.aa.toFixed(2)}×`;
+
+/** How many A/B pairs a workload ran, and why more than planned. */
+function pairsNote(w: WorkloadResult): string {
+  const pairs = new Set(w.trials.filter((t) => t.pair >= 0).map((t) => t.pair)).size;
+  const aaPairs = new Set(w.trials.filter((t) => t.pair < 0).map((t) => t.pair)).size;
+  const more = aaPairs > 1 ? ": the first A/A pair drifted by more than 5% on a cost, so more pairs and a second A/A pair ran" : "";
+  return `${pairs} A/B pairs and ${aaPairs} A/A pair${aaPairs === 1 ? "" : "s"}${more}.`;
+}
 const unit = (d: MetricDef) => (d.unit ? ` (${d.unit})` : "");
 
 /** The newest full run, else the quick one. */
@@ -77,7 +89,7 @@ function summaryTable(results: Results): string {
       const s = w.summary[h.key]!;
       const flag = h.threshold !== undefined && (s.ratio ?? 0) > h.threshold ? ` ⚠ over ${h.threshold}×` : "";
       rows.push(
-        `| ${w.title} | ${def.label}${unit(def)} | ${fmt(s.median.roomkit)} | ${fmt(s.median.baseline)} | ${ratio(s)}${flag} | ${s.aa === undefined ? "–" : `${s.aa.toFixed(2)}×`} | ${fmt(s.median.ws)} |`,
+        `| ${w.title} | ${def.label}${unit(def)} | ${fmt(s.median.roomkit)} | ${fmt(s.median.baseline)} | ${ratio(s)}${flag} | ${aaCell(s)} | ${fmt(s.median.ws)} |`,
       );
     }
   }
@@ -100,11 +112,11 @@ function workloadSection(w: WorkloadResult): string {
       continue;
     }
     rows.push(
-      `| ${def.label}${unit(def)} | ${fmt(s.median.roomkit)} | ${fmt(s.median.baseline)} | ${def.kind === "cost" ? ratio(s) : "–"} | ${s.ratios?.map((r) => r.toFixed(2)).join(" ") ?? ""} | ${s.aa === undefined ? "–" : `${s.aa.toFixed(2)}×`} | ${fmt(s.median.ws)} |`,
+      `| ${def.label}${unit(def)} | ${fmt(s.median.roomkit)} | ${fmt(s.median.baseline)} | ${def.kind === "cost" ? ratio(s) : "–"} | ${s.ratios?.map((r) => r.toFixed(2)).join(" ") ?? ""} | ${aaCell(s)} | ${fmt(s.median.ws)} |`,
     );
   }
   const when = w.measuredAt ? ` Measured in a run of its own, started ${w.measuredAt}.` : "";
-  return `### ${w.title}\n\nParameters: ${params}. ${w.trials.length} windows in ${w.seconds.toFixed(0)} s.${when}\n\n${rows.join("\n")}\n`;
+  return `### ${w.title}\n\nParameters: ${params}. ${w.trials.length} windows in ${w.seconds.toFixed(0)} s: ${pairsNote(w)}${when}\n\n${rows.join("\n")}\n`;
 }
 
 function bars(results: Results): Bar[] {
@@ -148,8 +160,11 @@ const METHOD = `- **Three implementations of one chat.** Roomkit (\`createRoomki
   and its worst lag behind schedule are reported, so a saturated client shows.
 - **Interleaved.** Every side is set up once (connections kept across windows) and warmed up; then A/B pairs run Roomkit and the
   baseline back to back, alternating who goes first, with the floor after each pair. Tables give medians; the ratio is the median
-  of the per-pair ratios Roomkit ÷ baseline, with its range. One A/A pair (Roomkit against a second, independent Roomkit server)
-  shows how far from 1.00× the method drifts on its own. Memory uses a fresh server process per measurement.
+  of the per-pair ratios Roomkit ÷ baseline, with its range. An A/A pair (Roomkit against a second, independent Roomkit server)
+  shows how far from 1.00× the method drifts on its own. When it drifts by more than 5% on a cost other than latency, more
+  A/B pairs run and then a second A/A pair; the A/A column gives their median (and each). A ratio no farther from 1.00× than
+  the A/A pairs drift is marked *within noise*: the run cannot tell it from 1.00×. Memory uses a fresh server process per
+  measurement.
 - **Correctness, never speed, is asserted.** Every window counts lost messages and errors; they must be 0. CI runs a tiny smoke of
   each workload (\`bench/test/smoke.test.ts\`).`;
 
@@ -181,7 +196,7 @@ Ratios above 1 mean Roomkit costs more. ⚠ marks a ratio over the issue's thres
 - ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.os}
 - Node ${m.node}, socket.io ${m.socketio}, ws ${m.ws}
 - Pinning: ${m.pinned}; load average at start ${m.loadAverageAtStart.join(", ")}
-- Run: ${results.mode}, ${results.method.pairs} A/B pairs${results.method.aa ? " + 1 A/A pair" : ""}, started ${results.startedAt}
+- Run: ${results.mode}, ${results.method.pairs} A/B pairs${results.method.aa ? " + 1 A/A pair" : ""}${results.method.extraPairs ? ` per workload (${results.method.extraPairs} more pairs and a second A/A pair where the A/A drifted by more than ${(results.method.aaLimit ?? 0) * 100}%)` : ""}, started ${results.startedAt}
 
 ## Method
 
