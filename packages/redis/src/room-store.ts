@@ -8,7 +8,8 @@ import { guard } from "./unavailable.js";
 
 /**
  * A room is `room/{<channel>}` (its info as JSON), `room/{<channel>}/m` (hash: user -> member
- * JSON) and `room/{<channel>}/o` (zset: user by join order); `user/{<id>}/rooms` (zset: channel
+ * JSON), `room/{<channel>}/o` (zset: user by join order) and `room/{<channel>}/n` (the counter
+ * that numbers its joins); `user/{<id>}/rooms` (zset: channel
  * by the user's join order, numbered from the counter `user/{<id>}/joins`, so a number is never
  * given twice) indexes `roomsOf` and the room list's pages, and `user/{<id>}/owned` (set) the
  * rooms where the user is the owner, for `countRooms`. A script given no user keys (on Redis
@@ -25,8 +26,12 @@ const PUT = `${INDEX_USER}
 local function put(info, user, member, owner, userRooms, userOwned, userJoins, channel)
   redis.call('HSET', info .. '/m', user, member)
   if not redis.call('ZSCORE', info .. '/o', user) then
-    local top = redis.call('ZRANGE', info .. '/o', -1, -1, 'WITHSCORES')
-    redis.call('ZADD', info .. '/o', (tonumber(top[2]) or 0) + 1, user)
+    -- A counter numbers the joins, so a number is never given twice; a room stored before it existed starts it at its top.
+    if redis.call('EXISTS', info .. '/n') == 0 then
+      local top = redis.call('ZRANGE', info .. '/o', -1, -1, 'WITHSCORES')
+      redis.call('SET', info .. '/n', tonumber(top[2]) or 0)
+    end
+    redis.call('ZADD', info .. '/o', redis.call('INCR', info .. '/n'), user)
   end
   if userRooms then indexUser(userRooms, userOwned, userJoins, channel, owner) end
 end
@@ -100,7 +105,7 @@ if ARGV[3] == '1' then
   end
   users = {}
 end
-redis.call('DEL', KEYS[1], KEYS[1] .. '/m', KEYS[1] .. '/o')
+redis.call('DEL', KEYS[1], KEYS[1] .. '/m', KEYS[1] .. '/o', KEYS[1] .. '/n')
 return users
 `);
 

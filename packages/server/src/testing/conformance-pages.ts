@@ -101,6 +101,17 @@ export function describePageConformance(t: ConformanceTest): void {
       expect(second).toEqual({ members: [member("u01", 4), member("u02", 5)], count: 4 });
     });
 
+    it("never gives a member's join number twice: a member who joins after the page's last members left comes after its cursor", async () => {
+      const channel = t.ch("room:renumber");
+      await stores().rooms.create(room(channel, "u00"), [member("u00", 1, { role: "owner" }), member("u01", 1), member("u02", 1)]);
+      const first = await stores().rooms.memberPage(channel, { limit: 2 });
+      expect(ids(first.members)).toEqual(["u00", "u01"]);
+      await stores().rooms.removeMember(channel, "u01");
+      await stores().rooms.removeMember(channel, "u02");
+      await stores().rooms.putMember(channel, member("u03", 2));
+      expect(ids((await stores().rooms.memberPage(channel, { after: first.next!, limit: 5 })).members)).toEqual(["u03"]);
+    });
+
     it("answers an unknown room and a cursor it did not make with no members", async () => {
       const channel = t.ch("room:cursor");
       expect(await stores().rooms.memberPage(t.ch("room:nobody"), { limit: 5 })).toEqual({ members: [], count: 0 });
