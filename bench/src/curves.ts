@@ -12,7 +12,7 @@ import { contract } from "./contract.js";
  * One in-process Roomkit server on the in-memory stores, filled through its stores (no sockets
  * for the crowd), and one real Socket.IO client timing the round trip of each request: a room
  * subscribe ack (with n members present), `rk:receipts` (a room of n members, each with a read
- * mark) and `rk:room:list` (a user in n rooms). The figures are shapes, not a comparison:
+ * mark) and one page of `rk:room:list` (a user in n rooms). The figures are shapes, not a comparison:
  * O(page) stays flat as n grows, O(n) does not.
  */
 export interface CurvePoint {
@@ -25,14 +25,19 @@ export interface CurvePoint {
   ackUs: number;
   receiptsUs: number;
   roomListUs: number;
-  /** The room list's JSON bytes: it lists every room, so it grows with n. */
+  /** The JSON bytes of one `rk:room:list` ack (one page), and the rooms it lists. */
   roomListBytes: number;
+  roomListRooms: number;
+  /** What the user's whole room list would have been in one ack, in JSON bytes. */
+  roomListAllBytes: number;
 }
 
 export interface CurveOptions {
   sizes: readonly number[];
   /** Requests timed per point (the median is kept). */
   reps: number;
+  /** The `limit` of each `rk:room:list` request; by default none, so the server's default page (500). */
+  roomListLimit?: number;
 }
 
 const UNLIMITED = { rate: 1e9, burst: 1e9 };
@@ -82,10 +87,10 @@ export async function measureCurves(options: CurveOptions, log: (line: string) =
   try {
     const points: CurvePoint[] = [];
     for (const n of options.sizes) {
-      points.push(await measureSize(rk, url, probe, n, options.reps));
+      points.push(await measureSize(rk, url, probe, n, options));
       const p = points.at(-1)!;
       log(
-        `  n=${n}: ack ${p.ackBytes} B (whole list ${p.fullListBytes} B) ${p.ackUs.toFixed(0)} µs; receipts ${p.receiptsUs.toFixed(0)} µs; room list ${p.roomListUs.toFixed(0)} µs`,
+        `  n=${n}: ack ${p.ackBytes} B (whole list ${p.fullListBytes} B) ${p.ackUs.toFixed(0)} µs; receipts ${p.receiptsUs.toFixed(0)} µs; room list page ${p.roomListUs.toFixed(0)} µs ${p.roomListBytes} B (whole list ${p.roomListAllBytes} B)`,
       );
     }
     return points;
@@ -108,7 +113,8 @@ async function client(url: string, user: string): Promise<Socket> {
   return socket;
 }
 
-async function measureSize(rk: Rk, url: string, probe: Socket, n: number, reps: number): Promise<CurvePoint> {
+async function measureSize(rk: Rk, url: string, probe: Socket, n: number, options: CurveOptions): Promise<CurvePoint> {
+  const { reps } = options;
   const { stores } = rk;
   const now = Date.now();
   const room = `room:crowd${n}` as const;
@@ -132,7 +138,7 @@ async function measureSize(rk: Rk, url: string, probe: Socket, n: number, reps: 
   }
   const lister = await client(url, owner);
   try {
-    const list = await timed(lister, reps, "rk:room:list", {});
+    const list = await timed(lister, reps, "rk:room:list", options.roomListLimit === undefined ? {} : { limit: options.roomListLimit });
     return {
       n,
       ackBytes: JSON.stringify(subscribe.ack).length,
@@ -141,6 +147,8 @@ async function measureSize(rk: Rk, url: string, probe: Socket, n: number, reps: 
       receiptsUs: receipts.us,
       roomListUs: list.us,
       roomListBytes: JSON.stringify(list.ack).length,
+      roomListRooms: (list.ack.rooms as unknown[]).length,
+      roomListAllBytes: JSON.stringify(await rk.rooms.list(owner)).length,
     };
   } finally {
     lister.disconnect();

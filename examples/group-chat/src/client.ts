@@ -235,7 +235,7 @@ let wanted: string | undefined = decodeURIComponent(location.hash.slice(1));
 /** My rooms and their unread counts; rooms I was removed from while offline go. */
 async function loadRooms(): Promise<void> {
   const known = [...rooms.keys()];
-  const [mine, unread] = await Promise.all([rk.rooms.list(), rk.unread()]);
+  const [mine, unread] = await Promise.all([rk.rooms.listAll(), rk.unread()]);
   for (const summary of mine) store.track(summary.channel as `room:${string}`, summary.name);
   for (const channel of known) {
     if (!mine.some((summary) => summary.channel === channel)) store.forget(channel, `You are no longer in “${rooms.get(channel)?.name}”.`);

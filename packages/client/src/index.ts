@@ -10,7 +10,7 @@ export type { ConnectionState, ConnectionStatus, DropReason, StopReason } from "
 export type { Observable } from "./observable.js";
 export type { EventsOf, Listenable, Listener, Off, On } from "./emitter.js";
 export type { Presence, PresenceEvents } from "./presence.js";
-export type { CreateRoomInput, Rooms, RoomsEvents } from "./rooms.js";
+export type { CreateRoomInput, RoomListPage, RoomListQuery, Rooms, RoomsEvents } from "./rooms.js";
 export type {
   AnyMessage,
   BasicChannel,

@@ -1,4 +1,14 @@
-import type { AnyContract, ChannelId, ChannelIdOf, RoomCreateRequest, RoomPush, RoomSummary, WrongChannelId } from "@roomkit/protocol";
+import type {
+  AnyContract,
+  ChannelId,
+  ChannelIdOf,
+  RoomCreateRequest,
+  RoomListRequest,
+  RoomListResult,
+  RoomPush,
+  RoomSummary,
+  WrongChannelId,
+} from "@roomkit/protocol";
 import type { FamilyOf } from "./family.js";
 import type { ChannelHost } from "./channel.js";
 import type { Listenable } from "./emitter.js";
@@ -18,6 +28,24 @@ export interface CreateRoomInput<C extends AnyContract, F extends RoomFamily<C>>
   members?: string[];
   /** Whether anyone may join without an invitation. Default false. */
   open?: boolean;
+}
+
+/** What `rk.rooms.list` takes: both optional. */
+export interface RoomListQuery {
+  /** The `next` of the page before; without it, the first page. */
+  after?: string;
+  /** At most this many rooms, 1 to 500 (the default); the server refuses others with `INVALID`. */
+  limit?: number;
+}
+
+/** One page of `rk.rooms.list`. */
+export interface RoomListPage {
+  /** The user's rooms, in the order they joined them, each with their role. */
+  rooms: RoomSummary[];
+  /** How many rooms the user is a member of. */
+  count: number;
+  /** Present when more rooms follow: pass it as `after` for the next page. */
+  next?: string;
 }
 
 /** The events of `rk.rooms`. */
@@ -47,12 +75,24 @@ export interface Rooms<C extends AnyContract> extends Listenable<RoomsEvents<C>>
     channel: ChannelIdOf<F, RoomFamily<C>> | WrongChannelId<C, Id, RoomFamily<C>, "rooms">,
   ): Promise<RoomHandle<FamilyOf<C, F & RoomFamily<C>>>>;
   /**
-   * The rooms the user is a member of, with their role.
+   * One page of the rooms the user is a member of (the first, or the one after `query.after`), in
+   * the order they joined them, with their role, how many rooms they are in, and `next` when
+   * more follow. A cursor the server did not give answers no rooms.
    *
    * @example
-   * for (const room of await rk.rooms.list()) addToSidebar(room.channel, room.name);
+   * const page = await rk.rooms.list({ limit: 50 });
+   * for (const room of page.rooms) addToSidebar(room.channel, room.name);
+   * if (page.next) showMoreButton(() => rk.rooms.list({ after: page.next, limit: 50 }));
    */
-  list(): Promise<RoomSummary[]>;
+  list(query?: RoomListQuery): Promise<RoomListPage>;
+  /**
+   * Every room the user is a member of, read page by page (500 a page): for a sidebar that
+   * shows them all. A room joined or left while the pages are read may be missing or appear.
+   *
+   * @example
+   * for (const room of await rk.rooms.listAll()) addToSidebar(room.channel, room.name);
+   */
+  listAll(): Promise<RoomSummary[]>;
 }
 
 /** `rk.rooms`: room requests, and the room pushes for the app. */
@@ -77,9 +117,23 @@ export class RoomDirectory {
     return this.registry.open(room.channel);
   }
 
-  async list(): Promise<RoomSummary[]> {
-    const { rooms } = await this.host.call("rk:room:list", {});
-    return rooms;
+  async list(query: RoomListQuery = {}): Promise<RoomListPage> {
+    const request: RoomListRequest = {};
+    if (query.after !== undefined) request.after = query.after;
+    if (query.limit !== undefined) request.limit = query.limit;
+    const page: RoomListResult = await this.host.call("rk:room:list", request);
+    return page.next === undefined ? { rooms: page.rooms, count: page.count } : { rooms: page.rooms, count: page.count, next: page.next };
+  }
+
+  async listAll(): Promise<RoomSummary[]> {
+    const all: RoomSummary[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.list(after === undefined ? {} : { after });
+      all.push(...page.rooms);
+      after = page.next;
+    } while (after !== undefined);
+    return all;
   }
 
   receive(push: RoomPush): void {

@@ -228,7 +228,7 @@ describe("rooms", () => {
     expect(room.id).toMatch(/^room:/);
     const [event] = await added;
     expect(event).toMatchObject({ channel: room.id, type: "joined", userId: "bob", by: "alice" });
-    expect(await bob.rooms.list()).toMatchObject([{ channel: room.id, name: "team", role: "member" }]);
+    expect(await bob.rooms.list()).toMatchObject({ rooms: [{ channel: room.id, name: "team", role: "member" }], count: 1 });
 
     const bobRoom = bob.channel(room.id);
     await Promise.all([room.subscribe(), bobRoom.subscribe()]);
@@ -291,6 +291,24 @@ describe("rooms", () => {
     ]);
     await bobRoom.leave();
     await expect(bobRoom.receipts()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("lists the user's rooms a page at a time in the order they joined them, or every page with listAll", async () => {
+    h = await startTestServer();
+    const channels = ["room:c", "room:a", "room:b"] as const;
+    for (const channel of channels) await h.rk.rooms.create({ owner: "alice", channel, members: ["bob"] });
+    const bob = connect(h.url, "bob");
+    const first = await bob.rooms.list({ limit: 2 });
+    expect(first.rooms.map((r) => r.channel)).toEqual(["room:c", "room:a"]);
+    expect(first.count).toBe(3);
+    expect(first.next).toEqual(expect.any(String));
+    const rest = await bob.rooms.list({ after: first.next!, limit: 2 });
+    expect(rest).toEqual({ rooms: [expect.objectContaining({ channel: "room:b", role: "member" })], count: 3 });
+    expect((await bob.rooms.list()).rooms).toHaveLength(3);
+    expect(await bob.rooms.list({ after: "not-a-cursor" })).toEqual({ rooms: [], count: 3 });
+    await expect(bob.rooms.list({ limit: 501 })).rejects.toMatchObject({ code: "INVALID" });
+    const all = await bob.rooms.listAll();
+    expect(all.map((r) => r.channel)).toEqual([...channels]);
   });
 
   it("joins an open room by id", async () => {

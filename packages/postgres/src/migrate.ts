@@ -24,7 +24,7 @@ function migrations(): Migration[] {
 }
 
 /** The schema version this code needs: the number of its newest migration. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export interface MigrateOptions {
   /** The schema the stores live in; created when missing. Default `"roomkit"`. */
@@ -46,7 +46,7 @@ export interface MigrateResult {
  *
  * @example
  * const pool = createPool({ url: process.env.DATABASE_URL });
- * await migrate(pool, { schema: "chat" }); // { from: 0, to: 3, applied: ["0001_initial.sql", "0002_member_pages.sql", "0003_append_once_per_channel.sql"] }
+ * await migrate(pool, { schema: "chat" }); // { from: 0, to: 4, applied: ["0001_initial.sql", ..., "0004_room_list_pages.sql"] }
  */
 export async function migrate(pool: Pool, options: MigrateOptions = {}): Promise<MigrateResult> {
   const schema = checkSchema(options.schema ?? "roomkit");

@@ -34,8 +34,15 @@ LEFT JOIN LATERAL (
 ) p ON $4
 ORDER BY p.position`,
   roomsOf: "SELECT channel FROM {s}.room_members WHERE user_id = $1 ORDER BY position",
-  memberships: `SELECT r.channel, r.name, r.owner, r.open, r.created_at, ${MEMBER_COLUMNS}
-FROM {s}.room_members m JOIN {s}.rooms r ON r.channel = m.channel WHERE m.user_id = $1 ORDER BY m.position`,
+  // The user's room count, and one page of their rooms after a join position, from the (user_id, position) index: one statement.
+  membershipPage: `SELECT c.total, p.channel, p.name, p.owner, p.open, p.created_at, p.user_id, p.role, p.muted, p.joined_at, p.position
+FROM (SELECT count(*) AS total FROM {s}.room_members WHERE user_id = $1) c
+LEFT JOIN LATERAL (
+  SELECT r.channel, r.name, r.owner, r.open, r.created_at, ${MEMBER_COLUMNS}, m.position
+  FROM {s}.room_members m JOIN {s}.rooms r ON r.channel = m.channel
+  WHERE m.user_id = $1 AND m.position > $2 ORDER BY m.position LIMIT $3
+) p ON $4
+ORDER BY p.position`,
   countRooms: "SELECT count(*) FILTER (WHERE role = 'owner') AS owned, count(*) AS member FROM {s}.room_members WHERE user_id = $1",
 };
 
@@ -58,6 +65,17 @@ interface MemberRow {
 const CURSOR = /^\d{1,18}$/;
 
 const memberOf = (row: MemberRow): RoomMember => ({ userId: row.user_id, role: row.role, muted: row.muted, joinedAt: row.joined_at });
+const roomOf = (row: RoomRow): RoomInfo => ({
+  channel: row.channel,
+  name: row.name,
+  owner: row.owner,
+  open: row.open,
+  createdAt: row.created_at,
+});
+
+function checkLimit(query: PageQuery): void {
+  if (!Number.isInteger(query?.limit) || query.limit < 1) throw new TypeError("limit must be an integer of at least 1");
+}
 
 /**
  * Rooms and their members in PostgreSQL (`rooms`, `room_members`), each operation one statement;
@@ -89,7 +107,7 @@ export class PostgresRoomStore implements RoomStore {
 
   async get(channel: string): Promise<RoomInfo | undefined> {
     const [row] = await run<RoomRow>(this.#db, this.#sql.get, [channel]);
-    return row && { channel: row.channel, name: row.name, owner: row.owner, open: row.open, createdAt: row.created_at };
+    return row && roomOf(row);
   }
 
   async update(room: RoomInfo): Promise<void> {
@@ -111,7 +129,7 @@ export class PostgresRoomStore implements RoomStore {
   }
 
   async memberPage(channel: string, query: PageQuery): Promise<MemberPage<RoomMember>> {
-    if (!Number.isInteger(query?.limit) || query.limit < 1) throw new TypeError("limit must be an integer of at least 1");
+    checkLimit(query);
     const known = query.after === undefined || CURSOR.test(query.after);
     // One row more than the page tells whether another page follows.
     const rows = await run<Partial<MemberRow> & { total: string; position: string | null }>(this.#db, this.#sql.memberPage, [
@@ -146,12 +164,21 @@ export class PostgresRoomStore implements RoomStore {
     return (await run<{ channel: string }>(this.#db, this.#sql.roomsOf, [userId])).map((row) => row.channel);
   }
 
-  async memberships(userId: string): Promise<RoomMembership[]> {
-    const rows = await run<RoomRow & MemberRow>(this.#db, this.#sql.memberships, [userId]);
-    return rows.map((row) => ({
-      room: { channel: row.channel, name: row.name, owner: row.owner, open: row.open, createdAt: row.created_at },
-      member: memberOf(row),
-    }));
+  async membershipPage(userId: string, query: PageQuery): Promise<MemberPage<RoomMembership>> {
+    checkLimit(query);
+    const known = query.after === undefined || CURSOR.test(query.after);
+    // One row more than the page tells whether another page follows.
+    const rows = await run<Partial<RoomRow & MemberRow> & { total: string; position: string | null }>(this.#db, this.#sql.membershipPage, [
+      userId,
+      known ? (query.after ?? "0") : "0",
+      query.limit + 1,
+      known,
+    ]);
+    const found = rows.filter((row) => row.position !== null) as (RoomRow & MemberRow & { position: string })[];
+    const page = found.slice(0, query.limit);
+    const count = Number(rows[0]?.total ?? 0);
+    const members = page.map((row) => ({ room: roomOf(row), member: memberOf(row) }));
+    return found.length > query.limit ? { members, count, next: page[page.length - 1]!.position } : { members, count };
   }
 
   async countRooms(userId: string): Promise<RoomCounts> {

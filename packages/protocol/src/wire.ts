@@ -238,8 +238,20 @@ export interface RoomMuteRequest {
 export interface RoomMemberResult {
   member: RoomMember;
 }
+/** A page of your rooms: the first, or the one after `after`. */
+export interface RoomListRequest {
+  /** A cursor: the `next` of the page before. */
+  after?: string;
+  /** At most this many rooms, 1 to 500 (the default). */
+  limit?: number;
+}
 export interface RoomListResult {
+  /** In the order you joined them, each with your role. */
   rooms: RoomSummary[];
+  /** How many rooms you are a member of. */
+  count: number;
+  /** Present when more rooms follow: pass it as `after`. */
+  next?: string;
 }
 /** A page of a room's stored members: the first, or the one after `after`. */
 export interface RoomMembersRequest {
@@ -368,7 +380,7 @@ export interface ClientToServerEvents {
   "rk:room:kick": (req: RoomTargetRequest, ack: AckFn<object>) => void;
   "rk:room:role": (req: RoomRoleRequest, ack: AckFn<RoomMemberResult>) => void;
   "rk:room:mute": (req: RoomMuteRequest, ack: AckFn<RoomMemberResult>) => void;
-  "rk:room:list": (req: object, ack: AckFn<RoomListResult>) => void;
+  "rk:room:list": (req: RoomListRequest, ack: AckFn<RoomListResult>) => void;
   "rk:room:members": (req: RoomMembersRequest, ack: AckFn<RoomMembersResult>) => void;
 }
 

@@ -21,14 +21,14 @@ export class UnreadStore extends FetchedStore<UnreadResult> {
   }
 }
 
-/** The rooms the user is in: refetched on every membership change the client hears. */
+/** The rooms the user is in, every page of them: refetched on every membership change the client hears. */
 export class RoomsStore extends FetchedStore<RoomSummary[]> {
   constructor(runtime: RoomkitRuntime, key: string) {
     super(runtime, key);
   }
 
   protected fetch(client: AnyClient): Promise<RoomSummary[]> {
-    return client.rooms.list();
+    return client.rooms.listAll();
   }
 
   protected watch(client: AnyClient, _handle: AnyHandle | undefined, changed: () => void): Detach {

@@ -100,7 +100,8 @@ export interface RoomkitHooks<C extends AnyContract> {
    */
   useUnread(): Fetched<UnreadResult>;
   /**
-   * The rooms the user is a member of, kept current as they join, leave or are added.
+   * The rooms the user is a member of (every page of `rk.rooms.list`, in the order they joined
+   * them), kept current as they join, leave or are added.
    * @example
    * const rooms = useRooms();
    * return <ul>{rooms.data?.map((r) => <li key={r.channel}>{r.name}</li>)}</ul>;

@@ -8,56 +8,91 @@ import { guard } from "./unavailable.js";
 
 /**
  * A room is `room/{<channel>}` (its info as JSON), `room/{<channel>}/m` (hash: user -> member
- * JSON) and `room/{<channel>}/o` (zset: user by join order); `user/{<id>}/rooms` (set) indexes
- * `roomsOf` and `user/{<id>}/owned` (set) the rooms where the user is the owner, for
- * `countRooms`. A script given no user keys (on Redis Cluster, where they are in other slots)
- * leaves the user indexes to the caller.
+ * JSON), `room/{<channel>}/o` (zset: user by join order) and `room/{<channel>}/n` (the counter
+ * that numbers its joins); `user/{<id>}/rooms` (zset: channel
+ * by the user's join order, numbered from the counter `user/{<id>}/joins`, so a number is never
+ * given twice) indexes `roomsOf` and the room list's pages, and `user/{<id>}/owned` (set) the
+ * rooms where the user is the owner, for `countRooms`. A script given no user keys (on Redis
+ * Cluster, where they are in other slots) leaves the user indexes to the caller.
  */
-const PUT = `
-local function put(info, user, member, owner, userRooms, userOwned, channel)
-  redis.call('HSET', info .. '/m', user, member)
-  if not redis.call('ZSCORE', info .. '/o', user) then
-    local top = redis.call('ZRANGE', info .. '/o', -1, -1, 'WITHSCORES')
-    redis.call('ZADD', info .. '/o', (tonumber(top[2]) or 0) + 1, user)
-  end
-  if not userRooms then return end
-  redis.call('SADD', userRooms, channel)
+const INDEX_USER = `
+local function indexUser(userRooms, userOwned, userJoins, channel, owner)
+  if not redis.call('ZSCORE', userRooms, channel) then redis.call('ZADD', userRooms, redis.call('INCR', userJoins), channel) end
   if owner == '1' then redis.call('SADD', userOwned, channel) else redis.call('SREM', userOwned, channel) end
 end
 `;
 
-/** KEYS info (userRooms userOwned)...; ARGV infoJson channel (user member owner)... -> 1 created | 0 taken */
+const PUT = `${INDEX_USER}
+local function put(info, user, member, owner, userRooms, userOwned, userJoins, channel)
+  redis.call('HSET', info .. '/m', user, member)
+  if not redis.call('ZSCORE', info .. '/o', user) then
+    -- A counter numbers the joins, so a number is never given twice; a room stored before it existed starts it at its top.
+    if redis.call('EXISTS', info .. '/n') == 0 then
+      local top = redis.call('ZRANGE', info .. '/o', -1, -1, 'WITHSCORES')
+      redis.call('SET', info .. '/n', tonumber(top[2]) or 0)
+    end
+    redis.call('ZADD', info .. '/o', redis.call('INCR', info .. '/n'), user)
+  end
+  if userRooms then indexUser(userRooms, userOwned, userJoins, channel, owner) end
+end
+`;
+
+/** KEYS info (userRooms userOwned userJoins)...; ARGV infoJson channel (user member owner)... -> 1 created | 0 taken */
 const CREATE = new Script(`${PUT}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 for i = 3, #ARGV, 3 do
-  local k = (i - 3) / 3 * 2 + 2
-  put(KEYS[1], ARGV[i], ARGV[i + 1], ARGV[i + 2], KEYS[k], KEYS[k + 1], ARGV[2])
+  local k = (i - 3) + 2
+  put(KEYS[1], ARGV[i], ARGV[i + 1], ARGV[i + 2], KEYS[k], KEYS[k + 1], KEYS[k + 2], ARGV[2])
 end
 return 1
 `);
 
-/** KEYS info [userRooms userOwned]; ARGV channel user member owner -> 1 stored | 0 no such room */
+/** KEYS info [userRooms userOwned userJoins]; ARGV channel user member owner -> 1 stored | 0 no such room */
 const PUT_MEMBER = new Script(`${PUT}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-put(KEYS[1], ARGV[2], ARGV[3], ARGV[4], KEYS[2], KEYS[3], ARGV[1])
+put(KEYS[1], ARGV[2], ARGV[3], ARGV[4], KEYS[2], KEYS[3], KEYS[4], ARGV[1])
 return 1
 `);
 
-/** KEYS info [userRooms userOwned]; ARGV channel user -> 1 removed | 0 */
+/** KEYS info [userRooms userOwned userJoins]; ARGV channel user -> 1 removed | 0 */
 const REMOVE_MEMBER = new Script(`
 if redis.call('HDEL', KEYS[1] .. '/m', ARGV[2]) == 0 then return 0 end
 redis.call('ZREM', KEYS[1] .. '/o', ARGV[2])
 if KEYS[2] then
-  redis.call('SREM', KEYS[2], ARGV[1])
+  redis.call('ZREM', KEYS[2], ARGV[1])
   redis.call('SREM', KEYS[3], ARGV[1])
+end
+return 1
+`);
+
+/** On a cluster, a user's indexes after the room's script. KEYS userRooms userOwned userJoins; ARGV channel owner ("1" | "0" | "" to take it out) */
+const USER_INDEX = new Script(`${INDEX_USER}
+if ARGV[2] == '' then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('SREM', KEYS[2], ARGV[1])
+else
+  indexUser(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2])
 end
 return 1
 `);
 
 /** KEYS userRooms userOwned -> {member, owned} */
 const COUNT = new Script(`
-return { redis.call('SCARD', KEYS[1]), redis.call('SCARD', KEYS[2]) }
+return { redis.call('ZCARD', KEYS[1]), redis.call('SCARD', KEYS[2]) }
+`);
+
+/** KEYS userRooms; ARGV after limit -> {count, next, (channel, join number)...} in the user's join order (see `cursorArgs`) */
+const ROOMS_PAGE = new Script(`
+local out = {redis.call('ZCARD', KEYS[1]), ''}
+if ARGV[1] == '-' then return out end
+local limit = tonumber(ARGV[2])
+local min = ARGV[1] == '' and '-inf' or '(' .. ARGV[1]
+local rows = redis.call('ZRANGEBYSCORE', KEYS[1], min, '+inf', 'WITHSCORES', 'LIMIT', 0, limit + 1)
+local n = math.min(#rows / 2, limit)
+if #rows / 2 > limit then out[2] = rows[limit * 2] end
+for i = 1, n * 2 do out[#out + 1] = rows[i] end
+return out
 `);
 
 /** KEYS info; ARGV prefix channel indexHere(1|0) -> the members' ids when the caller updates their indexes */
@@ -65,12 +100,12 @@ const DELETE = new Script(`${LUA_KEY_PART}
 local users = redis.call('HKEYS', KEYS[1] .. '/m')
 if ARGV[3] == '1' then
   for _, user in ipairs(users) do
-    redis.call('SREM', ARGV[1] .. 'user/{' .. part(user) .. '}/rooms', ARGV[2])
+    redis.call('ZREM', ARGV[1] .. 'user/{' .. part(user) .. '}/rooms', ARGV[2])
     redis.call('SREM', ARGV[1] .. 'user/{' .. part(user) .. '}/owned', ARGV[2])
   end
   users = {}
 end
-redis.call('DEL', KEYS[1], KEYS[1] .. '/m', KEYS[1] .. '/o')
+redis.call('DEL', KEYS[1], KEYS[1] .. '/m', KEYS[1] .. '/o', KEYS[1] .. '/n')
 return users
 `);
 
@@ -107,7 +142,7 @@ end
 return out
 `);
 
-export const ROOM_SCRIPTS = [CREATE, PUT_MEMBER, REMOVE_MEMBER, DELETE, MEMBERS, MEMBER_PAGE, COUNT];
+export const ROOM_SCRIPTS = [CREATE, PUT_MEMBER, REMOVE_MEMBER, USER_INDEX, DELETE, MEMBERS, MEMBER_PAGE, ROOMS_PAGE, COUNT];
 
 const ownerFlag = (member: RoomMember) => (member.role === "owner" ? "1" : "0");
 
@@ -199,22 +234,25 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async roomsOf(userId: string): Promise<string[]> {
-    return (await this.#call(["SMEMBERS", this.#userKeys(userId)[0]!])) as string[];
+    return (await this.#call(["ZRANGE", this.#userKeys(userId)[0], "0", "-1"])) as string[];
   }
 
   /**
-   * The user's rooms, then each room's info and the user's member entry: every lookup of the
-   * second step sent at once (one pipeline), so two round trips whatever the number of rooms.
+   * A page of the user's rooms from their index, then each room's info and the user's member
+   * entry: every lookup of the second step sent at once (one pipeline), so two round trips
+   * whatever the page's size, and neither reads past the page.
    */
-  async memberships(userId: string): Promise<RoomMembership[]> {
-    const channels = await this.roomsOf(userId);
+  async membershipPage(userId: string, query: PageQuery): Promise<MemberPage<RoomMembership>> {
+    const [rooms] = this.#userKeys(userId);
+    const flat = (await guard(ROOMS_PAGE.run(this.#client, [rooms], cursorArgs(query)))) as (string | number)[];
+    const { members: channels, ...rest } = pageOf(flat, (channel) => channel);
     const found = await Promise.all(
       channels.map(async (channel) => {
         const [room, member] = await Promise.all([this.get(channel), this.member(channel, userId)]);
         return room && member ? [{ room, member }] : [];
       }),
     );
-    return found.flat();
+    return { members: found.flat(), ...rest };
   }
 
   async countRooms(userId: string): Promise<RoomCounts> {
@@ -222,14 +260,9 @@ export class RedisRoomStore implements RoomStore {
     return { owned, member };
   }
 
-  /** On a cluster: puts a room in a user's indexes (`owner` "1" or "0"), or takes it out of both (`undefined`). */
+  /** On a cluster: puts a room in a user's indexes (`owner` "1" or "0"), or takes it out of both (`undefined`), in one script. */
   async #index(channel: string, userId: string, owner: string | undefined): Promise<void> {
-    const [rooms, owned] = this.#userKeys(userId);
-    if (owner === undefined) {
-      await Promise.all([this.#call(["SREM", rooms!, channel]), this.#call(["SREM", owned!, channel])]);
-      return;
-    }
-    await Promise.all([this.#call(["SADD", rooms!, channel]), this.#call([owner === "1" ? "SADD" : "SREM", owned!, channel])]);
+    await guard(USER_INDEX.run(this.#client, this.#userKeys(userId), [channel, owner ?? ""]));
   }
 
   #call(args: string[]): Promise<unknown> {
@@ -240,9 +273,9 @@ export class RedisRoomStore implements RoomStore {
     return `${this.#prefix}room/${tagged(channel)}`;
   }
 
-  /** `user/{<id>}/rooms` and `user/{<id>}/owned`: one slot. */
-  #userKeys(userId: string): [string, string] {
+  /** `user/{<id>}/rooms`, `user/{<id>}/owned` and `user/{<id>}/joins`: one slot. */
+  #userKeys(userId: string): [string, string, string] {
     const base = `${this.#prefix}user/${tagged(userId)}`;
-    return [`${base}/rooms`, `${base}/owned`];
+    return [`${base}/rooms`, `${base}/owned`, `${base}/joins`];
   }
 }

@@ -6,7 +6,7 @@ import { next, ok, refusal, request, startServer } from "./support/harness.js";
 import type { Client, Harness } from "./support/harness.js";
 
 // Bounded answers (issue 16): a subscribe ack and rk:presence list a page of members with the
-// count, rk:room:members pages too, and the senders' read marks are one write per tick.
+// count, rk:room:members and rk:room:list page too, and the senders' read marks are one write per tick.
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -167,6 +167,86 @@ describe("room member pages", () => {
     expect(await ok(alice, "rk:room:members", { channel: ROOM, after: "nope" })).toEqual({ ok: true, members: [], count: 1 });
     const mallory = await h.client("mallory");
     expect(await refusal(mallory, "rk:room:members", { channel: ROOM, limit: 1 })).toBe("FORBIDDEN");
+  });
+});
+
+describe("room list pages", () => {
+  type ListPage = { rooms: { channel: string; role: string }[]; count: number; next?: string };
+  const channels = (page: ListPage) => page.rooms.map((r) => r.channel);
+
+  it("pages my rooms in the order I joined them, with the count; a payload left out or {} gets the first page", async () => {
+    h = await startServer();
+    const rooms = ["room:c", "room:a", "room:e", "room:b", "room:d"] as const;
+    for (const channel of rooms) await h.rk.rooms.create({ owner: "bob", channel, members: ["alice"] });
+    const alice = await h.client("alice");
+    const seen: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    do {
+      const page = await ok<ListPage>(alice, "rk:room:list", { limit: 2, ...(after === undefined ? {} : { after }) });
+      expect(page.count).toBe(5);
+      seen.push(...channels(page));
+      after = page.next;
+      pages++;
+    } while (after !== undefined);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(rooms);
+    const all = await ok<ListPage>(alice, "rk:room:list", {});
+    expect(channels(all)).toEqual(rooms);
+    expect(all.count).toBe(5);
+    expect("next" in all).toBe(false);
+    expect(await alice.timeout(5000).emitWithAck("rk:room:list")).toEqual({ ok: true, rooms: all.rooms, count: 5 });
+  });
+
+  it("answers at most 500 rooms by default, with a cursor to the rest", async () => {
+    h = await startServer();
+    const rooms = Array.from({ length: 503 }, (_, i) => `room:r${i}` as const);
+    for (let i = 0; i < rooms.length; i += 100) {
+      await Promise.all(rooms.slice(i, i + 100).map((channel) => h!.rk.rooms.create({ owner: "alice", channel })));
+    }
+    const alice = await h.client("alice");
+    const first = await ok<ListPage>(alice, "rk:room:list", {});
+    expect(first.rooms).toHaveLength(500);
+    expect(first.count).toBe(503);
+    const rest = await ok<ListPage>(alice, "rk:room:list", { after: first.next });
+    expect([...channels(first), ...channels(rest)].sort()).toEqual([...rooms].sort());
+    expect("next" in rest).toBe(false);
+  });
+
+  it("keeps a cursor valid while rooms come and go, refuses bad paging fields with INVALID, and answers a cursor it did not give with no rooms", async () => {
+    h = await startServer();
+    for (const channel of ["room:w0", "room:w1", "room:w2", "room:w3"] as const)
+      await h.rk.rooms.create({ owner: "alice", channel, members: ["bob"] });
+    const bob = await h.client("bob");
+    const first = await ok<ListPage>(bob, "rk:room:list", { limit: 2 });
+    expect(channels(first)).toEqual(["room:w0", "room:w1"]);
+    await ok(bob, "rk:room:leave", { channel: "room:w1" });
+    await ok(bob, "rk:room:leave", { channel: "room:w2" });
+    await h.rk.rooms.create({ owner: "bob", channel: "room:w4" });
+    expect(await ok(bob, "rk:room:list", { after: first.next, limit: 2 })).toEqual({
+      ok: true,
+      rooms: [
+        expect.objectContaining({ channel: "room:w3", role: "member" }),
+        expect.objectContaining({ channel: "room:w4", role: "owner" }),
+      ],
+      count: 3,
+    });
+    for (const bad of [
+      { limit: 0 },
+      { limit: 501 },
+      { limit: 2.5 },
+      { limit: "2" },
+      { after: "" },
+      { after: "x".repeat(65) },
+      { after: 7 },
+      { after: {} },
+    ]) {
+      expect(await refusal(bob, "rk:room:list", bad), JSON.stringify(bad)).toBe("INVALID");
+    }
+    expect(await refusal(bob, "rk:room:list", "all")).toBe("INVALID");
+    for (const after of ["nope", "room:w0", "-1", "99999999999999999999"]) {
+      expect(await ok(bob, "rk:room:list", { after }), after).toEqual({ ok: true, rooms: [], count: 3 });
+    }
   });
 });
 

@@ -5,13 +5,13 @@ import type { PresenceMember, RoomMember } from "@roomkit/protocol";
 
 // Type tests are compiled, never run: these values only carry types.
 declare const withoutPage: Omit<PresenceStore, "page">;
-declare const withoutMemberships: Omit<RoomStore, "memberships">;
+declare const withoutMembershipPage: Omit<RoomStore, "membershipPage">;
 
 describe("the paged and batched store reads", () => {
   it("are part of each store's interface", () => {
     expectTypeOf<PresenceStore["page"]>().toEqualTypeOf<(channel: string, query: PageQuery) => Promise<MemberPage<PresenceMember>>>();
     expectTypeOf<RoomStore["memberPage"]>().toEqualTypeOf<(channel: string, query: PageQuery) => Promise<MemberPage<RoomMember>>>();
-    expectTypeOf<RoomStore["memberships"]>().toEqualTypeOf<(userId: string) => Promise<RoomMembership[]>>();
+    expectTypeOf<RoomStore["membershipPage"]>().toEqualTypeOf<(userId: string, query: PageQuery) => Promise<MemberPage<RoomMembership>>>();
     expectTypeOf<ReadStateStore["getMany"]>().toEqualTypeOf<(channel: string, userIds: readonly string[]) => Promise<number[]>>();
     expectTypeOf<MemoryPresenceStore>().toMatchTypeOf<PresenceStore>();
     expectTypeOf<MemoryRoomStore>().toMatchTypeOf<RoomStore>();
@@ -22,8 +22,8 @@ describe("the paged and batched store reads", () => {
     // @ts-expect-error a presence store must page its members
     const presence: PresenceStore = withoutPage;
     void presence;
-    // @ts-expect-error a room store must list a user's memberships in one batched read
-    const rooms: RoomStore = withoutMemberships;
+    // @ts-expect-error a room store must page a user's rooms
+    const rooms: RoomStore = withoutMembershipPage;
     void rooms;
     // @ts-expect-error a page query needs a limit
     const query: PageQuery = { after: "3" };

@@ -2,13 +2,33 @@ import { RoomkitError } from "@roomkit/protocol";
 import type { RoomRole } from "@roomkit/protocol";
 import type { Session } from "../context.js";
 import type { Handlers } from "../requests/dispatch.js";
+import type { Payload } from "../requests/fields.js";
 import { optionalBoolean, optionalInt, optionalString, optionalUserIds, requiredString, userId } from "../requests/fields.js";
-import { createRoom, inviteMember, joinRoom, kickMember, leaveRoom, listRooms, roomMemberPage, setMuted, setRole } from "./rooms.js";
+import type { PageQuery } from "../stores/types.js";
+import {
+  ROOM_LIST_PAGE,
+  createRoom,
+  inviteMember,
+  joinRoom,
+  kickMember,
+  leaveRoom,
+  roomListPage,
+  roomMemberPage,
+  setMuted,
+  setRole,
+} from "./rooms.js";
 
 /** The most members one `rk:room:members` page lists (and its default). */
 const MEMBERS_PAGE = 500;
 
 const me = (s: Session) => s.user.id;
+
+/** The `after` (a cursor of at most 64 characters) and `limit` (1 to `max`, default `max`) of a paged request. */
+function page(p: Payload, max: number): PageQuery {
+  const after = optionalString(p, "after", 64);
+  const limit = optionalInt(p, "limit", 1, max) ?? max;
+  return after === undefined ? { limit } : { after, limit };
+}
 
 function role(value: unknown): Exclude<RoomRole, "owner"> {
   if (value !== "admin" && value !== "member") throw new RoomkitError("INVALID", '"role" must be "admin" or "member"');
@@ -56,11 +76,9 @@ export const roomHandlers: Handlers = {
   },
   "rk:room:role": async (ctx, s, p) => ({ member: await setRole(ctx, s, requiredString(p, "channel"), userId(p), role(p.role)) }),
   "rk:room:mute": async (ctx, s, p) => ({ member: await setMuted(ctx, s, requiredString(p, "channel"), userId(p), muted(p.muted)) }),
-  "rk:room:list": async (ctx, s) => ({ rooms: await listRooms(ctx, me(s)) }),
+  "rk:room:list": async (ctx, s, p) => roomListPage(ctx, me(s), page(p, ROOM_LIST_PAGE)),
   "rk:room:members": async (ctx, s, p) => {
     const channel = requiredString(p, "channel");
-    const after = optionalString(p, "after", 64);
-    const limit = optionalInt(p, "limit", 1, MEMBERS_PAGE) ?? MEMBERS_PAGE;
-    return roomMemberPage(ctx, s, channel, after === undefined ? { limit } : { after, limit });
+    return roomMemberPage(ctx, s, channel, page(p, MEMBERS_PAGE));
   },
 };

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { RoomkitError, isValidFamily } from "@roomkit/protocol";
-import type { ResolvedChannel, RoomInfo, RoomMember, RoomMembersResult, RoomRole, RoomSummary } from "@roomkit/protocol";
+import type { ResolvedChannel, RoomInfo, RoomListResult, RoomMember, RoomMembersResult, RoomRole, RoomSummary } from "@roomkit/protocol";
 import type { Context, Session } from "../context.js";
 import type { PageQuery } from "../stores/types.js";
 import { assertAccess, refOf, resolve } from "../channels/access.js";
@@ -21,6 +21,9 @@ const byOf = (actor: Actor) => (actor === undefined ? {} : { by: idOf(actor)! })
 const RANK: Record<RoomRole, number> = { member: 1, admin: 2, owner: 3 };
 const SYSTEM_RANK = 4;
 const MAX_INITIAL_MEMBERS = 100;
+
+/** The most rooms one `rk:room:list` page lists (and its default), as for `rk:room:members`. */
+export const ROOM_LIST_PAGE = 500;
 
 export interface CreateRoomInput {
   owner: string;
@@ -221,10 +224,23 @@ export async function setMuted(ctx: Context, actor: Actor, channel: string, user
   return updated;
 }
 
-/** The rooms a user is in, with their role. */
+/** A page of the rooms a user is in, in the order they joined them, with their role and how many rooms they are in. */
+export async function roomListPage(ctx: Context, userId: string, query: PageQuery): Promise<RoomListResult> {
+  const page = await ctx.stores.rooms.membershipPage(userId, query);
+  const rooms = page.members.map(({ room, member }) => summary(room, member));
+  return page.next === undefined ? { rooms, count: page.count } : { rooms, count: page.count, next: page.next };
+}
+
+/** Every room a user is in, with their role, read page by page (the server API; its size is capped by `limits.roomMemberships`). */
 export async function listRooms(ctx: Context, userId: string): Promise<RoomSummary[]> {
-  // One batched store lookup for all the user's rooms, not two per room.
-  return (await ctx.stores.rooms.memberships(userId)).map(({ room, member }) => summary(room, member));
+  const rooms: RoomSummary[] = [];
+  let after: string | undefined;
+  do {
+    const page = await roomListPage(ctx, userId, after === undefined ? { limit: ROOM_LIST_PAGE } : { after, limit: ROOM_LIST_PAGE });
+    rooms.push(...page.rooms);
+    after = page.next;
+  } while (after !== undefined);
+  return rooms;
 }
 
 /** The stored members of a room; only its members (or the server) may look. */

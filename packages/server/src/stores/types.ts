@@ -133,7 +133,7 @@ export interface MessageStore {
 }
 
 /**
- * A page of a list kept in join order (presence members, room members). `after` is the `next`
+ * A page of a list kept in join order (presence members, room members, a user's rooms). `after` is the `next`
  * of the page before; without it, the page starts at the first member.
  */
 export interface PageQuery {
@@ -156,7 +156,7 @@ export interface MemberPage<T> {
   next?: string;
 }
 
-/** One room of a user, with their membership in it (see {@link RoomStore.memberships}). */
+/** One room of a user, with their membership in it (see {@link RoomStore.membershipPage}). */
 export interface RoomMembership {
   room: RoomInfo;
   member: RoomMember;
@@ -233,13 +233,16 @@ export interface RoomStore {
   putMember(channel: string, member: RoomMember): Promise<void>;
   /** True when the user was a member. */
   removeMember(channel: string, userId: string): Promise<boolean>;
-  /** The room channels the user is a member of. */
+  /** The room channels the user is a member of, in the order the user joined them. */
   roomsOf(userId: string): Promise<string[]>;
   /**
-   * Every room the user is a member of, with the room's info and the user's membership, in one
-   * batched lookup (`rk:room:list`), not two per room. A room deleted meanwhile is left out.
+   * A page of the rooms the user is a member of, in the order the user joined them (a replaced
+   * member keeps the room's place; a room left and joined again is at the end), each with the
+   * room's info and the user's membership, and how many rooms the user is in: reads only the
+   * page, whatever the user's number of rooms (`rk:room:list` is answered from it). A room
+   * deleted meanwhile is left out of the page. An unknown user is an empty page with count 0.
    */
-  memberships(userId: string): Promise<RoomMembership[]>;
+  membershipPage(userId: string, query: PageQuery): Promise<MemberPage<RoomMembership>>;
   /** How many rooms the user owns and is a member of, without listing them (one round trip on a remote store). */
   countRooms(userId: string): Promise<RoomCounts>;
   close?(): Promise<void>;

@@ -1,6 +1,6 @@
 import type { RoomInfo, RoomMember } from "@roomkit/protocol";
 import { describe, expect, it } from "vitest";
-import type { MemberPage, Stores } from "../stores/types.js";
+import type { MemberPage, RoomMembership, Stores } from "../stores/types.js";
 import type { ConformanceTest } from "./conformance-rooms.js";
 
 /** Every page of a list, following `next` (at most 100 pages, so a store that loops fails). */
@@ -20,7 +20,7 @@ const ids = (members: { userId: string }[]) => members.map((m) => m.userId);
 
 /**
  * The batched and paged reads of the store conformance suite (see `describeStoreConformance`):
- * presence and room member pages, a user's memberships, and many read marks at once.
+ * presence and room member pages, a user's rooms page by page, and many read marks at once.
  */
 export function describePageConformance(t: ConformanceTest): void {
   const stores = (): Stores => t.stores;
@@ -75,7 +75,7 @@ export function describePageConformance(t: ConformanceTest): void {
     });
   });
 
-  describe("room pages and memberships", () => {
+  describe("room pages and a user's rooms", () => {
     const room = (channel: string, owner: string): RoomInfo => ({ channel, name: "R", owner, open: false, createdAt: 1 });
     const member = (userId: string, joinedAt: number, extra: Partial<RoomMember> = {}): RoomMember => ({
       userId,
@@ -101,6 +101,17 @@ export function describePageConformance(t: ConformanceTest): void {
       expect(second).toEqual({ members: [member("u01", 4), member("u02", 5)], count: 4 });
     });
 
+    it("never gives a member's join number twice: a member who joins after the page's last members left comes after its cursor", async () => {
+      const channel = t.ch("room:renumber");
+      await stores().rooms.create(room(channel, "u00"), [member("u00", 1, { role: "owner" }), member("u01", 1), member("u02", 1)]);
+      const first = await stores().rooms.memberPage(channel, { limit: 2 });
+      expect(ids(first.members)).toEqual(["u00", "u01"]);
+      await stores().rooms.removeMember(channel, "u01");
+      await stores().rooms.removeMember(channel, "u02");
+      await stores().rooms.putMember(channel, member("u03", 2));
+      expect(ids((await stores().rooms.memberPage(channel, { after: first.next!, limit: 5 })).members)).toEqual(["u03"]);
+    });
+
     it("answers an unknown room and a cursor it did not make with no members", async () => {
       const channel = t.ch("room:cursor");
       expect(await stores().rooms.memberPage(t.ch("room:nobody"), { limit: 5 })).toEqual({ members: [], count: 0 });
@@ -110,20 +121,75 @@ export function describePageConformance(t: ConformanceTest): void {
       }
     });
 
-    it("lists a user's memberships with each room's info and the user's entry; a deleted room is left out", async () => {
+    const channels = (page: MemberPage<RoomMembership>) => page.members.map((m) => m.room.channel);
+    const pageOfRooms = (userId: string, limit: number) => (after?: string) =>
+      stores().rooms.membershipPage(userId, { limit, ...(after === undefined ? {} : { after }) });
+
+    it("pages a user's rooms in the order they joined, each with the room's info and the user's entry, with the count", async () => {
       const alice = t.ch("alice");
       const bob = t.ch("bob");
-      const [a, b, c] = [t.ch("room:ma"), t.ch("room:mb"), t.ch("room:mc")];
-      await stores().rooms.create(room(a, alice), [member(alice, 1, { role: "owner" }), member(bob, 1)]);
-      await stores().rooms.create(room(b, bob), [member(bob, 2, { role: "owner" }), member(alice, 2, { muted: true })]);
-      await stores().rooms.create(room(c, alice), [member(alice, 3, { role: "owner" })]);
-      await stores().rooms.delete(c);
-      const mine = await stores().rooms.memberships(alice);
-      expect([...mine].sort((x, y) => x.room.channel.localeCompare(y.room.channel))).toEqual([
-        { room: room(a, alice), member: member(alice, 1, { role: "owner" }) },
-        { room: room(b, bob), member: member(alice, 2, { muted: true }) },
+      // Joined in a different order than their ids sort.
+      const [a, b, c, d, e] = ["room:me", "room:mb", "room:md", "room:ma", "room:mc"].map((id) => t.ch(id));
+      await stores().rooms.create(room(a!, alice), [member(alice, 1, { role: "owner" }), member(bob, 1)]);
+      await stores().rooms.create(room(b!, bob), [member(bob, 2, { role: "owner" }), member(alice, 2, { muted: true })]);
+      await stores().rooms.create(room(c!, bob), [member(bob, 3, { role: "owner" })]);
+      await stores().rooms.create(room(d!, bob), [member(bob, 4, { role: "owner" })]);
+      await stores().rooms.putMember(d!, member(alice, 4));
+      await stores().rooms.create(room(e!, alice), [member(alice, 5, { role: "owner" })]);
+      await stores().rooms.putMember(c!, member(alice, 6));
+      await stores().rooms.putMember(b!, member(alice, 2, { role: "admin" })); // replaced: keeps its place
+      const first = await stores().rooms.membershipPage(alice, { limit: 2 });
+      expect(first.count).toBe(5);
+      expect(first.members).toEqual([
+        { room: room(a!, alice), member: member(alice, 1, { role: "owner" }) },
+        { room: room(b!, bob), member: member(alice, 2, { role: "admin" }) },
       ]);
-      expect(await stores().rooms.memberships(t.ch("nobody"))).toEqual([]);
+      expect(typeof first.next).toBe("string");
+      expect((await allPages(pageOfRooms(alice, 2))).map((p) => p.map((m) => m.room.channel))).toEqual([[a, b], [d, e], [c]]);
+      const whole = await stores().rooms.membershipPage(alice, { limit: 5 });
+      expect(whole.next).toBeUndefined();
+      expect(channels(whole)).toEqual([a, b, d, e, c]);
+      expect(await stores().rooms.roomsOf(alice)).toEqual([a, b, d, e, c]);
+      expect(await stores().rooms.membershipPage(t.ch("nobody"), { limit: 5 })).toEqual({ members: [], count: 0 });
+    });
+
+    it("keeps a cursor valid while rooms come and go; a deleted room is left out; a room joined again is at the end", async () => {
+      const alice = t.ch("alice");
+      const ids = ["room:w0", "room:w1", "room:w2", "room:w3", "room:w4"].map((id) => t.ch(id));
+      for (const [i, id] of ids.entries()) await stores().rooms.create(room(id, alice), [member(alice, i, { role: "owner" })]);
+      const first = await stores().rooms.membershipPage(alice, { limit: 2 });
+      expect(channels(first)).toEqual([ids[0], ids[1]]);
+      await stores().rooms.removeMember(ids[1]!, alice); // the page's last room is left
+      await stores().rooms.delete(ids[2]!); // and the next page's first is deleted
+      await stores().rooms.removeMember(ids[0]!, alice);
+      await stores().rooms.putMember(ids[0]!, member(alice, 9)); // joined again: now last
+      const later = t.ch("room:w5");
+      await stores().rooms.create(room(later, alice), [member(alice, 10, { role: "owner" })]);
+      const second = await stores().rooms.membershipPage(alice, { after: first.next!, limit: 10 });
+      expect(channels(second)).toEqual([ids[3], ids[4], ids[0], later]);
+      expect(second.count).toBe(4);
+      expect(second.next).toBeUndefined();
+    });
+
+    it("never gives a join number twice: a room joined after the page's last rooms are left comes after its cursor", async () => {
+      const alice = t.ch("alice");
+      const [r0, r1, r2, r3] = ["room:n0", "room:n1", "room:n2", "room:n3"].map((id) => t.ch(id));
+      for (const [i, id] of [r0!, r1!, r2!].entries()) await stores().rooms.create(room(id, alice), [member(alice, i, { role: "owner" })]);
+      const first = await stores().rooms.membershipPage(alice, { limit: 2 });
+      expect(channels(first)).toEqual([r0, r1]);
+      await stores().rooms.removeMember(r1!, alice);
+      await stores().rooms.removeMember(r2!, alice);
+      await stores().rooms.create(room(r3!, alice), [member(alice, 3, { role: "owner" })]);
+      expect(channels(await stores().rooms.membershipPage(alice, { after: first.next!, limit: 5 }))).toEqual([r3]);
+    });
+
+    it("answers a cursor it did not make with no rooms, never an error", async () => {
+      const alice = t.ch("alice");
+      await stores().rooms.create(room(t.ch("room:mcursor"), alice), [member(alice, 1, { role: "owner" })]);
+      for (const after of ["", "x", "-1", "1.5", "1e3", "99999999999999999999", "room:mcursor", "../../"]) {
+        const page = await stores().rooms.membershipPage(alice, { after, limit: 5 });
+        expect(page, after).toEqual({ members: [], count: 1 });
+      }
     });
   });
 

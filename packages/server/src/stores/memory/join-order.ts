@@ -14,6 +14,11 @@ export class JoinOrder {
     return this.#keys.length;
   }
 
+  /** Every key, in join order (a copy). */
+  keys(): string[] {
+    return [...this.#keys];
+  }
+
   /** Adds a key at the end; a key already in keeps its place. */
   add(key: string): void {
     if (this.#numberOf.has(key)) return;

@@ -10,7 +10,8 @@ interface Room {
 }
 
 /**
- * Rooms and their members in process memory, with a per-user index for {@link roomsOf}.
+ * Rooms and their members in process memory, with a per-user index in join order for
+ * {@link roomsOf} and {@link membershipPage}.
  *
  * @example
  * const rooms = new MemoryRoomStore();
@@ -20,7 +21,7 @@ interface Room {
  */
 export class MemoryRoomStore implements RoomStore {
   readonly #rooms = new Map<string, Room>();
-  readonly #roomsByUser = new Map<string, Set<string>>();
+  readonly #roomsByUser = new Map<string, JoinOrder>();
   readonly #ownedByUser = new Map<string, Set<string>>();
 
   async create(room: RoomInfo, members: RoomMember[]): Promise<boolean> {
@@ -88,17 +89,20 @@ export class MemoryRoomStore implements RoomStore {
   }
 
   async roomsOf(userId: string): Promise<string[]> {
-    return [...(this.#roomsByUser.get(userId) ?? [])];
+    return this.#roomsByUser.get(userId)?.keys() ?? [];
   }
 
-  async memberships(userId: string): Promise<RoomMembership[]> {
-    const out: RoomMembership[] = [];
-    for (const channel of this.#roomsByUser.get(userId) ?? []) {
+  async membershipPage(userId: string, query: PageQuery): Promise<MemberPage<RoomMembership>> {
+    checkPageQuery(query);
+    const order = this.#roomsByUser.get(userId);
+    if (!order) return { members: [], count: 0 };
+    const { keys, next } = order.page(query.after, query.limit);
+    const members = keys.flatMap((channel) => {
       const room = this.#rooms.get(channel);
       const member = room?.members.get(userId);
-      if (room && member) out.push({ room: { ...room.info }, member: { ...member } });
-    }
-    return out;
+      return room && member ? [{ room: { ...room.info }, member: { ...member } }] : [];
+    });
+    return next === undefined ? { members, count: order.size } : { members, count: order.size, next };
   }
 
   async countRooms(userId: string): Promise<RoomCounts> {
@@ -111,13 +115,17 @@ export class MemoryRoomStore implements RoomStore {
     if (!room) return;
     room.members.set(member.userId, { ...member });
     room.order.add(member.userId);
-    index(this.#roomsByUser, member.userId, channel);
+    let joined = this.#roomsByUser.get(member.userId);
+    if (!joined) this.#roomsByUser.set(member.userId, (joined = new JoinOrder()));
+    joined.add(channel);
     if (member.role === "owner") index(this.#ownedByUser, member.userId, channel);
     else unindex(this.#ownedByUser, member.userId, channel);
   }
 
   #unindex(userId: string, channel: string): void {
-    unindex(this.#roomsByUser, userId, channel);
+    const joined = this.#roomsByUser.get(userId);
+    joined?.delete(channel);
+    if (joined?.size === 0) this.#roomsByUser.delete(userId);
     unindex(this.#ownedByUser, userId, channel);
   }
 }
