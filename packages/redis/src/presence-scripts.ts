@@ -3,7 +3,8 @@ import { Script } from "./script.js";
 
 /**
  * Lua for cross-node presence. Per channel, under `pr/{<channel>}/`: `m` (hash: user -> info),
- * `o` (zset: user by join order), `u/<user>` (hash: conn -> node) and `n/<node>` (hash: conn ->
+ * `o` (zset: user by join number), `z` (the last join number given, dropped with the
+ * channel's last member), `u/<user>` (hash: conn -> node) and `n/<node>` (hash: conn ->
  * user), all in the channel's slot. Per node: `nodes` (zset: node -> heartbeat deadline, Redis
  * time) and `node/{<node>}/channels` (set), which the store keeps beside the channel scripts.
  * Each script touches one slot (its first key's) and is atomic there, so a dead node's
@@ -25,6 +26,7 @@ local function drop(ch, user, conn, node)
   local info = redis.call('HGET', b .. 'm', user) or ''
   redis.call('HDEL', b .. 'm', user)
   redis.call('ZREM', b .. 'o', user)
+  if redis.call('ZCARD', b .. 'o') == 0 then redis.call('DEL', b .. 'z') end
   return info, nodeGone
 end
 `;
@@ -38,10 +40,9 @@ local first = redis.call('EXISTS', ukey) == 0
 redis.call('HSET', ukey, conn, node)
 redis.call('HSET', b .. 'n/' .. part(node), conn, user)
 redis.call('HSET', b .. 'm', user, ARGV[6])
-if first then
-  local top = redis.call('ZRANGE', b .. 'o', -1, -1, 'WITHSCORES')
-  redis.call('ZADD', b .. 'o', (tonumber(top[2]) or 0) + 1, user)
-end
+-- From a counter, not the highest number present: a newcomer never takes the number of one who
+-- left, which a cursor already handed out may name.
+if first then redis.call('ZADD', b .. 'o', redis.call('INCR', b .. 'z'), user) end
 return first and 1 or 0
 `);
 

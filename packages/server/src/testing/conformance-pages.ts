@@ -63,6 +63,19 @@ export function describePageConformance(t: ConformanceTest): void {
       expect(second.next).toBeUndefined();
     });
 
+    it("never gives a newcomer a join number at or below a cursor already handed out, after the last members left", async () => {
+      const channel = t.ch("presence:renumber");
+      for (const userId of users(3)) await stores().presence.add({ channel, userId, connId: userId, info: null });
+      const first = await stores().presence.page(channel, { limit: 2 });
+      expect(ids(first.members)).toEqual(["u00", "u01"]);
+      // The page's last member and the one after it leave: the newest left is now u00.
+      await stores().presence.remove(channel, "u01", "u01");
+      await stores().presence.remove(channel, "u02", "u02");
+      await stores().presence.add({ channel, userId: "u09", connId: "u09", info: null });
+      const second = await stores().presence.page(channel, { after: first.next!, limit: 10 });
+      expect(ids(second.members)).toEqual(["u09"]);
+    });
+
     it("answers an unknown channel and a cursor it did not make with no members, never an error", async () => {
       const channel = t.ch("presence:cursor");
       expect(await stores().presence.page(t.ch("presence:nobody"), { limit: 5 })).toEqual({ members: [], count: 0 });
