@@ -24,11 +24,13 @@ export interface Inspection {
 
 interface Stats {
   bytes: number;
+  /** {@link NONE} until the field's first attachment: most fields have none. */
   attachments: Attachment[];
   attachmentBytes: number;
 }
 
-const EMPTY: FieldStats = Object.freeze({ bytes: 0, attachments: Object.freeze([]) as readonly Attachment[], attachmentBytes: 0 });
+const NONE = Object.freeze([]) as readonly Attachment[] as Attachment[];
+const EMPTY: FieldStats = Object.freeze({ bytes: 0, attachments: NONE, attachmentBytes: 0 });
 
 /** One open object or array of the walk. */
 interface Frame {
@@ -183,7 +185,7 @@ class PayloadWalk implements Inspection {
 
   #startField(name: string): void {
     this.#name = name;
-    this.#current = { bytes: 0, attachments: [], attachmentBytes: 0 };
+    this.#current = { bytes: 0, attachments: NONE, attachmentBytes: 0 };
     this.#names.push(name);
     this.#stats.push(this.#current);
     this.#start = this.bytes;
@@ -222,6 +224,7 @@ class PayloadWalk implements Inspection {
     }
     const attachment = level > 0 && keys !== undefined && isAttachment(value) && Object.hasOwn(value, "data");
     if (attachment && this.#current) {
+      if (this.#current.attachments === NONE) this.#current.attachments = [];
       this.#current.attachments.push(value as Attachment);
       this.#current.attachmentBytes += (value as Attachment).data.byteLength;
     }
