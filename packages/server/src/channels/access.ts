@@ -10,10 +10,16 @@ import type { Action, Step } from "./access-table.js";
 const resolvedIds = new WeakMap<AnyContract, Map<string, ResolvedChannel>>();
 const MAX_RESOLVED = 10_000;
 
-/** Resolves a channel id against the contract, once per id: later calls get the same frozen object. */
-function resolveCached(ctx: Context, id: unknown): ParseResult<ResolvedChannel> {
+/** The channel ids already resolved against this context's contract. */
+function knownIds(ctx: Context): Map<string, ResolvedChannel> {
   let known = resolvedIds.get(ctx.contract);
   if (!known) resolvedIds.set(ctx.contract, (known = new Map()));
+  return known;
+}
+
+/** Resolves a channel id against the contract, once per id: later calls get the same frozen object. */
+function resolveCached(ctx: Context, id: unknown): ParseResult<ResolvedChannel> {
+  const known = knownIds(ctx);
   const hit = typeof id === "string" ? known.get(id) : undefined;
   if (hit) return { ok: true, value: hit };
   const result = resolveChannel(ctx.contract, id);
@@ -27,6 +33,9 @@ function resolveCached(ctx: Context, id: unknown): ParseResult<ResolvedChannel> 
 
 /** Resolves a client-given channel id against the contract, or throws `INVALID` with the reason. */
 export function resolve(ctx: Context, id: unknown): ResolvedChannel {
+  // A known id (every message on a busy channel) costs one lookup and no result object.
+  const hit = typeof id === "string" ? knownIds(ctx).get(id) : undefined;
+  if (hit) return hit;
   const result = resolveCached(ctx, id);
   if (!result.ok) throw new RoomkitError("INVALID", result.reason);
   return result.value;

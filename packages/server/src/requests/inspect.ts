@@ -71,12 +71,23 @@ export function jsonStringBytes(s: string): number {
   return n;
 }
 
+/** The length of a number as JSON: an integer's digits are counted without making its string. */
+function numberBytes(n: number): number {
+  if (!Number.isSafeInteger(n)) return Number.isFinite(n) ? String(n).length : 4;
+  // -0 is written "0".
+  const negative = n < 0;
+  const a = negative ? -n : n;
+  let digits = 1;
+  for (let next = 10; a >= next && digits < 16; next *= 10) digits++;
+  return negative ? digits + 1 : digits;
+}
+
 function scalarBytes(value: unknown): number {
   switch (typeof value) {
     case "string":
       return jsonStringBytes(value);
     case "number":
-      return Number.isFinite(value) ? String(value).length : 4;
+      return numberBytes(value);
     case "boolean":
       return value ? 4 : 5;
     default:
