@@ -23,6 +23,8 @@ export interface Inspection {
 }
 
 interface Stats {
+  /** The top-level field these are the stats of. */
+  readonly name: string;
   bytes: number;
   /** {@link NONE} until the field's first attachment: most fields have none. */
   attachments: Attachment[];
@@ -144,8 +146,7 @@ class PayloadWalk implements Inspection {
   nodes = 1;
   readonly #limits: RoomkitLimits;
   readonly #stack: Frame[] = [];
-  // Few fields per payload: parallel arrays cost less than a Map.
-  readonly #names: string[] = [];
+  // Few fields per payload: a list costs less than a Map.
   readonly #stats: Stats[] = [];
   /** The top-level field being walked, and where its value started. */
   #name: string | undefined;
@@ -157,8 +158,8 @@ class PayloadWalk implements Inspection {
   }
 
   field(name: string): FieldStats {
-    const i = this.#names.indexOf(name);
-    return i === -1 ? EMPTY : this.#stats[i]!;
+    for (const stats of this.#stats) if (stats.name === name) return stats;
+    return EMPTY;
   }
 
   run(payload: unknown): this {
@@ -196,8 +197,7 @@ class PayloadWalk implements Inspection {
 
   #startField(name: string): void {
     this.#name = name;
-    this.#current = { bytes: 0, attachments: NONE, attachmentBytes: 0 };
-    this.#names.push(name);
+    this.#current = { name, bytes: 0, attachments: NONE, attachmentBytes: 0 };
     this.#stats.push(this.#current);
     this.#start = this.bytes;
   }
