@@ -17,7 +17,20 @@ export function audienceRooms(ch: ResolvedChannel): string | readonly string[] {
   return rooms;
 }
 
+type Operator = BroadcastOperator<DefaultEventsMap, unknown>;
+
+/**
+ * The operators made so far, per adapter (an app that swaps the adapter gets new ones) and
+ * channel: an operator never changes (each modifier makes a new one), so a busy channel's is made once.
+ */
+const operators = new WeakMap<object, WeakMap<ResolvedChannel, Operator>>();
+
 /** A broadcast operator for everyone who hears `ch`, on every node. */
-export function audience(ctx: Context, ch: ResolvedChannel): BroadcastOperator<DefaultEventsMap, unknown> {
-  return ctx.io.to(audienceRooms(ch) as string | string[]);
+export function audience(ctx: Context, ch: ResolvedChannel): Operator {
+  const adapter = ctx.io.sockets.adapter;
+  let byChannel = operators.get(adapter);
+  if (!byChannel) operators.set(adapter, (byChannel = new WeakMap()));
+  let operator = byChannel.get(ch);
+  if (!operator) byChannel.set(ch, (operator = ctx.io.to(audienceRooms(ch) as string | string[])));
+  return operator;
 }
