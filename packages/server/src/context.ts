@@ -3,6 +3,7 @@ import type { AnyContract, User } from "@roomkit/protocol";
 import type { RoomkitHooks, RoomkitLimits, RoomkitOptions } from "./options.js";
 import type { Stores } from "./stores/types.js";
 import type { TokenBucket } from "./limits/token-bucket.js";
+import type { UserBuckets } from "./limits/user-quotas.js";
 import type { PresenceBatcher } from "./presence/batch.js";
 import type { MetricsRecorder } from "./metrics/recorder.js";
 import type { ReadMarkBatch } from "./read-state/mark-batch.js";
@@ -12,6 +13,8 @@ export interface Session {
   socket: Socket;
   user: User;
   buckets: { publish: TokenBucket; signal: TokenBucket; request: TokenBucket };
+  /** The user's buckets on this node (limits/user-quotas.ts), kept here from the connection's first request on: they live as long as the user has a connection. */
+  userBuckets?: UserBuckets;
   /** Presence and room channels this connection is counted in. */
   presence: Set<string>;
   /** Public, private and presence channels this connection subscribed to itself: what `limits.subscriptions` counts (rooms are capped by `roomMemberships`). */

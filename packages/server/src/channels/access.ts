@@ -10,10 +10,16 @@ import type { Action, Step } from "./access-table.js";
 const resolvedIds = new WeakMap<AnyContract, Map<string, ResolvedChannel>>();
 const MAX_RESOLVED = 10_000;
 
-/** Resolves a channel id against the contract, once per id: later calls get the same frozen object. */
-function resolveCached(ctx: Context, id: unknown): ParseResult<ResolvedChannel> {
+/** The channel ids already resolved against this context's contract. */
+function knownIds(ctx: Context): Map<string, ResolvedChannel> {
   let known = resolvedIds.get(ctx.contract);
   if (!known) resolvedIds.set(ctx.contract, (known = new Map()));
+  return known;
+}
+
+/** Resolves a channel id against the contract, once per id: later calls get the same frozen object. */
+function resolveCached(ctx: Context, id: unknown): ParseResult<ResolvedChannel> {
+  const known = knownIds(ctx);
   const hit = typeof id === "string" ? known.get(id) : undefined;
   if (hit) return { ok: true, value: hit };
   const result = resolveChannel(ctx.contract, id);
@@ -27,6 +33,9 @@ function resolveCached(ctx: Context, id: unknown): ParseResult<ResolvedChannel> 
 
 /** Resolves a client-given channel id against the contract, or throws `INVALID` with the reason. */
 export function resolve(ctx: Context, id: unknown): ResolvedChannel {
+  // A known id (every message on a busy channel) costs one lookup and no result object.
+  const hit = typeof id === "string" ? knownIds(ctx).get(id) : undefined;
+  if (hit) return hit;
   const result = resolveCached(ctx, id);
   if (!result.ok) throw new RoomkitError("INVALID", result.reason);
   return result.value;
@@ -103,7 +112,7 @@ const STEPS: Record<Step, (d: Decision) => void | Promise<void>> = {
   member: async (d) => {
     const member = await d.ctx.stores.rooms.member(d.ch.id, d.session.user.id);
     if (!member) throw forbidden(`not a member of room "${d.ch.id}"`);
-    d.grant.member = member;
+    d.grant = { member };
   },
   unmuted: ({ ch, grant }) => {
     if (grant.member?.muted) throw forbidden(`you are muted in "${ch.id}"`);
@@ -121,13 +130,39 @@ const STEPS: Record<Step, (d: Decision) => void | Promise<void>> = {
  * await assertAccess(ctx, session, "signal", resolve(ctx, "dm:bob|mallory")); // FORBIDDEN when authorize refuses the pair
  */
 export async function assertAccess(ctx: Context, session: Session, action: Action, ch: ResolvedChannel): Promise<Grant> {
+  return decideAccess(ctx, session, action, ch);
+}
+
+/** No step learnt anything: shared, so a decision of only synchronous steps that learns nothing allocates nothing for its grant. */
+const NOTHING: Grant = Object.freeze({});
+
+/**
+ * {@link assertAccess}, answered at once (a grant, or a thrown error) when every step is
+ * synchronous, as a DM's are with no policy or a synchronous one: a promise only from the
+ * first step that returned one.
+ *
+ * @example
+ * const grant = decideAccess(ctx, session, "publish", ch);
+ * if (grant instanceof Promise) await grant;
+ */
+export function decideAccess(ctx: Context, session: Session, action: Action, ch: ResolvedChannel): Grant | Promise<Grant> {
   const policy = policyOf(ctx, ch);
   const steps = stepsOf(ch.kind, action, policy?.publish !== undefined);
   if (!steps) throw new RoomkitError("INVALID", `"${ch.id}" is a ${ch.kind} channel: it has no ${wanted[action]}`);
-  const d: Decision = { ctx, session, ch, action, policy, grant: {} };
-  for (const step of steps) {
-    const pending = STEPS[step](d);
-    if (pending) await pending;
+  const d: Decision = { ctx, session, ch, action, policy, grant: NOTHING };
+  for (let i = 0; i < steps.length; i++) {
+    const pending = STEPS[steps[i]!](d);
+    if (pending) return finish(d, steps, i, pending);
+  }
+  return d.grant;
+}
+
+/** The rest of a decision, from the step at `i` that answered with a promise. */
+async function finish(d: Decision, steps: readonly Step[], i: number, pending: Promise<void>): Promise<Grant> {
+  await pending;
+  for (let next = i + 1; next < steps.length; next++) {
+    const step = STEPS[steps[next]!](d);
+    if (step) await step;
   }
   return d.grant;
 }

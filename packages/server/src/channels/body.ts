@@ -1,5 +1,5 @@
 import { RoomkitError, asBytes, checkAttachmentBytes } from "@roomkit/protocol";
-import type { Attachment } from "@roomkit/protocol";
+import type { Attachment, ResolvedChannel, Shape, TypeOnly } from "@roomkit/protocol";
 import type { RoomkitLimits } from "../options.js";
 import type { FieldStats } from "../requests/inspect.js";
 
@@ -40,4 +40,39 @@ export function inspectSignalData(data: unknown, stats: FieldStats, limits: Room
   if (stats.bytes > limits.signalBytes) {
     throw new RoomkitError("TOO_LARGE", `signal data is over ${limits.signalBytes} bytes`, { limit: limits.signalBytes });
   }
+}
+
+type Schema = Exclude<Shape, TypeOnly<unknown>>;
+type SchemaResult = Schema["~standard"] extends { validate(value: unknown): infer R } ? Awaited<R> : never;
+
+/** A body its family's schema accepted: `value` is the body to store (the schema's output). */
+export interface CheckedBody {
+  readonly value: unknown;
+}
+
+const isSchema = (shape: unknown): shape is Schema => typeof shape === "object" && shape !== null && "~standard" in shape;
+
+function accepted(ch: ResolvedChannel, result: SchemaResult): CheckedBody {
+  if (!result.issues) return result;
+  const issues = result.issues.map((issue) => ({
+    path: issue.path ? issue.path.map((p) => String(typeof p === "object" ? p.key : p)).join(".") : "",
+    message: issue.message,
+  }));
+  throw new RoomkitError("INVALID", `the body does not match "${ch.family}": ${issues[0]?.message ?? "invalid"}`, { issues });
+}
+
+/**
+ * Checks a body against its family's schema (what `validate` of @roomkit/protocol does), at once
+ * when the schema answers synchronously, as most do: a promise only when the schema gave one.
+ * Throws (or rejects with) `INVALID` and the schema's issues; a type-only shape accepts anything.
+ *
+ * @example
+ * const checked = validateBody(ch, { text: "hi" });
+ * const body = checked instanceof Promise ? (await checked).value : checked.value;
+ */
+export function validateBody(ch: ResolvedChannel, body: unknown): CheckedBody | Promise<CheckedBody> {
+  const shape: unknown = ch.definition.body;
+  if (!isSchema(shape)) return { value: body };
+  const result = shape["~standard"].validate(body);
+  return result instanceof Promise ? result.then((r: SchemaResult) => accepted(ch, r)) : accepted(ch, result);
 }

@@ -13,7 +13,8 @@ interface Pending {
  * same turn of the event loop are one store write, at the highest seq, made on the next turn.
  * Each caller waits for the write that covers its seq, so a publish is acknowledged only once
  * its sender's mark is stored: a mark the user can see is never behind a message they were told
- * is sent.
+ * is sent. A store with `markSync` (the memory store) is written at once instead: a write there
+ * costs less than batching it, and the caller has nothing to wait for.
  */
 export class ReadMarkBatch {
   readonly #store: ReadStateStore;
@@ -24,8 +25,16 @@ export class ReadMarkBatch {
     this.#store = store;
   }
 
-  /** Raises the user's mark to at least `seq`; resolves once a store write covering it is done (rejects if it failed). */
-  raise(userId: string, channel: string, seq: number): Promise<void> {
+  /**
+   * Raises the user's mark to at least `seq`. Returns `undefined` when the mark is already
+   * stored (a store with `markSync`; a failure is thrown), else a promise that resolves once a
+   * store write covering it is done (rejects if it failed).
+   */
+  raise(userId: string, channel: string, seq: number): Promise<void> | undefined {
+    if (this.#store.markSync) {
+      this.#store.markSync(userId, channel, seq);
+      return undefined;
+    }
     // A user id never holds a newline, so the key is unique per (user, channel).
     const key = `${userId}\n${channel}`;
     const pending = this.#pending.get(key);

@@ -13,9 +13,11 @@ const log = logger("requests");
 
 /**
  * A request handler: a payload already inspected (bounded, no forbidden keys) and its
- * inspection's per-field stats in, the ack's fields out; refusals are thrown `RoomkitError`s.
+ * inspection's per-field stats in, the ack's fields out; refusals are thrown `RoomkitError`s (or
+ * rejected with). A handler with nothing to wait for may answer at once, without a promise: its
+ * ack then goes out in the same turn.
  */
-export type Handler = (ctx: Context, session: Session, payload: Payload, inspection: Inspection) => Promise<object>;
+export type Handler = (ctx: Context, session: Session, payload: Payload, inspection: Inspection) => object | Promise<object>;
 export type Handlers = Partial<Record<RequestName, Handler>>;
 
 type BucketName = "publish" | "signal" | "request";
@@ -25,29 +27,46 @@ const bucketName = (event: string): BucketName => (STORING.has(event) ? "publish
 const USER_LIMIT = { publish: "userPublish", signal: "userSignal", request: "userRequest" } as const;
 
 /** Charges the connection's bucket, then the user's; returns 0, or the ms until a token is free. */
-function charge(ctx: Context, session: Session, event: string): number {
-  const name = bucketName(event);
+function charge(ctx: Context, session: Session, name: BucketName): number {
   const now = Date.now();
   return (
-    session.buckets[name].take(ctx.limits[name], now) || userBuckets(ctx, session.user.id)[name].take(ctx.limits[USER_LIMIT[name]], now)
+    session.buckets[name].take(ctx.limits[name], now) ||
+    (session.userBuckets ??= userBuckets(ctx, session.user.id))[name].take(ctx.limits[USER_LIMIT[name]], now)
   );
 }
 
-/** Runs one request to its ack. Nothing a client sends escapes as an exception. */
-async function run(ctx: Context, session: Session, event: string, handler: Handler, raw: unknown): Promise<Ack> {
+const succeeded = (result: object): Ack => ({ ok: true, ...result });
+
+/** What a request that failed answers: a `RoomkitError` as it is, anything else as `INTERNAL` (and logged). */
+function failed(session: Session, event: string, err: unknown): Ack {
+  if (err instanceof RoomkitError) return { ok: false, error: err.toPayload() };
+  log("%s from %s failed: %O", event, session.user.id, err);
+  return { ok: false, error: { code: "INTERNAL", message: "internal error" } };
+}
+
+/**
+ * Runs one request to its ack: at once when the handler answered at once, else a promise that
+ * never rejects. Nothing a client sends escapes as an exception.
+ */
+function run(ctx: Context, session: Session, event: string, bucket: BucketName, handler: Handler, raw: unknown): Ack | Promise<Ack> {
   try {
     if (ctx.closing) throw new RoomkitError("UNAVAILABLE", "the server is shutting down");
-    const wait = charge(ctx, session, event);
+    const wait = charge(ctx, session, bucket);
     if (wait > 0) throw new RoomkitError("RATE_LIMITED", `too many ${event} requests`, { retryAfterMs: wait });
     // Before anything reads the payload: one bounded walk, whose stats the handler reuses.
     const inspection = inspectPayload(raw, ctx.limits);
-    const result = await handler(ctx, session, asPayload(raw), inspection);
-    return { ok: true, ...result };
+    const result = handler(ctx, session, asPayload(raw), inspection);
+    if (!(result instanceof Promise)) return succeeded(result);
+    return result.then(succeeded, (err: unknown) => failed(session, event, err));
   } catch (err) {
-    if (err instanceof RoomkitError) return { ok: false, error: err.toPayload() };
-    log("%s from %s failed: %O", event, session.user.id, err);
-    return { ok: false, error: { code: "INTERNAL", message: "internal error" } };
+    return failed(session, event, err);
   }
+}
+
+/** Sends the ack (when the client asked for one) and tells the metrics. */
+function answer(ctx: Context, event: RequestName, ack: ((a: Ack) => void) | undefined, result: Ack, started: number): void {
+  ack?.(result);
+  ctx.metrics?.request(event, result, started);
 }
 
 type Listener = (this: Socket, ...args: unknown[]) => void;
@@ -62,23 +81,24 @@ function listenersOf(ctx: Context, handlers: Handlers): [RequestName, Listener][
   if (!byHandlers) shared.set(ctx, (byHandlers = new WeakMap()));
   let listeners = byHandlers.get(handlers);
   if (listeners) return listeners;
-  listeners = (Object.entries(handlers) as [RequestName, Handler][]).map(([event, handler]): [RequestName, Listener] => [
-    event,
-    function (this: Socket, ...args: unknown[]) {
-      const session = sessionOf.get(this);
-      if (!session) return;
-      const last = args[args.length - 1];
-      const ack = typeof last === "function" ? (last as (a: Ack) => void) : undefined;
-      const raw = ack && args.length === 1 ? undefined : args[0];
-      const started = ctx.metrics ? performance.now() : 0;
-      void ctx.track(
-        run(ctx, session, event, handler, raw).then((result) => {
-          ack?.(result);
-          ctx.metrics?.request(event, result, started);
-        }),
-      );
-    },
-  ]);
+  listeners = (Object.entries(handlers) as [RequestName, Handler][]).map(([event, handler]): [RequestName, Listener] => {
+    const bucket = bucketName(event);
+    return [
+      event,
+      function (this: Socket, ...args: unknown[]) {
+        const session = sessionOf.get(this);
+        if (!session) return;
+        const last = args[args.length - 1];
+        const ack = typeof last === "function" ? (last as (a: Ack) => void) : undefined;
+        const raw = ack && args.length === 1 ? undefined : args[0];
+        const started = ctx.metrics ? performance.now() : 0;
+        const result = run(ctx, session, event, bucket, handler, raw);
+        // Answered at once: nothing is in flight for close() to wait for.
+        if (!(result instanceof Promise)) return answer(ctx, event, ack, result, started);
+        void ctx.track(result.then((settled) => answer(ctx, event, ack, settled, started)));
+      },
+    ];
+  });
   byHandlers.set(handlers, listeners);
   return listeners;
 }

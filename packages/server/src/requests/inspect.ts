@@ -23,12 +23,16 @@ export interface Inspection {
 }
 
 interface Stats {
+  /** The top-level field these are the stats of. */
+  readonly name: string;
   bytes: number;
+  /** {@link NONE} until the field's first attachment: most fields have none. */
   attachments: Attachment[];
   attachmentBytes: number;
 }
 
-const EMPTY: FieldStats = Object.freeze({ bytes: 0, attachments: Object.freeze([]) as readonly Attachment[], attachmentBytes: 0 });
+const NONE = Object.freeze([]) as readonly Attachment[] as Attachment[];
+const EMPTY: FieldStats = Object.freeze({ bytes: 0, attachments: NONE, attachmentBytes: 0 });
 
 /** One open object or array of the walk. */
 interface Frame {
@@ -69,12 +73,23 @@ export function jsonStringBytes(s: string): number {
   return n;
 }
 
+/** The length of a number as JSON: an integer's digits are counted without making its string. */
+function numberBytes(n: number): number {
+  if (!Number.isSafeInteger(n)) return Number.isFinite(n) ? String(n).length : 4;
+  // -0 is written "0".
+  const negative = n < 0;
+  const a = negative ? -n : n;
+  let digits = 1;
+  for (let next = 10; a >= next && digits < 16; next *= 10) digits++;
+  return negative ? digits + 1 : digits;
+}
+
 function scalarBytes(value: unknown): number {
   switch (typeof value) {
     case "string":
       return jsonStringBytes(value);
     case "number":
-      return Number.isFinite(value) ? String(value).length : 4;
+      return numberBytes(value);
     case "boolean":
       return value ? 4 : 5;
     default:
@@ -131,8 +146,7 @@ class PayloadWalk implements Inspection {
   nodes = 1;
   readonly #limits: RoomkitLimits;
   readonly #stack: Frame[] = [];
-  // Few fields per payload: parallel arrays cost less than a Map.
-  readonly #names: string[] = [];
+  // Few fields per payload: a list costs less than a Map.
   readonly #stats: Stats[] = [];
   /** The top-level field being walked, and where its value started. */
   #name: string | undefined;
@@ -144,8 +158,8 @@ class PayloadWalk implements Inspection {
   }
 
   field(name: string): FieldStats {
-    const i = this.#names.indexOf(name);
-    return i === -1 ? EMPTY : this.#stats[i]!;
+    for (const stats of this.#stats) if (stats.name === name) return stats;
+    return EMPTY;
   }
 
   run(payload: unknown): this {
@@ -183,8 +197,7 @@ class PayloadWalk implements Inspection {
 
   #startField(name: string): void {
     this.#name = name;
-    this.#current = { bytes: 0, attachments: [], attachmentBytes: 0 };
-    this.#names.push(name);
+    this.#current = { name, bytes: 0, attachments: NONE, attachmentBytes: 0 };
     this.#stats.push(this.#current);
     this.#start = this.bytes;
   }
@@ -222,6 +235,7 @@ class PayloadWalk implements Inspection {
     }
     const attachment = level > 0 && keys !== undefined && isAttachment(value) && Object.hasOwn(value, "data");
     if (attachment && this.#current) {
+      if (this.#current.attachments === NONE) this.#current.attachments = [];
       this.#current.attachments.push(value as Attachment);
       this.#current.attachmentBytes += (value as Attachment).data.byteLength;
     }

@@ -108,6 +108,17 @@ export interface StreamInfo {
  */
 export interface MessageStore {
   append(input: AppendInput): Promise<AppendResult>;
+  /**
+   * Optional: {@link append} answered at once, for a store that needs no I/O to append (the
+   * memory store). When a store has it, the server calls it instead of `append` on the publish
+   * path, so a message waits for no promise. It must do exactly what `append` does (the same
+   * checks, seq, dedupe and result), throwing where `append` would reject. A store that cannot
+   * answer synchronously leaves it out.
+   *
+   * @example
+   * const { message } = store.appendSync?.(input) ?? (await store.append(input));
+   */
+  appendSync?(input: AppendInput): AppendResult;
   /** A page of messages as they are now (history, or one thread). */
   range(channel: string, query: RangeQuery): Promise<RangeResult>;
   /** Every kept entry in a span of seqs (recovery). */
@@ -255,6 +266,16 @@ export interface ReadStateStore {
    * `mark(user, channel, 0)` starts tracking a channel without reading anything.
    */
   mark(userId: string, channel: string, seq: number): Promise<number>;
+  /**
+   * Optional: {@link mark} answered at once, for a store that needs no I/O (the memory store).
+   * When a store has it, a sender's read mark is written as the message is published instead of
+   * being batched to the next turn of the event loop. It must do exactly what `mark` does,
+   * throwing where `mark` would reject.
+   *
+   * @example
+   * const lastRead = store.markSync?.("alice", "room:42", 17) ?? (await store.mark("alice", "room:42", 17));
+   */
+  markSync?(userId: string, channel: string, seq: number): number;
   get(userId: string, channel: string): Promise<number>;
   /**
    * The last read seq of each of `userIds` in one channel, in the order given (0 for a user with

@@ -5,6 +5,7 @@ import type { AppendInput, RangeQuery, Stores } from "../stores/types.js";
 import { describeChangeConformance } from "./conformance-changes.js";
 import { describePageConformance } from "./conformance-pages.js";
 import { describeRoomConformance } from "./conformance-rooms.js";
+import { describeSyncConformance } from "./conformance-sync.js";
 
 export interface StoreConformanceOptions {
   /** Runs after every test with that test's stores: delete what they wrote, close clients. */
@@ -306,6 +307,13 @@ export function describeStoreConformance(
     });
 
     describePageConformance({
+      get stores() {
+        return stores;
+      },
+      ch,
+    });
+
+    describeSyncConformance({
       get stores() {
         return stores;
       },

@@ -11,10 +11,10 @@ export type Entry = { seq: number; storedAt: number } & (
 export interface StoredMessage {
   /** The message as it is now, without `reactions` (they are counted per reader). */
   readonly message: Message;
-  /** Reaction -> the users who gave it, in the order reactions were first added. */
-  readonly reactions: Map<string, Set<string>>;
-  /** The seqs of this message's edit entries, so a delete can scrub their bodies. */
-  readonly edits: number[];
+  /** Reaction -> the users who gave it, in the order reactions were first added; made on the first reaction. */
+  reactions?: Map<string, Set<string>>;
+  /** The seqs of this message's edit entries, so a delete can scrub their bodies; made on the first edit. */
+  edits?: number[];
 }
 
 /** A copy of the message as `reader` sees it, with its reaction counts. */
@@ -22,7 +22,7 @@ export function present(stored: StoredMessage, reader: string | undefined): Mess
   const message = { ...stored.message };
   if (stored.message.replies) message.replies = { ...stored.message.replies };
   if (stored.message.deleted) message.deleted = { ...stored.message.deleted };
-  if (stored.reactions.size > 0) {
+  if (stored.reactions !== undefined && stored.reactions.size > 0) {
     message.reactions = [...stored.reactions].map(
       ([reaction, users]): ReactionCount => ({
         reaction,
@@ -56,34 +56,35 @@ export function applyChange(
     case "edit": {
       message.body = input.body;
       message.editedAt = at;
-      stored.edits.push(seq);
+      (stored.edits ??= []).push(seq);
       message.version = seq;
       return { status: "applied", change: { type: "edit", ...base, body: input.body } };
     }
     case "delete": {
       delete message.body;
       delete message.editedAt;
-      stored.reactions.clear();
-      for (const edit of stored.edits) {
+      stored.reactions?.clear();
+      for (const edit of stored.edits ?? []) {
         const entry = findEntry(edit);
         if (entry?.change) delete (entry.change as { body?: unknown }).body;
       }
-      stored.edits.length = 0;
+      if (stored.edits) stored.edits.length = 0;
       message.deleted = { by, at };
       message.version = seq;
       return { status: "applied", change: { type: "delete", ...base } };
     }
     default: {
       const { reaction } = input;
-      let users = stored.reactions.get(reaction);
+      const reactions = (stored.reactions ??= new Map());
+      let users = reactions.get(reaction);
       if (input.type === "react") {
         if (users?.has(by)) return { status: "unchanged" };
-        if (!users && stored.reactions.size >= input.maxReactions) return { status: "full" };
-        if (!users) stored.reactions.set(reaction, (users = new Set()));
+        if (!users && reactions.size >= input.maxReactions) return { status: "full" };
+        if (!users) reactions.set(reaction, (users = new Set()));
         users.add(by);
       } else {
         if (!users?.delete(by)) return { status: "unchanged" };
-        if (users.size === 0) stored.reactions.delete(reaction);
+        if (users.size === 0) reactions.delete(reaction);
       }
       message.version = seq;
       return { status: "applied", change: { type: input.type, ...base, reaction, count: users.size } };

@@ -69,6 +69,21 @@ export class MemoryMessageStore implements MessageStore {
   }
 
   async append(input: AppendInput): Promise<AppendResult> {
+    return this.#append(input);
+  }
+
+  /**
+   * {@link append} at once (see `MessageStore.appendSync`): the memory store needs no I/O, so
+   * the publish path awaits nothing here. It is undefined in a subclass that overrides
+   * `append`, so the server goes through the override.
+   */
+  get appendSync(): ((input: AppendInput) => AppendResult) | undefined {
+    return this.append === MemoryMessageStore.prototype.append ? this.#appendNow : undefined;
+  }
+
+  readonly #appendNow = (input: AppendInput): AppendResult => this.#append(input);
+
+  #append(input: AppendInput): AppendResult {
     const { channel, from, body, sentAt, clientId, replyTo } = input;
     checkAppendInput(input);
 
@@ -81,7 +96,7 @@ export class MemoryMessageStore implements MessageStore {
     const message: Message = { id: randomUUID(), channel, seq, from, body, sentAt, version: seq };
     if (clientId !== undefined) message.clientId = clientId;
     if (replyTo !== undefined) message.replyTo = replyTo;
-    const stored: StoredMessage = { message, reactions: new Map(), edits: [] };
+    const stored: StoredMessage = { message };
     this.#push(stream, { seq, storedAt: this.#now(), message: stored });
     stream.messageSeqs.push(seq);
     if (replyTo !== undefined) this.#countReply(stream, replyTo, message);
@@ -196,10 +211,11 @@ export class MemoryMessageStore implements MessageStore {
   }
 
   #trim(stream: Stream): void {
-    const kept = () => stream.entries.length - stream.head;
-    while (kept() > this.#maxPerChannel) this.#drop(stream);
-    const expired = this.#now() - this.#maxAgeMs;
-    while (kept() > 0 && stream.entries[stream.head]!.storedAt < expired) this.#drop(stream);
+    while (stream.entries.length - stream.head > this.#maxPerChannel) this.#drop(stream);
+    if (this.#maxAgeMs !== Infinity) {
+      const expired = this.#now() - this.#maxAgeMs;
+      while (stream.entries.length > stream.head && stream.entries[stream.head]!.storedAt < expired) this.#drop(stream);
+    }
     // Dropping the front lazily keeps a trim O(1); compacting once half is dead keeps memory bounded.
     if (stream.head > 0 && stream.head * 2 >= stream.entries.length) {
       stream.entries.splice(0, stream.head);

@@ -12,6 +12,21 @@ export class MemoryReadStateStore implements ReadStateStore {
   readonly #byUser = new Map<string, Map<string, number>>();
 
   async mark(userId: string, channel: string, seq: number): Promise<number> {
+    return this.#mark(userId, channel, seq);
+  }
+
+  /**
+   * {@link mark} at once (see `ReadStateStore.markSync`): the memory store needs no I/O, so a
+   * sender's read mark is written as the message is sent. It is undefined in a subclass that
+   * overrides `mark`, so the server goes through the override.
+   */
+  get markSync(): ((userId: string, channel: string, seq: number) => number) | undefined {
+    return this.mark === MemoryReadStateStore.prototype.mark ? this.#markNow : undefined;
+  }
+
+  readonly #markNow = (userId: string, channel: string, seq: number): number => this.#mark(userId, channel, seq);
+
+  #mark(userId: string, channel: string, seq: number): number {
     if (typeof userId !== "string" || userId === "") throw new TypeError("userId must be a non-empty string");
     if (typeof channel !== "string" || channel === "") throw new TypeError("channel must be a non-empty string");
     if (!Number.isInteger(seq) || seq < 0) throw new TypeError("seq must be a non-negative integer");
