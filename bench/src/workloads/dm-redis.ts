@@ -1,4 +1,4 @@
-import { createClient } from "redis";
+import type { createClient } from "redis";
 import { launchFleet, landFleet } from "../gen/fleet.js";
 import type { Fleet, Launch } from "../gen/fleet.js";
 import type { Bench, MetricDef, Metrics, Side } from "../method.js";
