@@ -6,6 +6,7 @@ import { runFresh, runInterleaved, sidesOf, summarize } from "./method.js";
 import { CHANGE_METRICS, changesBench } from "./workloads/changes.js";
 import { CLUSTER_METRICS, adapterKindFor, clusterBench, clusterUnavailable } from "./workloads/cluster.js";
 import { DM_METRICS, directBench } from "./workloads/direct.js";
+import { DM_REDIS_METRICS, dmRedisBench } from "./workloads/dm-redis.js";
 import { FANOUT_METRICS, fanoutBench } from "./workloads/fanout.js";
 import { MEMORY_METRICS, memoryTrial } from "./workloads/memory.js";
 import { RECONNECT_METRICS, reconnectBench } from "./workloads/reconnect.js";
@@ -24,6 +25,17 @@ interface Spec {
 }
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** Runs `use` on a connected client of REDIS_URL, closed after. */
+async function withRedis<T>(use: (redis: ReturnType<typeof createClient>) => Promise<T>): Promise<T> {
+  const redis = createClient({ url: REDIS_URL });
+  await redis.connect();
+  try {
+    return await use(redis);
+  } finally {
+    await redis.close();
+  }
+}
 
 /** Sizes per mode: smoke keeps CI honest in seconds, quick validates in minutes, full is for the published figures. */
 const SIZES = {
@@ -91,6 +103,7 @@ function specs(mode: Mode, launch: Launch): Spec[] {
   const stormParams = { clients: z.storm, roomSize: z.roomSize, gap: z.gap };
   const clusterParams = { users: z.users, rate: z.dmRate, windowS: z.windowS, warmupS: z.warmupS, redisUrl: REDIS_URL };
   const clusterShown: Record<string, number | string> = { ...clusterParams, redisUrl: "REDIS_URL" };
+  const dmRedisShown: Record<string, number | string> = { ...clusterShown, nodes: 1 };
   return [
     dm(z.dmRate),
     ...(mode === "full" ? [dm(5000)] : []),
@@ -149,6 +162,20 @@ function specs(mode: Mode, launch: Launch): Spec[] {
                 await redis.close();
               }
             },
+          },
+          {
+            id: "dm-redis",
+            title: `Direct messages on one node, ${z.users} users at ${z.dmRate} msg/s: Roomkit on the Redis stores ÷ Roomkit on the memory stores`,
+            params: dmRedisShown,
+            metrics: DM_REDIS_METRICS,
+            unavailable: () => clusterUnavailable(REDIS_URL),
+            run: (plan: Plan, log: (line: string) => void, profiling?: Profiling) =>
+              withRedis(async (redis) => {
+                const adapter = await adapterKindFor(redis);
+                dmRedisShown.adapter = adapter;
+                log(`  Redis side: redisRoomkit (stores and the ${adapter} adapter); other side: the in-memory stores`);
+                return runInterleaved(plan, sidesOf(plan, false), dmRedisBench(clusterParams, launch, redis, adapter), log, profiling);
+              }),
           },
         ]),
     {

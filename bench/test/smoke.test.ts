@@ -38,4 +38,18 @@ describe("bench smoke", () => {
       expect(t.metrics.lost, `${t.side} lost`).toBe(0);
     }
   }, 30_000);
+
+  it("dm-redis: Roomkit on the Redis stores and on the memory stores, one node each", async (ctx) => {
+    const w = await smoke("dm-redis");
+    if (w.status === "skipped") return ctx.skip();
+    expect(w.reason).toBeUndefined();
+    expect(new Set(w.trials.map((t) => t.side))).toEqual(new Set(["roomkit", "baseline"]));
+    for (const t of w.trials) {
+      expect(t.metrics.errors, `${t.side} errors`).toBe(0);
+      expect(t.metrics.lost, `${t.side} lost`).toBe(0);
+      // The memory side sends Redis nothing; the Redis side at least one script per message.
+      if (t.side === "baseline") expect(t.metrics.scriptsPerMsg).toBe(0);
+      else expect(t.metrics.scriptsPerMsg).toBeGreaterThan(0);
+    }
+  }, 30_000);
 });

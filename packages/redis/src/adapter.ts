@@ -5,6 +5,8 @@ import { logger } from "./log.js";
 import type { RedisClient } from "./client.js";
 import type { RedisClusterClient } from "./cluster-client.js";
 import { isCluster } from "./cluster-client.js";
+import { publishOnlyToPeers } from "./solo.js";
+import type { ShardedInternals, SoloOptions } from "./solo.js";
 
 const log = logger("adapter");
 
@@ -28,6 +30,8 @@ export interface RedisAdapterOptions {
    * (a hung Redis) it stops waiting and delivers locally. Default 2000 ms.
    */
   publishTimeoutMs?: number;
+  /** Sharded, one Redis: how a node alone keeps its broadcasts local (see `publishOnlyToPeers`). */
+  solo?: SoloOptions;
 }
 
 /** The adapter's view of a cluster message; only broadcasts are looked into. */
@@ -125,10 +129,26 @@ export function redisAdapter(
   }
   const mode = options.subscriptionMode ?? "dynamic";
   const create = createShardedAdapter(pubClient, subClient, { channelPrefix: options.channelPrefix, subscriptionMode: mode });
+  const greetings: Promise<void>[] = [];
   // Socket.IO calls the factory with `new`, so it must be a function, not an arrow.
-  return function shardedRedisAdapter(nsp: unknown) {
+  const factory = function shardedRedisAdapter(nsp: unknown) {
     const adapter = create(nsp);
     if (mode !== "static") routeUserRoomsApart(adapter as unknown as PublishingAdapter);
+    // On one Redis, a node alone publishes nothing (see solo.ts); a cluster's nodes always publish.
+    if (!isCluster(pub)) greetings.push(publishOnlyToPeers(adapter as unknown as ShardedInternals, pub, options.solo));
     return adapter;
   };
+  return Object.assign(factory, { greeted: () => Promise.all(greetings).then(() => undefined) });
+}
+
+/**
+ * Resolves once the adapters `factory` made have said hello to the other nodes and heard back
+ * (see `publishOnlyToPeers`), or at once for a factory that does not greet.
+ *
+ * @example
+ * io.adapter(factory);
+ * await adapterGreeted(factory);
+ */
+export function adapterGreeted(factory: AdapterFactory): Promise<void> {
+  return (factory as { greeted?: () => Promise<void> }).greeted?.() ?? Promise.resolve();
 }

@@ -25,8 +25,11 @@ if key ~= '' then
     end
   end
 end
-redis.call('SET', KEYS[7], ARGV[5], 'NX')
-redis.call('HSETNX', KEYS[1], 'epoch', redis.call('GET', KEYS[7]))
+-- A channel takes the store's epoch for its slot at its first append (the slot's is made if need be).
+if redis.call('HEXISTS', KEYS[1], 'epoch') == 0 then
+  redis.call('SET', KEYS[7], ARGV[5], 'NX')
+  redis.call('HSETNX', KEYS[1], 'epoch', redis.call('GET', KEYS[7]))
+end
 local replyTo = ARGV[10]
 local seq = push('m', replyTo, key, ARGV[7], ARGV[8])
 redis.call('ZADD', KEYS[6], seq, seq)

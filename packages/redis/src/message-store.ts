@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { Buffer } from "node:buffer";
+import { randomFillSync, randomUUID } from "node:crypto";
 import type { Message } from "@roomkit/protocol";
 import type {
   AppendInput,
@@ -84,6 +85,8 @@ export class RedisMessageStore implements MessageStore {
   readonly #waitMs: number;
   readonly #cluster: boolean;
   readonly #senderMarks: SenderMarks | undefined;
+  readonly #keys = new Map<string, ChannelKeys>();
+  readonly #readKeys = new Map<string, string>();
 
   constructor(client: CommandClient, options: RedisMessageStoreOptions & MessageStoreWiring = {}) {
     this.#client = client;
@@ -110,7 +113,7 @@ export class RedisMessageStore implements MessageStore {
     checkAppendInput(input);
     const id = randomUUID();
     const dedupeKey = clientId === undefined ? "" : JSON.stringify([from, clientId]);
-    const mark = this.#marksSender(channel, from) ? readKey(this.#prefix, from) : undefined;
+    const mark = this.#marksSender(channel, from) ? this.#readKeyOf(from) : undefined;
     const head = JSON.stringify([id, from, sentAt, clientId ?? null]);
     const args = [
       newEpoch(),
@@ -216,7 +219,30 @@ export class RedisMessageStore implements MessageStore {
   }
 
   #base(channel: string): string {
-    return `${this.#prefix}msg/${tagged(channel)}/`;
+    return this.#keysOf(channel).base;
+  }
+
+  #keysOf(channel: string): ChannelKeys {
+    const known = this.#keys.get(channel);
+    if (known) return known;
+    const base = `${this.#prefix}msg/${tagged(channel)}/`;
+    const keys = ["meta", "log", "dd", "ddo", "st", "ms"].map((name) => base + name);
+    keys.push(`${this.#prefix}msg-epoch/{${tagOfSlot(slotOf(keyPart(channel)))}}`);
+    if (this.#keys.size >= MAX_CACHED) this.#keys.clear();
+    const made = { base, keys };
+    this.#keys.set(channel, made);
+    return made;
+  }
+
+  /** A user's read-state key, made once per user. */
+  #readKeyOf(userId: string): string {
+    let key = this.#readKeys.get(userId);
+    if (key === undefined) {
+      key = readKey(this.#prefix, userId);
+      if (this.#readKeys.size >= MAX_CACHED) this.#readKeys.clear();
+      this.#readKeys.set(userId, key);
+    }
+    return key;
   }
 
   /**
@@ -226,14 +252,28 @@ export class RedisMessageStore implements MessageStore {
    */
   #run(script: Script, channel: string, args: string[], readKeyOfSender?: string): Promise<unknown> {
     if (typeof channel !== "string" || channel === "") throw new TypeError("channel must be a non-empty string");
-    const base = this.#base(channel);
-    const keys = ["meta", "log", "dd", "ddo", "st", "ms"].map((name) => base + name);
-    keys.push(`${this.#prefix}msg-epoch/{${tagOfSlot(slotOf(keyPart(channel)))}}`);
-    if (readKeyOfSender !== undefined) keys.push(readKeyOfSender);
+    const { base, keys: channelKeys } = this.#keysOf(channel);
+    const keys = readKeyOfSender === undefined ? channelKeys : [...channelKeys, readKeyOfSender];
     return guard(script.run(this.#client, keys, [base, String(this.#now()), String(this.#maxPerChannel), String(this.#maxAgeMs), ...args]));
   }
 }
 
+/** Random bytes for epochs, drawn a few hundred at a time: every append offers one, few are ever used. */
+const pool = Buffer.alloc(9 * 256);
+let poolAt = pool.length;
+
 function newEpoch(): string {
-  return randomBytes(9).toString("base64url");
+  if (poolAt === pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += 9;
+  return pool.toString("base64url", poolAt - 9, poolAt);
 }
+
+/** The keys of a channel's scripts, made once per channel (escaping and the slot's CRC are not free). */
+interface ChannelKeys {
+  base: string;
+  keys: readonly string[];
+}
+const MAX_CACHED = 10_000;

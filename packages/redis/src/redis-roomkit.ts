@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import type { Server } from "socket.io";
-import { redisAdapter } from "./adapter.js";
+import { adapterGreeted, redisAdapter } from "./adapter.js";
 import type { AdapterKind } from "./adapter.js";
 import { connectRedis, createRedisClient, defaultRedisUrl } from "./client.js";
 import type { RedisClient } from "./client.js";
@@ -115,15 +115,16 @@ export async function redisRoomkit(io: Server, options: RedisRoomkitOptions = {}
   }
   const [storeClient, pub, sub] = clients;
   const kind = options.adapter ?? ((await redisMajor(storeClient)) >= 7 ? "sharded" : "classic");
-  io.adapter(
-    redisAdapter(pub, sub, {
-      kind,
-      channelPrefix: `${prefix}io`,
-      publishTimeoutMs: timeoutMs,
-      ...(options.subscriptionMode === undefined ? {} : { subscriptionMode: options.subscriptionMode }),
-      ...(options.requestsTimeoutMs === undefined ? {} : { requestsTimeoutMs: options.requestsTimeoutMs }),
-    }),
-  );
+  const factory = redisAdapter(pub, sub, {
+    kind,
+    channelPrefix: `${prefix}io`,
+    publishTimeoutMs: timeoutMs,
+    ...(options.subscriptionMode === undefined ? {} : { subscriptionMode: options.subscriptionMode }),
+    ...(options.requestsTimeoutMs === undefined ? {} : { requestsTimeoutMs: options.requestsTimeoutMs }),
+  });
+  io.adapter(factory);
+  // The nodes already running publish to this one before it takes connections.
+  await adapterGreeted(factory);
   const stores = redisStores({
     client: storeClient,
     prefix,
