@@ -138,14 +138,20 @@ interface Inputs {
 /** Reads the per-operation costs, then plans every mix at every scale. */
 export function capacityModel(r: CapacityResults, file: string, inputs: Inputs = {}): CapacityModel {
   const notes: string[] = [];
-  const date = r.startedAt.slice(0, 10);
+  const date = r.measuredAt.roomkit.slice(0, 10);
   const costs: Cost[] = [];
   const add = (key: CostKey, label: string, value: number, unit: string, source: string) => costs.push({ key, label, value, unit, source });
   const top = r.oneNode.roomkit.at(-1);
   if (!top) throw new Error(`${file} has no one-node Roomkit point`);
   const at = `${file} \`oneNode.roomkit[n=${top.n}].metrics`;
   const m = top.metrics;
-  add("rssPerConnKiB", "RSS per connection (DM + room of 100)", m.rssPerConnKiB!, "KiB", `${at}.rssPerConnKiB\` (${date})`);
+  add(
+    "rssPerConnKiB",
+    `RSS per connection (a DM and a room of ${r.params.oneNode.roomSize})`,
+    m.rssPerConnKiB!,
+    "KiB",
+    `${at}.rssPerConnKiB\` (${date})`,
+  );
   add(
     "baseRssMiB",
     "node RSS with no connections",
@@ -165,43 +171,50 @@ export function capacityModel(r: CapacityResults, file: string, inputs: Inputs =
   // Costs on Redis: the nodes curve's largest point, the cluster's for Redis itself when it ran.
   const onRedis = r.nodes.redis.points.at(-1);
   const onCluster = r.nodes.cluster.points.at(-1);
+  const nodesDate = r.measuredAt.nodes.slice(0, 10);
   const redisAt = (kind: "redis" | "cluster", p: { nodes: number }) => `${file} \`nodes.${kind}.points[nodes=${p.nodes}].metrics`;
   if (onRedis) {
     const src = redisAt("redis", onRedis);
-    add("nodeUsPerDm", "node CPU per DM, nodes on Redis", onRedis.metrics.nodeCpuUsPerDm!, "µs", `${src}.nodeCpuUsPerDm\` (${date})`);
+    add("nodeUsPerDm", "node CPU per DM, nodes on Redis", onRedis.metrics.nodeCpuUsPerDm!, "µs", `${src}.nodeCpuUsPerDm\` (${nodesDate})`);
     add(
       "nodeUsPerDelivery",
       "node CPU per fan-out delivery, nodes on Redis",
       onRedis.metrics.nodeCpuUsPerDelivery!,
       "µs",
-      `${src}.nodeCpuUsPerDelivery\` (${date})`,
+      `${src}.nodeCpuUsPerDelivery\` (${nodesDate})`,
     );
   } else {
     notes.push(
       "No nodes-on-Redis curve in this run: node CPU per DM and per delivery are the one-node (in-memory) figures, lower than on Redis.",
     );
-    add("nodeUsPerDm", "node CPU per DM (one node, in memory)", m.cpuUsPerDm!, "µs", `${at}.cpuUsPerDm\` (${date})`);
-    add("nodeUsPerDelivery", "node CPU per fan-out delivery (one node)", m.cpuUsPerDelivery!, "µs", `${at}.cpuUsPerDelivery\` (${date})`);
+    add("nodeUsPerDm", "node CPU per DM (one node, in memory)", m.cpuUsPerDm!, "µs", `${at}.cpuUsPerDm\` (${nodesDate})`);
+    add(
+      "nodeUsPerDelivery",
+      "node CPU per fan-out delivery (one node)",
+      m.cpuUsPerDelivery!,
+      "µs",
+      `${at}.cpuUsPerDelivery\` (${nodesDate})`,
+    );
   }
   const redisPoint = onCluster ?? onRedis;
   const redisKind = onCluster ? "cluster" : "redis";
   if (redisPoint) {
     const src = redisAt(redisKind, redisPoint);
     const x = redisPoint.metrics;
-    add("redisUsPerDm", `Redis CPU per DM (${redisKind})`, x.redisCpuUsPerDm!, "µs", `${src}.redisCpuUsPerDm\` (${date})`);
+    add("redisUsPerDm", `Redis CPU per DM (${redisKind})`, x.redisCpuUsPerDm!, "µs", `${src}.redisCpuUsPerDm\` (${nodesDate})`);
     add(
       "redisUsPerRoomMsg",
       `Redis CPU per room message (${redisKind})`,
       x.redisCpuUsPerFanoutMsg!,
       "µs",
-      `${src}.redisCpuUsPerFanoutMsg\` (${date})`,
+      `${src}.redisCpuUsPerFanoutMsg\` (${nodesDate})`,
     );
     add(
       "redisUsPerChange",
       `Redis CPU per presence change (${redisKind})`,
       x.redisCpuUsPerPresenceChange!,
       "µs",
-      `${src}.redisCpuUsPerPresenceChange\` (${date})`,
+      `${src}.redisCpuUsPerPresenceChange\` (${nodesDate})`,
     );
   } else notes.push("No Redis in this run: Redis shards are not planned.");
   const reconnect = inputs.full?.workloads.find((w) => w.id === "reconnect")?.summary.cpuUsPerClient?.median.roomkit;

@@ -37,6 +37,8 @@ export interface CapacityResults {
   fdLimit: string;
   params: CapacityParams;
   oneNode: { roomkit: OneNodePoint[]; baseline: OneNodePoint[] };
+  /** When each part was measured (parts can be run apart with `--only` and merged into one file). */
+  measuredAt: Record<CapacityPart, string>;
   /** 1 → 2 → 3 Roomkit nodes on one Redis and on a Redis Cluster of 3 primaries, or why not. */
   nodes: Record<"redis" | "cluster", { status: "ok" | "skipped"; reason?: string; adapter?: string; points: NodesPoint[] }>;
 }
@@ -118,8 +120,14 @@ export interface CapacityOptions {
   machine: Machine;
   fdLimit?: string;
   redisUrl?: string;
+  /** Some parts only (the rest left empty): each part alone stays under the bench lock's 6 minutes. */
+  only?: readonly CapacityPart[];
   log?: (line: string) => void;
 }
+
+/** The parts of a run, which `npm run capacity -- --only <part,...>` runs apart and merges into one file. */
+export type CapacityPart = "roomkit" | "baseline" | "nodes";
+export const CAPACITY_PARTS: readonly CapacityPart[] = ["roomkit", "baseline", "nodes"];
 
 /**
  * Runs the whole capacity measurement: the one-node curve on Roomkit, then on the baseline (one
@@ -140,15 +148,17 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityRes
     seconds: 0,
     machine: options.machine,
     fdLimit: options.fdLimit ?? "unknown",
+    measuredAt: { roomkit: new Date(t0).toISOString(), baseline: new Date(t0).toISOString(), nodes: new Date(t0).toISOString() },
     params,
     oneNode: { roomkit: [], baseline: [] },
     nodes: { redis: { status: "skipped", points: [] }, cluster: { status: "skipped", points: [] } },
   };
-  for (const side of ["roomkit", "baseline"] as const) {
+  const runs = (part: CapacityPart) => options.only === undefined || options.only.includes(part);
+  for (const side of (["roomkit", "baseline"] as const).filter(runs)) {
     log(`one node, ${side}: ${params.oneNode.sizes.join(" → ")} connections`);
     results.oneNode[side] = await oneNodeCurve(side, params.oneNode, options.launch, log);
   }
-  const missing = await noRedis(redisUrl);
+  const missing = runs("nodes") ? await noRedis(redisUrl) : "not run (--only)";
   if (missing) {
     results.nodes.redis.reason = missing;
     results.nodes.cluster.reason = missing;
