@@ -26,6 +26,7 @@ export type CostKey =
   | "nodeUsPerDm"
   | "nodeUsPerDelivery"
   | "nodeUsPerPush"
+  | "nodeUsPerChange"
   | "nodeUsPerSession"
   | "redisUsPerDm"
   | "redisUsPerRoomMsg"
@@ -54,7 +55,7 @@ export const NODE = { cores: 1, memoryGiB: 2, cpuTarget: 0.6, memoryTarget: 0.6,
 export const MIXES: Mix[] = [
   {
     id: "chat",
-    title: "chat: 1 DM a minute, 5 rooms of 100 with presence, 1 message a minute per room, 30-minute sessions",
+    title: "1 DM a minute, 5 rooms of 100 with presence, 1 message a minute per room, 30-minute sessions",
     dmPerUserPerMin: 1,
     roomsPerUser: 5,
     roomSize: 100,
@@ -64,13 +65,23 @@ export const MIXES: Mix[] = [
   },
   {
     id: "broadcast",
-    title: "broadcast-heavy: 1 DM every 10 minutes, 1 room of 10,000 with presence, 1 message a second per room, 30-minute sessions",
+    title: "broadcast-heavy, 1 DM every 10 minutes, 1 room of 10,000 with presence, 1 message a second per room, 30-minute sessions",
     dmPerUserPerMin: 0.1,
     roomsPerUser: 1,
     roomSize: 10_000,
     msgsPerRoomPerMin: 60,
     sessionMin: 30,
     presenceBatchMs: 50,
+  },
+  {
+    id: "broadcast, 1 s presence batches",
+    title: "the broadcast-heavy mix with `presence.batchMs: 1000`: what the first change to make is worth",
+    dmPerUserPerMin: 0.1,
+    roomsPerUser: 1,
+    roomSize: 10_000,
+    msgsPerRoomPerMin: 60,
+    sessionMin: 30,
+    presenceBatchMs: 1000,
   },
 ];
 
@@ -167,7 +178,6 @@ export function capacityModel(r: CapacityResults, file: string, inputs: Inputs =
     "",
     `${at}\` n (${date}); capped by the 20,000 fd limit per process`,
   );
-  add("nodeUsPerPush", "node CPU per delivered presence push", m.cpuUsPerPresencePush!, "µs", `${at}.cpuUsPerPresencePush\` (${date})`);
   // Costs on Redis: the nodes curve's largest point, the cluster's for Redis itself when it ran.
   const onRedis = r.nodes.redis.points.at(-1);
   const onCluster = r.nodes.cluster.points.at(-1);
@@ -183,17 +193,34 @@ export function capacityModel(r: CapacityResults, file: string, inputs: Inputs =
       "µs",
       `${src}.nodeCpuUsPerDelivery\` (${nodesDate})`,
     );
+    const x = onRedis.metrics;
+    if (x.presenceChanges) {
+      const perChange = x.presencePushes! / x.presenceChanges;
+      add(
+        "nodeUsPerChange",
+        "node CPU per presence change less its pushes, nodes on Redis",
+        Math.max(0, x.nodeCpuUsPerPresenceChange! - perChange * x.nodeCpuUsPerDelivery!),
+        "µs",
+        `${src}.nodeCpuUsPerPresenceChange − presencePushes / presenceChanges × nodeCpuUsPerDelivery\` (${nodesDate}; ${perChange.toFixed(0)} pushes per change there)`,
+      );
+    }
   } else {
     notes.push(
       "No nodes-on-Redis curve in this run: node CPU per DM and per delivery are the one-node (in-memory) figures, lower than on Redis.",
     );
-    add("nodeUsPerDm", "node CPU per DM (one node, in memory)", m.cpuUsPerDm!, "µs", `${at}.cpuUsPerDm\` (${nodesDate})`);
+    add("nodeUsPerDm", "node CPU per DM (one node, in memory)", m.cpuUsPerDm!, "µs", `${at}.cpuUsPerDm\` (${date})`);
+    add("nodeUsPerDelivery", "node CPU per fan-out delivery (one node)", m.cpuUsPerDelivery!, "µs", `${at}.cpuUsPerDelivery\` (${date})`);
+  }
+  // A presence push is a broadcast like a room message: it costs a fan-out delivery. The rest of a
+  // change's CPU (its request, the subscribe ack with a page of members, the store) is the change's own.
+  if (!costs.some((c) => c.key === "nodeUsPerChange")) {
+    const perChange = m.cpuUsPerPresenceChange! / m.cpuUsPerPresencePush!;
     add(
-      "nodeUsPerDelivery",
-      "node CPU per fan-out delivery (one node)",
-      m.cpuUsPerDelivery!,
+      "nodeUsPerChange",
+      "node CPU per presence change less its pushes (one node)",
+      Math.max(0, m.cpuUsPerPresenceChange! - perChange * m.cpuUsPerDelivery!),
       "µs",
-      `${at}.cpuUsPerDelivery\` (${nodesDate})`,
+      `${at}.cpuUsPerPresenceChange − (cpuUsPerPresenceChange / cpuUsPerPresencePush) × cpuUsPerDelivery\` (${date}; ${perChange.toFixed(0)} pushes per change there)`,
     );
   }
   const redisPoint = onCluster ?? onRedis;
@@ -252,8 +279,8 @@ function planOf(mix: Mix, users: number, cost: (key: CostKey) => number): Plan {
     idle: cores(users * cost("idleUsPerConnS")),
     dm: cores(d.dmPerS * cost("nodeUsPerDm")),
     fanout: cores(d.deliveriesPerS * cost("nodeUsPerDelivery")),
-    // A presence change is one request with a store write and a publish: costed as a DM, plus its pushes.
-    presence: cores(d.presenceChangesPerS * cost("nodeUsPerDm") + d.presencePushesPerS * cost("nodeUsPerPush")),
+    // A change's own work, then each push it causes as one fan-out delivery.
+    presence: cores(d.presenceChangesPerS * cost("nodeUsPerChange") + d.presencePushesPerS * cost("nodeUsPerDelivery")),
     sessions: cores(d.sessionsPerS * cost("nodeUsPerSession")),
     total: 0,
   };

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { CapacityResults } from "./capacity.js";
-import { NODE, capacityModel } from "./capacity-model.js";
+import { MIXES, NODE, capacityModel } from "./capacity-model.js";
 import type { CapacityModel, Plan } from "./capacity-model.js";
 
 const BEGIN = "<!-- capacity:begin -->";
@@ -114,7 +114,9 @@ ${model.notes.map((n) => `\n- ${n}`).join("")}
 
 ### The plan
 
-A node is one Node.js process on ${NODE.cores} core with ${NODE.memoryGiB} GiB, planned at ${NODE.cpuTarget * 100}% CPU and ${NODE.memoryTarget * 100}% memory; a Redis shard is one primary, planned at ${NODE.redisShardTarget * 100}% of its one core. "Concurrent users" are connections (one each).
+A node is one Node.js process on ${NODE.cores} core with ${NODE.memoryGiB} GiB, planned at ${NODE.cpuTarget * 100}% CPU and ${NODE.memoryTarget * 100}% memory; a Redis shard is one primary, planned at ${NODE.redisShardTarget * 100}% of its one core. "Concurrent users" are connections (one each). The mixes, per concurrent user:
+
+${MIXES.map((m) => `- **${m.id}**: ${m.title}.`).join("\n")}
 
 | mix | users | DMs/s | deliveries/s | presence pushes/s | node CPU, cores | memory, GiB | nodes | nodes bound by | Redis cores → shards | PostgreSQL appends/s |
 |---|---:|---:|---:|---:|---|---:|---|---|---|---|

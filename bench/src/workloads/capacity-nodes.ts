@@ -119,6 +119,7 @@ export async function nodesCurve(
         fanoutErrors: fo.errors!,
         nodeCpuUsPerPresenceChange: pr.cpuUsPerChange!,
         redisCpuUsPerPresenceChange: pr.redisUs / pr.presenceChanges!,
+        presenceChanges: pr.presenceChanges!,
         presencePushes: pr.presencePushes!,
         presenceErrors: pr.errors!,
       };
