@@ -1,4 +1,5 @@
 import type { CapacityResults } from "./capacity.js";
+import type { NodesPoint } from "./workloads/capacity-nodes.js";
 
 /**
  * The capacity model of docs/scaling.md §12, computed from measured per-operation costs only:
@@ -179,8 +180,8 @@ export function capacityModel(r: CapacityResults, file: string, inputs: Inputs =
     `${at}\` n (${date}); capped by the 20,000 fd limit per process`,
   );
   // Costs on Redis: the nodes curve's largest point, the cluster's for Redis itself when it ran.
-  const onRedis = r.nodes.redis.points.at(-1);
-  const onCluster = r.nodes.cluster.points.at(-1);
+  const onRedis = cleanest(r.nodes.redis.points, "redis", notes);
+  const onCluster = cleanest(r.nodes.cluster.points, "cluster", notes);
   const nodesDate = r.measuredAt.nodes.slice(0, 10);
   const redisAt = (kind: "redis" | "cluster", p: { nodes: number }) => `${file} \`nodes.${kind}.points[nodes=${p.nodes}].metrics`;
   if (onRedis) {
@@ -270,6 +271,16 @@ export function capacityModel(r: CapacityResults, file: string, inputs: Inputs =
   const cost = (key: CostKey) => costs.find((c) => c.key === key)?.value ?? 0;
   const plans = MIXES.flatMap((mix) => SCALES.map((users) => planOf(mix, users, cost)));
   return { costs, plans, notes };
+}
+
+/** The largest node count whose windows lost nothing and had no errors (a saturated machine's figures are not costs). */
+function cleanest(points: NodesPoint[], kind: string, notes: string[]): NodesPoint | undefined {
+  const failed = (p: NodesPoint) =>
+    ["dmLost", "dmErrors", "fanoutLost", "fanoutErrors", "presenceErrors"].some((key) => (p.metrics[key] ?? 0) > 0);
+  const ok = points.filter((p) => !failed(p));
+  for (const p of points.filter(failed))
+    notes.push(`\`nodes.${kind}\` with ${p.nodes} nodes lost messages or had errors (an overloaded machine): not used.`);
+  return ok.at(-1);
 }
 
 function planOf(mix: Mix, users: number, cost: (key: CostKey) => number): Plan {

@@ -50,12 +50,12 @@ function nodesTable(r: CapacityResults, kind: "redis" | "cluster"): string {
   const p = r.params.nodes;
   const rows = curve.points.map((pt) => {
     const m = pt.metrics;
-    return `| ${pt.nodes} | ${int(pt.users)} | ${int(p.dmPerNode * pt.nodes)} | ${dec(m.nodeCpuUsPerDm, 0)} | ${dec(m.redisCpuUsPerDm, 0)} | ${dec(m.totalCpuUsPerDm, 0)} | ${dec(m.perNodeCpuPct)} | ${dec(m.redisCpuPctDm)} | ${dec(m.dmP99)} | ${dec(m.nodeCpuUsPerDelivery)} | ${dec(m.redisCpuUsPerFanoutMsg, 0)} | ${dec(m.nodeCpuUsPerPresenceChange, 0)} | ${dec(m.redisCpuUsPerPresenceChange, 0)} |`;
+    return `| ${pt.nodes} | ${int(pt.users)} | ${int(p.dmPerNode * pt.nodes)} | ${dec(m.nodeCpuUsPerDm, 0)} | ${dec(m.redisCpuUsPerDm, 0)} | ${dec(m.totalCpuUsPerDm, 0)} | ${dec(m.perNodeCpuPct)} | ${dec(m.redisCpuPctDm)} | ${dec(m.dmP99)} | ${dec(m.nodeCpuUsPerDelivery)} | ${dec(m.redisCpuUsPerFanoutMsg, 0)} | ${dec(m.nodeCpuUsPerPresenceChange, 0)} | ${dec(m.redisCpuUsPerPresenceChange, 0)} | ${int(m.dmLost! + m.fanoutLost!)} / ${int(m.dmErrors! + m.fanoutErrors! + m.presenceErrors!)} |`;
   });
   return `**Nodes on ${title}** (\`nodes.${kind}\`, ${curve.adapter} adapter). ${int(p.usersPerNode)} users and ${int(p.dmPerNode)} DMs/s per node, user *i* on node *i* mod *k* writing to user *i*+1 (with 2 nodes or more every DM crosses nodes); then ${p.fanout.rate} messages/s into one room of ${int(p.fanout.members)} spread over the nodes, and ${p.presence.rate} presence changes/s in it. Redis's CPU is INFO cpu (${kind === "cluster" ? "summed over the primaries" : "the whole server"}); nodes are pinned to core 0, Redis is not pinned.
 
-| nodes | users | DMs/s | node CPU/DM (µs) | Redis CPU/DM (µs) | total CPU/DM (µs) | CPU per node (% core) | Redis CPU (% core) | DM p99 (ms) | node CPU/delivery (µs) | Redis CPU/room message (µs) | node CPU/presence change (µs) | Redis CPU/presence change (µs) |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| nodes | users | DMs/s | node CPU/DM (µs) | Redis CPU/DM (µs) | total CPU/DM (µs) | CPU per node (% core) | Redis CPU (% core) | DM p99 (ms) | node CPU/delivery (µs) | Redis CPU/room message (µs) | node CPU/presence change (µs) | Redis CPU/presence change (µs) | lost / errors |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join("\n")}
 `;
 }
