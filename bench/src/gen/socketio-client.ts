@@ -22,6 +22,8 @@ const ACK_TIMEOUT_MS = 15_000;
 export class SocketIoClient implements ChangingClient {
   onMessage: (message: Received) => void = () => {};
   onChange: (change: ReceivedChange) => void = () => {};
+  /** Roomkit only: every `rk:presence` push (bench/src/workloads/capacity-windows.ts counts them). */
+  onPresence: (channel: string) => void = () => {};
   #socket: Socket | undefined;
   readonly #dms = new Map<string, string>();
   readonly #epochs = new Map<string, string>();
@@ -38,6 +40,7 @@ export class SocketIoClient implements ChangingClient {
       if (this.dialect === "roomkit") {
         this.#socket.on("rk:message", (push: { message: Received }) => this.onMessage(push.message));
         this.#socket.on("rk:change", (push: { change: ReceivedChange }) => this.onChange(push.change));
+        this.#socket.on("rk:presence", (push: { channel: string }) => this.onPresence(push.channel));
       } else {
         this.#socket.on("message", (message: Received) => this.onMessage(message));
         this.#socket.on("change", (change: ReceivedChange) => this.onChange(change));
@@ -111,6 +114,11 @@ export class SocketIoClient implements ChangingClient {
       ...(ack.recovered === undefined ? {} : { recovered: ack.recovered }),
       messages: ack.messages ?? [],
     };
+  }
+
+  /** Roomkit only: `rk:unsubscribe`, which takes the connection out of the channel's presence at once. */
+  unsubscribe(channel: string, done: Done): void {
+    this.#request("rk:unsubscribe", { channel }, done);
   }
 
   #request(event: string, payload: object, done: Done): void {

@@ -10,7 +10,7 @@ const SOURCE = fileURLToPath(new URL("../../../packages/redis/src/index.ts", imp
 interface RoomkitRedis {
   redisRoomkit(
     io: Server,
-    options: { url: string; prefix: string; adapter: RedisAdapterKind },
+    options: { url: string; prefix: string; adapter: RedisAdapterKind; cluster?: boolean },
   ): Promise<{ stores: Stores; close(): Promise<void> }>;
 }
 
@@ -34,9 +34,14 @@ export async function loadRoomkitRedis(): Promise<{ ok: true; mod: RoomkitRedis 
 /** Makes a Socket.IO server a Roomkit node on Redis: the adapter and the shared stores, under `prefix`. */
 export async function roomkitOnRedis(
   io: Server,
-  redis: { url: string; prefix: string; adapter: RedisAdapterKind },
+  redis: { url: string; prefix: string; adapter: RedisAdapterKind; cluster?: boolean },
 ): Promise<{ stores: Stores; close(): Promise<void> }> {
   const loaded = await loadRoomkitRedis();
   if (!loaded.ok) throw new Error(loaded.reason);
-  return loaded.mod.redisRoomkit(io, { url: redis.url, prefix: `${redis.prefix}:`, adapter: redis.adapter });
+  return loaded.mod.redisRoomkit(io, {
+    url: redis.url,
+    prefix: `${redis.prefix}:`,
+    adapter: redis.adapter,
+    ...(redis.cluster ? { cluster: true } : {}),
+  });
 }

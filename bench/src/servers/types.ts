@@ -9,7 +9,7 @@ export type RedisAdapterKind = "sharded" | "classic";
 /** How a server process is started. */
 export interface ServerOptions {
   /** Two or more nodes share state through Redis (workload 4). */
-  redis?: { url: string; prefix: string; adapter: RedisAdapterKind };
+  redis?: { url: string; prefix: string; adapter: RedisAdapterKind; cluster?: boolean };
   /** Roomkit only: Prometheus metrics on (`@roomkit/server/metrics`), collected once a second (bench/src/metrics-cost.ts). */
   metrics?: boolean;
   /** The stores (Roomkit) or the hand-written history (baseline) in PostgreSQL, in `schema` (made at start; the runner drops it). */
