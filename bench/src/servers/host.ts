@@ -1,5 +1,6 @@
 // The entry of one server process: `node --import tsx host.ts <impl> <options json>`, driven over IPC.
 import { writeFileSync } from "node:fs";
+import { writeHeapSnapshot } from "node:v8";
 import { Session } from "node:inspector/promises";
 import { setImmediate as tick } from "node:timers/promises";
 import type { RoomSpec } from "../contract.js";
@@ -15,6 +16,7 @@ export type HostCommand =
   | { op: "rooms"; rooms: RoomSpec[] }
   | { op: "profile-start" }
   | { op: "profile-stop"; path: string }
+  | { op: "heap-snapshot"; path: string }
   | { op: "close" };
 export type HostRequest = HostCommand & { id: number };
 
@@ -71,6 +73,10 @@ async function main(): Promise<void> {
           profiler.disconnect();
           return {};
         }
+        case "heap-snapshot":
+          await collectGarbage();
+          writeHeapSnapshot(req.path);
+          return {};
         case "close":
           await server.close();
           return {};

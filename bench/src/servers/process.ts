@@ -31,6 +31,8 @@ export interface ServerProcess {
   startProfile(): Promise<void>;
   /** Stops it and writes it (a .cpuprofile, for Chrome DevTools or `npm run profile`). */
   stopProfile(path: string): Promise<void>;
+  /** Forces full garbage collections, then writes a V8 heap snapshot (bench/src/heap.ts). */
+  heapSnapshot(path: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function spawnServer(impl: Impl, options: SpawnOptions = {}): Promi
     createRooms: (rooms) => ask<void>(child, pending, seq, { op: "rooms", rooms }),
     startProfile: () => ask<void>(child, pending, seq, { op: "profile-start" }),
     stopProfile: (path) => ask<void>(child, pending, seq, { op: "profile-stop", path }),
+    heapSnapshot: (path) => ask<void>(child, pending, seq, { op: "heap-snapshot", path }),
     async stop() {
       if (child.exitCode !== null) return;
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
