@@ -37,10 +37,9 @@ function announcedParts(frame: string): number {
 export class PartialBinaryPackets {
   readonly #limits: RoomkitLimits;
   readonly #pending = new Map<EngineConnection, PartialPacket>();
-  // One pair of listeners for every connection (`this` is the connection): a closure per
-  // connection would cost heap on each of them.
+  // One listener for every connection (`this` is the connection): a closure per connection would
+  // cost heap on each of them. No `close` listener: the sweep forgets a closed connection's packet.
   readonly #onData: (this: EngineConnection, data: unknown) => void;
-  readonly #onClose: (this: EngineConnection) => void;
 
   constructor(limits: RoomkitLimits) {
     this.#limits = limits;
@@ -48,21 +47,21 @@ export class PartialBinaryPackets {
     this.#onData = function (data) {
       watcher.#frame(this, data);
     };
-    this.#onClose = function () {
-      watcher.#pending.delete(this);
-    };
   }
 
   /** Follows the frames of one Engine.IO connection (before or after it connects a namespace). */
   watch(conn: EngineConnection): void {
     conn.on("data", this.#onData);
-    conn.on("close", this.#onClose);
   }
 
-  /** Closes the connections whose pending packet is older than `limits.binaryPacketMs`. */
+  /**
+   * Closes the connections whose pending packet is older than `limits.binaryPacketMs`, and
+   * forgets those that closed meanwhile (a pending packet holds its connection until then).
+   */
   expire(now: number): void {
     for (const [conn, packet] of this.#pending) {
-      if (now >= packet.deadline) this.#close(conn, `a binary packet still missing ${packet.parts} parts`);
+      if (conn.readyState === "closed") this.#pending.delete(conn);
+      else if (now >= packet.deadline) this.#close(conn, `a binary packet still missing ${packet.parts} parts`);
     }
   }
 

@@ -13,7 +13,6 @@ export interface EngineConnection {
   readonly transport: { socket?: { readonly bufferedAmount?: number; terminate?: () => void } };
   close(discard?: boolean): void;
   on(event: "data", listener: (this: EngineConnection, data: unknown) => void): unknown;
-  on(event: "close", listener: (this: EngineConnection) => void): unknown;
 }
 
 /** The Engine.IO connection under a Socket.IO socket. */
