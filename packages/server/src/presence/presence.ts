@@ -32,7 +32,10 @@ function announce(ctx: Context, channel: string, type: "join" | "leave", member:
   else callHook("memberLeft", ctx.hooks.memberLeft, event);
 }
 
-/** Entries being added, per connection and channel: a second caller waits for the first. */
+/**
+ * Entries being added, per connection and channel: a second caller waits for the first. A
+ * connection has a map only while one is pending.
+ */
 const entering = new WeakMap<Session, Map<string, Promise<void>>>();
 
 /**
@@ -47,7 +50,10 @@ export function enterPresence(ctx: Context, session: Session, ch: ResolvedChanne
   session.presence.add(ch.id);
   let own = entering.get(session);
   if (!own) entering.set(session, (own = new Map()));
-  const work = countConnection(ctx, session, ch).finally(() => own.delete(ch.id));
+  const work = countConnection(ctx, session, ch).finally(() => {
+    own.delete(ch.id);
+    if (own.size === 0 && entering.get(session) === own) entering.delete(session);
+  });
   own.set(ch.id, work);
   return work;
 }
