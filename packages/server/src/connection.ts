@@ -5,7 +5,7 @@ import type { Context, Session } from "./context.js";
 import { TokenBucket } from "./limits/token-bucket.js";
 import { logger } from "./log.js";
 import { dropPresence, enterPresence } from "./presence/presence.js";
-import { listen } from "./requests/dispatch.js";
+import { listen, sessionOfSocket } from "./requests/dispatch.js";
 import { addSession, removeSession } from "./sessions.js";
 import { tryResolve } from "./channels/access.js";
 import { handlers } from "./requests/handlers.js";
@@ -23,6 +23,26 @@ async function rejoinRooms(ctx: Context, session: Session): Promise<void> {
   }
 }
 
+type Listener = (this: Socket, reason: string) => void;
+
+// One disconnect listener per server, shared by every socket (`this` is the socket): a closure per
+// connection would cost heap on each of them.
+const disconnects = new WeakMap<Context, Listener>();
+
+function onDisconnectOf(ctx: Context): Listener {
+  let listener = disconnects.get(ctx);
+  if (listener) return listener;
+  listener = function (this: Socket, reason: string) {
+    const session = sessionOfSocket(this);
+    if (!session) return;
+    log("%s (%s) disconnected: %s", this.id, session.user.id, reason);
+    removeSession(ctx, session);
+    dropPresence(ctx, session);
+  };
+  disconnects.set(ctx, listener);
+  return listener;
+}
+
 /** Sets up an authenticated connection: personal room, request handlers, welcome, rooms. */
 export function onConnection(ctx: Context, socket: Socket): void {
   const user = socket.data.user as User;
@@ -37,11 +57,7 @@ export function onConnection(ctx: Context, socket: Socket): void {
   addSession(ctx, session);
   socket.join(userRoom(user.id));
   listen(ctx, session, handlers);
-  socket.on("disconnect", (reason) => {
-    log("%s (%s) disconnected: %s", socket.id, user.id, reason);
-    removeSession(ctx, session);
-    dropPresence(ctx, session);
-  });
+  socket.on("disconnect", onDisconnectOf(ctx));
   log("%s connected as %s", socket.id, user.id);
   // The welcome follows the rooms, so a client that hears it is already receiving them.
   const welcome: WelcomePush = { v: PROTOCOL_VERSION, protocol: PROTOCOL_VERSION, user };

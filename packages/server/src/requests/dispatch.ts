@@ -103,11 +103,33 @@ function listenersOf(ctx: Context, handlers: Handlers): [RequestName, Listener][
   return listeners;
 }
 
+// One catch-all listener per server and handler table (Socket.IO's public `onAny`), shared by every
+// socket: a listener per request name would give each socket an event table of ~20 entries.
+const dispatchers = new WeakMap<[RequestName, Listener][], (this: Socket, event: unknown, ...args: unknown[]) => void>();
+
+function dispatcherOf(ctx: Context, handlers: Handlers): (this: Socket, event: unknown, ...args: unknown[]) => void {
+  const listeners = listenersOf(ctx, handlers);
+  let dispatch = dispatchers.get(listeners);
+  if (dispatch) return dispatch;
+  const byEvent = new Map<unknown, Listener>(listeners);
+  // Any other event a client sends finds no listener, as before.
+  dispatch = function (this: Socket, event: unknown, ...args: unknown[]) {
+    byEvent.get(event)?.apply(this, args);
+  };
+  dispatchers.set(listeners, dispatch);
+  return dispatch;
+}
+
 /**
  * Listens for each request on the socket. The ack is the last argument when it is a function;
  * a request sent without one still runs, and its result is dropped.
  */
 export function listen(ctx: Context, session: Session, handlers: Handlers): void {
   sessionOf.set(session.socket, session);
-  for (const [event, listener] of listenersOf(ctx, handlers)) session.socket.on(event, listener);
+  session.socket.onAny(dispatcherOf(ctx, handlers));
+}
+
+/** The session {@link listen} set a socket up with. */
+export function sessionOfSocket(socket: Socket): Session | undefined {
+  return sessionOf.get(socket);
 }
