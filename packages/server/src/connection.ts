@@ -9,6 +9,7 @@ import { listen, sessionOfSocket } from "./requests/dispatch.js";
 import { addSession, removeSession } from "./sessions.js";
 import { tryResolve } from "./channels/access.js";
 import { handlers } from "./requests/handlers.js";
+import { SmallSet } from "./small-set.js";
 
 const log = logger("connection");
 
@@ -51,7 +52,7 @@ export function onConnection(ctx: Context, socket: Socket): void {
     socket,
     user,
     buckets: { publish: new TokenBucket(limits.publish), signal: new TokenBucket(limits.signal), request: new TokenBucket(limits.request) },
-    presence: new Set(),
+    presence: new SmallSet(),
     subscriptions: 0,
   };
   addSession(ctx, session);

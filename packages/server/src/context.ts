@@ -7,6 +7,7 @@ import type { UserBuckets } from "./limits/user-quotas.js";
 import type { PresenceBatcher } from "./presence/batch.js";
 import type { MetricsRecorder } from "./metrics/recorder.js";
 import type { ReadMarkBatch } from "./read-state/mark-batch.js";
+import type { SmallSet } from "./small-set.js";
 
 /** What the server keeps about one live connection, on this node only. */
 export interface Session {
@@ -16,7 +17,7 @@ export interface Session {
   /** The user's buckets on this node (limits/user-quotas.ts), kept here from the connection's first request on: they live as long as the user has a connection. */
   userBuckets?: UserBuckets;
   /** Presence and room channels this connection is counted in. */
-  presence: Set<string>;
+  presence: SmallSet<string>;
   /** Public, private and presence channels this connection subscribed to itself: what `limits.subscriptions` counts (rooms are capped by `roomMemberships`). */
   subscriptions: number;
 }
@@ -35,7 +36,7 @@ export interface Context {
   maxPage: number;
   maxReplay: number;
   /** Live connections on this node, by user id. */
-  sessions: Map<string, Set<Session>>;
+  sessions: Map<string, SmallSet<Session>>;
   /** Work in flight, so `close()` can let it finish. */
   inflight: Set<Promise<unknown>>;
   /** Adds work to `inflight` until it settles. */

@@ -1,11 +1,12 @@
 import type { Context, Session } from "./context.js";
 import { idle } from "./limits/user-quotas.js";
+import { SmallSet } from "./small-set.js";
 
 /** Registers a live connection under its user. */
 export function addSession(ctx: Context, session: Session): void {
   const own = ctx.sessions.get(session.user.id);
   if (own) own.add(session);
-  else ctx.sessions.set(session.user.id, new Set([session]));
+  else ctx.sessions.set(session.user.id, new SmallSet(session));
 }
 
 export function removeSession(ctx: Context, session: Session): void {

@@ -2,10 +2,12 @@ import type { PresenceMember } from "@roomkit/protocol";
 import type { MemberPage, PageQuery, PresenceEntry, PresenceStore } from "../types.js";
 import { JoinOrder } from "./join-order.js";
 import { checkPageQuery } from "./page-query.js";
+import { SmallSet } from "../../small-set.js";
 
 interface Present {
   info: unknown;
-  conns: Set<string>;
+  /** Nearly always one: a user's connections in the channel. */
+  conns: SmallSet<string>;
 }
 
 /** A channel's users, and the order they entered in, for paging. */
@@ -39,7 +41,7 @@ export class MemoryPresenceStore implements PresenceStore {
       present.conns.add(connId);
       return { first: false };
     }
-    state.users.set(userId, { info, conns: new Set([connId]) });
+    state.users.set(userId, { info, conns: new SmallSet(connId) });
     state.order.add(userId);
     return { first: true };
   }
