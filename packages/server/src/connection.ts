@@ -2,14 +2,12 @@ import { PROTOCOL_VERSION, userRoom } from "@roomkit/protocol";
 import type { User, WelcomePush } from "@roomkit/protocol";
 import type { Socket } from "socket.io";
 import type { Context, Session } from "./context.js";
-import { TokenBucket } from "./limits/token-bucket.js";
 import { logger } from "./log.js";
 import { dropPresence, enterPresence } from "./presence/presence.js";
 import { listen, sessionOfSocket } from "./requests/dispatch.js";
-import { addSession, removeSession } from "./sessions.js";
+import { addSession, createSession, removeSession } from "./sessions.js";
 import { tryResolve } from "./channels/access.js";
 import { handlers } from "./requests/handlers.js";
-import { SmallSet } from "./small-set.js";
 
 const log = logger("connection");
 
@@ -47,14 +45,7 @@ function onDisconnectOf(ctx: Context): Listener {
 /** Sets up an authenticated connection: personal room, request handlers, welcome, rooms. */
 export function onConnection(ctx: Context, socket: Socket): void {
   const user = socket.data.user as User;
-  const { limits } = ctx;
-  const session: Session = {
-    socket,
-    user,
-    buckets: { publish: new TokenBucket(limits.publish), signal: new TokenBucket(limits.signal), request: new TokenBucket(limits.request) },
-    presence: new SmallSet(),
-    subscriptions: 0,
-  };
+  const session = createSession(socket, user);
   addSession(ctx, session);
   socket.join(userRoom(user.id));
   listen(ctx, session, handlers);

@@ -1,6 +1,38 @@
+import type { User } from "@roomkit/protocol";
+import type { Socket } from "socket.io";
 import type { Context, Session } from "./context.js";
+import { TokenBucket } from "./limits/token-bucket.js";
 import { idle } from "./limits/user-quotas.js";
 import { SmallSet } from "./small-set.js";
+
+/** A connection's rate buckets, one per kind of request: a class, so it is three fields and no more. */
+class ConnectionBuckets {
+  readonly publish = new TokenBucket();
+  readonly signal = new TokenBucket();
+  readonly request = new TokenBucket();
+}
+
+/**
+ * What the server keeps about one live connection: a class with its fields set at once, so
+ * every session has one shape and holds them in the object itself.
+ */
+class LiveSession implements Session {
+  readonly socket: Socket;
+  readonly user: User;
+  readonly buckets = new ConnectionBuckets();
+  readonly presence = new SmallSet<string>();
+  subscriptions = 0;
+
+  constructor(socket: Socket, user: User) {
+    this.socket = socket;
+    this.user = user;
+  }
+}
+
+/** A new connection's session (not registered yet: see {@link addSession}). */
+export function createSession(socket: Socket, user: User): Session {
+  return new LiveSession(socket, user);
+}
 
 /** Registers a live connection under its user. */
 export function addSession(ctx: Context, session: Session): void {

@@ -30,7 +30,8 @@ function quotasOf(ctx: Context): Map<string, UserQuota> {
 function quotaOf(ctx: Context, userId: string): UserQuota {
   const byUser = quotasOf(ctx);
   let quota = byUser.get(userId);
-  if (!quota) byUser.set(userId, (quota = { admitting: 0 }));
+  // Every field from the start: one added later would move them all out of the object.
+  if (!quota) byUser.set(userId, (quota = { buckets: undefined, admitting: 0, forget: undefined }));
   if (quota.forget) quota.forget = void clearTimeout(quota.forget);
   return quota;
 }
@@ -39,12 +40,11 @@ function quotaOf(ctx: Context, userId: string): UserQuota {
 export function userBuckets(ctx: Context, userId: string): UserBuckets {
   const quota = quotaOf(ctx, userId);
   if (quota.buckets) return quota.buckets;
-  const { limits } = ctx;
   return (quota.buckets = {
-    publish: new TokenBucket(limits.userPublish),
-    signal: new TokenBucket(limits.userSignal),
-    request: new TokenBucket(limits.userRequest),
-    roomCreate: new TokenBucket(limits.roomCreate),
+    publish: new TokenBucket(),
+    signal: new TokenBucket(),
+    request: new TokenBucket(),
+    roomCreate: new TokenBucket(),
   });
 }
 
