@@ -4,10 +4,14 @@ import { JoinOrder } from "./join-order.js";
 import { checkPageQuery } from "./page-query.js";
 import { SmallSet } from "../../small-set.js";
 
-interface Present {
+/** A user in a channel: their connections there (nearly always one, so no table) and their info. */
+class Present extends SmallSet<string> {
   info: unknown;
-  /** Nearly always one: a user's connections in the channel. */
-  conns: SmallSet<string>;
+
+  constructor(connId: string, info: unknown) {
+    super(connId);
+    this.info = info;
+  }
 }
 
 /** A channel's users, and the order they entered in, for paging. */
@@ -38,10 +42,10 @@ export class MemoryPresenceStore implements PresenceStore {
     const present = state.users.get(userId);
     if (present) {
       present.info = info;
-      present.conns.add(connId);
+      present.add(connId);
       return { first: false };
     }
-    state.users.set(userId, { info, conns: new SmallSet(connId) });
+    state.users.set(userId, new Present(connId, info));
     state.order.add(userId);
     return { first: true };
   }
@@ -49,8 +53,8 @@ export class MemoryPresenceStore implements PresenceStore {
   async remove(channel: string, userId: string, connId: string): Promise<{ last: boolean; member?: PresenceMember }> {
     assertIds(channel, userId, connId);
     const present = this.#channels.get(channel)?.users.get(userId);
-    if (!present?.conns.delete(connId)) return { last: false };
-    if (present.conns.size > 0) return { last: false };
+    if (!present?.delete(connId)) return { last: false };
+    if (present.size > 0) return { last: false };
     this.#drop(channel, userId);
     return { last: true, member: { userId, info: present.info } };
   }
