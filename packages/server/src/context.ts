@@ -2,7 +2,7 @@ import type { Server, Socket } from "socket.io";
 import type { AnyContract, User } from "@roomkit/protocol";
 import type { RoomkitHooks, RoomkitLimits, RoomkitOptions } from "./options.js";
 import type { Stores } from "./stores/types.js";
-import type { TokenBucket } from "./limits/token-bucket.js";
+import type { ConnectionBuckets } from "./limits/token-bucket.js";
 import type { UserBuckets } from "./limits/user-quotas.js";
 import type { PresenceBatcher } from "./presence/batch.js";
 import type { MetricsRecorder } from "./metrics/recorder.js";
@@ -13,7 +13,7 @@ import type { SmallSet } from "./small-set.js";
 export interface Session {
   socket: Socket;
   user: User;
-  buckets: { publish: TokenBucket; signal: TokenBucket; request: TokenBucket };
+  buckets: ConnectionBuckets;
   /** The user's buckets on this node (limits/user-quotas.ts), kept here from the connection's first request on: they live as long as the user has a connection. */
   userBuckets?: UserBuckets;
   /** Presence and room channels this connection is counted in. */

@@ -1,16 +1,10 @@
 import type { User } from "@roomkit/protocol";
 import type { Socket } from "socket.io";
 import type { Context, Session } from "./context.js";
-import { TokenBucket } from "./limits/token-bucket.js";
+import { ConnectionBuckets } from "./limits/token-bucket.js";
 import { idle } from "./limits/user-quotas.js";
+import type { UserBuckets } from "./limits/user-quotas.js";
 import { SmallSet } from "./small-set.js";
-
-/** A connection's rate buckets, one per kind of request: a class, so it is three fields and no more. */
-class ConnectionBuckets {
-  readonly publish = new TokenBucket();
-  readonly signal = new TokenBucket();
-  readonly request = new TokenBucket();
-}
 
 /**
  * What the server keeps about one live connection: a class with its fields set at once, so
@@ -22,6 +16,8 @@ class LiveSession implements Session {
   readonly buckets = new ConnectionBuckets();
   readonly presence = new SmallSet<string>();
   subscriptions = 0;
+  /** Set on the connection's first request (requests/dispatch.ts); declared here so every session keeps one shape. */
+  userBuckets: UserBuckets | undefined = undefined;
 
   constructor(socket: Socket, user: User) {
     this.socket = socket;

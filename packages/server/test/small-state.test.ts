@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TokenBucket } from "../src/limits/token-bucket.js";
+import { ConnectionBuckets } from "../src/limits/token-bucket.js";
 import { SmallSet } from "../src/small-set.js";
 
 /** A deterministic sequence of small integers (a linear congruential generator). */
@@ -72,17 +72,19 @@ class TwoNumberBucket {
   }
 }
 
-describe("TokenBucket", () => {
+describe("TokenBuckets", () => {
   it("gives a burst, then refuses with the ms until the next token, then refills at its rate", () => {
     const limit = { rate: 2, burst: 3 };
-    const bucket = new TokenBucket();
-    expect([0, 1, 2].map(() => bucket.take(limit, 1000))).toEqual([0, 0, 0]);
-    expect(bucket.take(limit, 1000)).toBe(500);
-    expect(bucket.take(limit, 1250)).toBe(250);
-    expect(bucket.take(limit, 1500)).toBe(0);
+    const buckets = new ConnectionBuckets();
+    expect([0, 1, 2].map(() => buckets.take("publish", limit, 1000))).toEqual([0, 0, 0]);
+    expect(buckets.take("publish", limit, 1000)).toBe(500);
+    expect(buckets.take("publish", limit, 1250)).toBe(250);
+    // Each kind is a bucket of its own.
+    expect(buckets.take("signal", limit, 1250)).toBe(0);
+    expect(buckets.take("publish", limit, 1500)).toBe(0);
     // Idle long enough, it is full again, and no fuller.
-    expect([0, 1, 2].map(() => bucket.take(limit, 60_000))).toEqual([0, 0, 0]);
-    expect(bucket.take(limit, 60_000)).toBe(500);
+    expect([0, 1, 2].map(() => buckets.take("publish", limit, 60_000))).toEqual([0, 0, 0]);
+    expect(buckets.take("publish", limit, 60_000)).toBe(500);
   });
 
   it("decides every take as the two-number bucket did, over 2,000 random takes per limit and pauses", () => {
@@ -94,11 +96,11 @@ describe("TokenBucket", () => {
     ]) {
       const next = numbers(limit.burst);
       let now = 1_700_000_000_000;
-      const bucket = new TokenBucket();
+      const buckets = new ConnectionBuckets();
       const reference = new TwoNumberBucket(limit.burst, now);
       for (let i = 0; i < 2000; i++) {
         now += next() % 4 === 0 ? next() % Math.ceil(3000 / limit.rate) : 0;
-        const got = bucket.take(limit, now);
+        const got = buckets.take("request", limit, now);
         const want = reference.take(limit, now);
         // The same decision; a wait may differ by a rounding of the last ms.
         expect(got === 0).toBe(want === 0);

@@ -1,13 +1,16 @@
 import type { Context } from "../context.js";
 import type { RateLimit, RoomkitLimits } from "../options.js";
-import { TokenBucket } from "./token-bucket.js";
+import { TokenBuckets } from "./token-bucket.js";
 
-/** The rate buckets one user shares across all their connections on this node. */
-export interface UserBuckets {
-  publish: TokenBucket;
-  signal: TokenBucket;
-  request: TokenBucket;
-  roomCreate: TokenBucket;
+/**
+ * The rate buckets one user shares across all their connections on this node: `limits.userPublish`,
+ * `limits.userSignal`, `limits.userRequest` and `limits.roomCreate`.
+ */
+export class UserBuckets extends TokenBuckets<"publish" | "signal" | "request" | "roomCreate"> {
+  publish = 0;
+  signal = 0;
+  request = 0;
+  roomCreate = 0;
 }
 
 interface UserQuota {
@@ -40,12 +43,7 @@ function quotaOf(ctx: Context, userId: string): UserQuota {
 export function userBuckets(ctx: Context, userId: string): UserBuckets {
   const quota = quotaOf(ctx, userId);
   if (quota.buckets) return quota.buckets;
-  return (quota.buckets = {
-    publish: new TokenBucket(),
-    signal: new TokenBucket(),
-    request: new TokenBucket(),
-    roomCreate: new TokenBucket(),
-  });
+  return (quota.buckets = new UserBuckets());
 }
 
 /**

@@ -30,8 +30,8 @@ const USER_LIMIT = { publish: "userPublish", signal: "userSignal", request: "use
 function charge(ctx: Context, session: Session, name: BucketName): number {
   const now = Date.now();
   return (
-    session.buckets[name].take(ctx.limits[name], now) ||
-    (session.userBuckets ??= userBuckets(ctx, session.user.id))[name].take(ctx.limits[USER_LIMIT[name]], now)
+    session.buckets.take(name, ctx.limits[name], now) ||
+    (session.userBuckets ??= userBuckets(ctx, session.user.id)).take(name, ctx.limits[USER_LIMIT[name]], now)
   );
 }
 

@@ -7,7 +7,7 @@ import { userBuckets } from "../limits/user-quotas.js";
  * whatever comes next, so refused creates cannot probe room ids at the request rate.
  */
 export function chargeRoomCreate(ctx: Context, userId: string): void {
-  const wait = userBuckets(ctx, userId).roomCreate.take(ctx.limits.roomCreate);
+  const wait = userBuckets(ctx, userId).take("roomCreate", ctx.limits.roomCreate);
   if (wait > 0) throw new RoomkitError("RATE_LIMITED", "too many rooms created; try again later", { retryAfterMs: wait });
 }
 
