@@ -38,6 +38,10 @@ export function summarise(path: string): Map<string, Tally> {
   const property = meta.edge_types[0].indexOf("property");
   const nameOfEdge = meta.edge_fields.indexOf("name_or_index");
   const owner = new Int32Array(count).fill(-1);
+  /** The name (or index) of the edge from the owner: `_events` in `Object{...}._events`. */
+  const via = new Int32Array(count);
+  const element = meta.edge_types[0].indexOf("element");
+  const hidden = meta.edge_types[0].indexOf("hidden");
   const firstEdge = new Int32Array(count + 1);
   let edge = 0;
   for (let n = 0; n < count; n++) {
@@ -48,7 +52,11 @@ export function summarise(path: string): Map<string, Tally> {
     for (let e = 0; e < edgeCount; e++, edge += edgeWidth) {
       if (!fromOwns || edges[edge + edgeTypeAt] === weak) continue;
       const to = edges[edge + toAt]! / nodeWidth;
-      if (owner[to] === -1) owner[to] = n;
+      if (owner[to] === -1) {
+        owner[to] = n;
+        const kind = edges[edge + edgeTypeAt];
+        via[to] = kind === element || kind === hidden ? -1 : edges[edge + nameOfEdge]!;
+      }
     }
   }
   firstEdge[count] = edge;
@@ -73,8 +81,9 @@ export function summarise(path: string): Map<string, Tally> {
     const type = nodeTypes[nodes[n * nodeWidth + typeAt]!]!;
     let key = label(n);
     // Two holders up: `array (object elements) <- Array <- Object{presence,socket,...}`.
-    for (let up = owner[n]!, depth = 0; depth < 2 && up !== -1 && type !== "code" && !type.includes("string"); depth++, up = owner[up]!) {
-      key += ` <- ${label(up)}`;
+    for (let at = n, depth = 0; depth < 2 && owner[at] !== -1 && type !== "code" && !type.includes("string"); depth++, at = owner[at]!) {
+      const name = via[at]! >= 0 ? strings[via[at]!] : undefined;
+      key += ` <- ${label(owner[at]!)}${name ? `.${name}` : ""}`;
     }
     const tally = tallies.get(key) ?? { count: 0, bytes: 0 };
     tally.count++;
