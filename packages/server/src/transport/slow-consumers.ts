@@ -33,6 +33,8 @@ interface Progress {
 export class SlowConsumers {
   readonly #ctx: Context;
   readonly #progress = new WeakMap<EngineConnection, Progress>();
+  /** Connections with bytes waiting at their last check, or in {@link SLOW_ROOM}: the only ones an empty queue has something to undo for. */
+  readonly #watched = new Set<Session>();
 
   constructor(ctx: Context) {
     this.#ctx = ctx;
@@ -40,6 +42,7 @@ export class SlowConsumers {
 
   /** Checks every connection of this node once. */
   sweep(now: number): void {
+    for (const session of this.#watched) if (session.socket.disconnected) this.#watched.delete(session);
     for (const own of this.#ctx.sessions.values()) for (const session of own) this.#check(session, now);
   }
 
@@ -49,12 +52,18 @@ export class SlowConsumers {
     if (conn.readyState !== "open") return;
     const sent = socketBytes(conn);
     const waiting = (conn.writeBuffer.length > 0 ? queuedBytes(conn) : 0) + sent;
+    // Most connections, most of the time: nothing waiting and nothing to undo. No room or map lookup.
+    if (waiting === 0 && !this.#watched.has(session)) return;
     const { outboundSoftBytes, outboundHardBytes, outboundStallMs } = this.#ctx.limits;
     if (waiting > outboundHardBytes) return this.#close(session, `${waiting} bytes waiting`);
     if (waiting > outboundSoftBytes) {
       if (!socket.rooms.has(SLOW_ROOM)) void socket.join(SLOW_ROOM);
     } else if (socket.rooms.has(SLOW_ROOM)) void socket.leave(SLOW_ROOM);
-    if (waiting === 0) return void this.#progress.delete(conn);
+    if (waiting === 0) {
+      this.#watched.delete(session);
+      return void this.#progress.delete(conn);
+    }
+    this.#watched.add(session);
     const last = this.#progress.get(conn);
     if (!last || last.buffer !== conn.writeBuffer || sent < last.sent) {
       this.#progress.set(conn, { buffer: conn.writeBuffer, sent, since: now });
@@ -65,6 +74,7 @@ export class SlowConsumers {
 
   /** `rk:bye` goes last in a queue that is not moving, so it rarely arrives; the close does. */
   #close(session: Session, why: string): void {
+    this.#watched.delete(session);
     log("closing %s (%s) as a slow consumer: %s", session.socket.id, session.user.id, why);
     const bye: ByePush = { v: PROTOCOL_VERSION, reason: "slow-consumer", message: "the connection did not keep up with its traffic" };
     session.socket.emit("rk:bye", bye);
