@@ -199,7 +199,7 @@ export async function runInterleaved<S>(
     for (const side of sides) await bench.warmup(states.get(side)!, side);
     // Profiles cover the measured windows only: no setup, no warm-up.
     if (profiling) for (const state of states.values()) for (const s of bench.servers(state)) await s.startProfile();
-    const trials = await runPlan(plan, sides, (side) => bench.measure(states.get(side)!, side), log);
+    const trials = await runFresh(plan, sides, (side) => bench.measure(states.get(side)!, side), log);
     if (profiling) {
       for (const [side, state] of states) {
         for (const [n, s] of bench.servers(state).entries())
@@ -213,18 +213,11 @@ export async function runInterleaved<S>(
   }
 }
 
-/** Runs `measure` (a fresh server each time) in {@link schedule} order. */
-export function runFresh(
-  plan: Plan,
-  sides: readonly Side[],
-  measure: (side: Side) => Promise<Metrics>,
-  log: (line: string) => void,
-): Promise<Trial[]> {
-  return runPlan(plan, sides, measure, log);
-}
-
-/** The windows of {@link schedule}, and the extra round when the A/A pair drifts past the plan's limit. */
-async function runPlan(
+/**
+ * Runs `measure` in {@link schedule} order (a workload that starts a fresh server each time calls
+ * it directly), then the extra round when the A/A pair drifts past the plan's limit.
+ */
+export async function runFresh(
   plan: Plan,
   sides: readonly Side[],
   measure: (side: Side) => Promise<Metrics>,
