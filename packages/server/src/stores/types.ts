@@ -118,7 +118,7 @@ export interface MessageStore {
    * @example
    * const { message } = store.appendSync?.(input) ?? (await store.append(input));
    */
-  appendSync?(input: AppendInput): AppendResult;
+  appendSync?: ((input: AppendInput) => AppendResult) | undefined;
   /** A page of messages as they are now (history, or one thread). */
   range(channel: string, query: RangeQuery): Promise<RangeResult>;
   /** Every kept entry in a span of seqs (recovery). */
@@ -275,7 +275,7 @@ export interface ReadStateStore {
    * @example
    * const lastRead = store.markSync?.("alice", "room:42", 17) ?? (await store.mark("alice", "room:42", 17));
    */
-  markSync?(userId: string, channel: string, seq: number): number;
+  markSync?: ((userId: string, channel: string, seq: number) => number) | undefined;
   get(userId: string, channel: string): Promise<number>;
   /**
    * The last read seq of each of `userIds` in one channel, in the order given (0 for a user with
